@@ -1,0 +1,29 @@
+// A concrete node: one member of a group after expansion (model/expand.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/spec.h"
+
+namespace reconcile::model {
+
+struct Node {
+  std::string name;   // <cluster>-<group>-<index>, a DNS label
+  std::string group;
+  int index = 1;      // 1-based position in the group
+  bool existing = false;  // an existing machine from `hosts:`; never created or deleted
+  std::string address;    // existing machines only: where to dial
+  ImageSpec image;        // copy of the group's image (unset for existing machines)
+  int cpus = 1;
+  uint64_t memory_bytes = 0;
+  uint64_t disk_bytes = 0;
+  std::vector<std::string> roles;  // in dependency order
+  // Stable hex digest of everything that defines the machine (image, cpus,
+  // memory, disk). Recorded in the domain's metadata; a change is drift.
+  std::string hardware_hash;
+};
+
+}  // namespace reconcile::model

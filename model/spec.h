@@ -1,0 +1,132 @@
+// The desired cluster as the operator wrote it: plain value types, no I/O.
+//
+// A Spec is produced by LoadSpec (model/loader.h) and is only ever handed out
+// after validation passed, so consumers may rely on every reference resolving
+// (group -> image, group -> role, role -> after) and on every name being a DNS
+// label. Sizes are bytes, durations are absl::Duration.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace reconcile::model {
+
+// Where something was written, for diagnostics: 1-based line and column.
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  friend bool operator==(const SourceLocation&, const SourceLocation&) = default;
+};
+
+struct HypervisorSpec {
+  std::string uri = "qemu:///system";  // any libvirt URI; test:///default for dry runs
+  std::string network = "default";     // libvirt network the first NIC joins
+  std::string pool = "default";        // storage pool for overlays and seeds
+};
+
+struct SshSpec {
+  std::string user = "root";
+  std::string identity;  // private key file; empty: ssh-agent / default keys
+  int port = 22;
+  absl::Duration connect_timeout = absl::Seconds(10);
+  std::string known_hosts;  // OpenSSH known_hosts file for machines we did not seed
+  bool accept_unknown_host_keys = false;  // explicit, visible opt-in to trust on first use
+  std::string jump_host;  // optional [user@]host[:port] to dial through
+};
+
+// A bootable image. Exactly one of `disk` (a base image nodes get copy-on-write
+// overlays of) and `kernel` (direct kernel boot) is set.
+struct ImageSpec {
+  std::string name;
+  std::string disk;
+  std::string kernel;
+  std::string initrd;
+  std::string cmdline;
+  bool seed = true;  // attach a NoCloud first-boot seed carrying identity only
+  SourceLocation location;
+};
+
+// A file placed on a node before a step's command runs.
+struct FileSpec {
+  std::string path;     // absolute path on the node
+  std::string content;  // template, rendered per node
+  uint32_t mode = 0644;
+  std::string owner;  // optional user[:group]
+};
+
+struct StepSpec {
+  std::string name;
+  std::string run;    // template; shell command run on the node
+  std::string check;  // optional template; exit 0 means "already applied"
+  std::vector<FileSpec> files;
+  SourceLocation location;
+};
+
+// A value captured on the role's first node after its steps succeed, available
+// to dependants as {{ role.<role>.outputs.<name> }}.
+struct OutputSpec {
+  std::string name;
+  std::string command;
+  bool secret = false;  // never printed in plans, logs or JSON
+};
+
+struct RoleSpec {
+  std::string name;
+  std::vector<std::string> after;  // roles that must be converged first
+  std::vector<StepSpec> steps;
+  std::vector<OutputSpec> outputs;
+  SourceLocation location;
+};
+
+struct Variable {
+  std::string name;
+  std::string value;
+  bool secret = false;
+};
+
+struct GroupSpec {
+  std::string name;
+  int count = 1;
+  std::string image;
+  int cpus = 1;
+  uint64_t memory_bytes = uint64_t{1} << 30;
+  uint64_t disk_bytes = 0;  // 0: the base image's own size
+  std::vector<std::string> roles;
+  // Existing machines (addresses or host names) configured but never created,
+  // stopped or deleted. When set, `count` is the number of hosts and `image`,
+  // `cpus`, `memory` and `disk` do not apply.
+  std::vector<std::string> hosts;
+  std::vector<Variable> vars;  // per-group overrides of the spec's vars
+  int max_unavailable = 1;     // rolling replacement budget
+  SourceLocation location;
+};
+
+struct PolicySpec {
+  bool prune = false;  // delete owned domains that left the spec
+  int parallel = 8;    // actions in flight at once
+  int retries = 3;     // per action, for retryable errors only
+  absl::Duration interval = absl::Minutes(5);  // drift check period in watch mode
+};
+
+struct Spec {
+  std::string source_path;  // the file it was loaded from
+  std::string cluster;
+  HypervisorSpec hypervisor;
+  SshSpec ssh;
+  std::vector<ImageSpec> images;
+  std::vector<GroupSpec> groups;
+  std::vector<RoleSpec> roles;
+  std::vector<Variable> vars;
+  PolicySpec policy;
+
+  const ImageSpec* FindImage(std::string_view name) const;
+  const GroupSpec* FindGroup(std::string_view name) const;
+  const RoleSpec* FindRole(std::string_view name) const;
+};
+
+}  // namespace reconcile::model

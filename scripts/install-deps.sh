@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs everything the project needs to build and run all of its tests on
+# Debian 12 (bookworm). Idempotent: packages already present are skipped, and
+# apt is not touched at all when nothing is missing. Needs root (or sudo).
+set -euo pipefail
+
+BUILD=(
+  build-essential cmake ninja-build ccache pkg-config git
+  clang libclang-rt-14-dev                           # libFuzzer + sanitizers
+  libvirt-dev libssh-dev libyaml-cpp-dev libfmt-dev libabsl-dev
+  libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev libspdlog-dev
+  libbenchmark-dev
+)
+# The lab: a real libvirtd + QEMU (TCG) booting tiny guests, sshd fleets in
+# network namespaces (see tests/lab/README.md).
+LAB=(
+  libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86
+  dnsmasq-base iproute2 iptables busybox-static dropbear-bin
+  openssh-client openssh-server openssh-sftp-server qemu-guest-agent
+  cpio xz-utils kmod linux-image-amd64 genisoimage bc procps util-linux
+)
+
+want=("${BUILD[@]}")
+[[ ${1:-} == --build-only ]] || want+=("${LAB[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if (( ${#missing[@]} == 0 )); then
+  echo "install-deps: all ${#want[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+(( EUID == 0 )) || SUDO=sudo
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
