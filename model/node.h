@@ -24,6 +24,12 @@ struct Node {
   // Stable hex digest of everything that defines the machine (image, cpus,
   // memory, disk). Recorded in the domain's metadata; a change is drift.
   std::string hardware_hash;
+  // Stable hex digest of the image alone: when it changes the node is replaced
+  // rather than updated in place.
+  std::string image_hash;
+  // Per role (by role name): stable hex digest of the role as rendered for this
+  // node with static values only; recorded on the node after a successful apply.
+  std::map<std::string, std::string> role_hashes;
 };
 
 }  // namespace reconcile::model
