@@ -1,0 +1,56 @@
+// What one observation pass saw: libvirt domains and SSH probes of nodes.
+//
+// Produced by the reconciler's Observe step from the drivers, consumed by the
+// pure planner. An unreachable node is a fact recorded here (its probe carries
+// the error), never a failed observation.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace reconcile::model {
+
+enum class DomainState { kRunning, kPaused, kShutOff, kCrashed, kOther };
+
+// A libvirt domain as its hypervisor reported it.
+struct ObservedDomain {
+  std::string name;
+  // True when the domain carries this project's ownership metadata; the fields
+  // below up to `image_hash` come from that metadata and are empty otherwise.
+  bool managed = false;
+  std::string cluster;
+  std::string group;
+  int index = 0;
+  std::string hardware_hash;
+  std::string image_hash;
+  DomainState state = DomainState::kOther;
+  int vcpus = 0;
+  uint64_t memory_bytes = 0;
+};
+
+// What one SSH probe of a node returned.
+struct NodeProbe {
+  absl::Status status;  // OK when the probe ran; otherwise why it could not
+  std::string address;
+  std::string hostname;
+  std::string boot_id;
+  // Role name -> hash recorded on the node after that role last applied.
+  std::map<std::string, std::string> applied_roles;
+  // Role name -> whether every `check` command of the role exited 0. Roles
+  // without checks are absent.
+  std::map<std::string, bool> checks_pass;
+};
+
+struct ObservedState {
+  std::vector<ObservedDomain> domains;
+  std::map<std::string, NodeProbe> probes;  // by node name
+
+  const ObservedDomain* FindDomain(const std::string& name) const;
+  const NodeProbe* FindProbe(const std::string& name) const;
+};
+
+}  // namespace reconcile::model

@@ -1,0 +1,29 @@
+#include "model/plan.h"
+
+namespace reconcile::model {
+
+std::string_view ActionKindName(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::kCreate: return "create";
+    case ActionKind::kStart: return "start";
+    case ActionKind::kUpdate: return "update";
+    case ActionKind::kReplace: return "replace";
+    case ActionKind::kConfigure: return "configure";
+    case ActionKind::kDelete: return "delete";
+  }
+  return "unknown";
+}
+
+std::string_view ActionKindSymbol(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::kCreate: return "+";
+    case ActionKind::kStart: return "~";
+    case ActionKind::kUpdate: return "~";
+    case ActionKind::kReplace: return "-/+";
+    case ActionKind::kConfigure: return "~";
+    case ActionKind::kDelete: return "-";
+  }
+  return "?";
+}
+
+}  // namespace reconcile::model

@@ -1,0 +1,278 @@
+#include "reconciler/planner.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <optional>
+#include <queue>
+#include <set>
+#include <string>
+
+#include "fmt/format.h"
+
+namespace reconcile {
+namespace {
+
+using model::Action;
+using model::ActionKind;
+using model::DomainState;
+using model::Node;
+using model::ObservedDomain;
+
+// Every role once, each after the roles it comes `after` (spec order otherwise).
+std::vector<std::string> GlobalRoleOrder(const model::Spec& spec) {
+  std::vector<std::string> order;
+  std::set<std::string> seen;
+  std::function<void(const model::RoleSpec&)> visit = [&](const model::RoleSpec& role) {
+    if (!seen.insert(role.name).second) return;  // validation rejects cycles
+    for (const std::string& dep : role.after) {
+      if (const model::RoleSpec* d = spec.FindRole(dep)) visit(*d);
+    }
+    order.push_back(role.name);
+  };
+  for (const model::RoleSpec& role : spec.roles) visit(role);
+  return order;
+}
+
+std::string_view StateName(DomainState state) {
+  switch (state) {
+    case DomainState::kRunning: return "running";
+    case DomainState::kPaused: return "paused";
+    case DomainState::kShutOff: return "shut off";
+    case DomainState::kCrashed: return "crashed";
+    case DomainState::kOther: return "not running";
+  }
+  return "not running";
+}
+
+std::string HardwareChange(const ObservedDomain& domain, const Node& node) {
+  std::vector<std::string> parts;
+  if (domain.vcpus != node.cpus) parts.push_back(fmt::format("cpus {} -> {}", domain.vcpus, node.cpus));
+  if (domain.memory_bytes != node.memory_bytes) {
+    parts.push_back(fmt::format("memory {} MiB -> {} MiB", domain.memory_bytes >> 20,
+                                node.memory_bytes >> 20));
+  }
+  if (parts.empty()) return "hardware definition changed";
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+// What the planner decided for one node's machine, before its roles.
+struct NodeState {
+  int last_action = -1;  // the node's latest action so far; -1 when none
+  bool fresh = false;    // created or replaced in this pass: no role applied yet
+  bool restarted = false;  // started or restarted: its last probe is stale
+  bool blocked = false;    // a plan problem: never touched
+  bool deferred = false;   // held back by the rolling budget: configure next pass
+};
+
+class PlanBuilder {
+ public:
+  PlanBuilder(const model::Spec& spec, const std::vector<Node>& nodes,
+              const model::ObservedState& observed)
+      : spec_(spec), nodes_(nodes), observed_(observed) {}
+
+  model::Plan Build() {
+    for (const Node& node : nodes_) PlanMachine(node);
+    for (const std::string& role : GlobalRoleOrder(spec_)) {
+      for (const Node& node : nodes_) {
+        if (std::find(node.roles.begin(), node.roles.end(), role) != node.roles.end()) {
+          PlanRole(node, role);
+        }
+      }
+    }
+    PlanDeletes();
+    return Finish();
+  }
+
+ private:
+  int Add(ActionKind kind, const std::string& node, std::string role, std::string reason,
+          std::vector<int> depends_on, bool restart = false) {
+    int id = static_cast<int>(plan_.actions.size());
+    plan_.actions.push_back(Action{.id = id, .kind = kind, .node = node, .role = std::move(role),
+                                   .reason = std::move(reason),
+                                   .depends_on = std::move(depends_on), .restart = restart});
+    return id;
+  }
+
+  static std::vector<int> After(int id) { return id < 0 ? std::vector<int>{} : std::vector<int>{id}; }
+
+  void Block(NodeState& state, const std::string& node, std::string message) {
+    state.blocked = true;
+    plan_.problems.push_back({node, std::move(message)});
+  }
+
+  // A disruptive change (replace, restarting update) fits the group's budget?
+  bool TakeUnavailableSlot(const Node& node, std::string_view what) {
+    const model::GroupSpec* group = spec_.FindGroup(node.group);
+    int budget = group ? std::max(group->max_unavailable, 1) : 1;
+    int& used = disrupted_per_group_[node.group];
+    if (used >= budget) {
+      plan_.deferred.push_back(
+          {node.name, fmt::format("{} waits: group '{}' allows {} unavailable at a time", what,
+                                  node.group, budget)});
+      return false;
+    }
+    ++used;
+    return true;
+  }
+
+  void PlanMachine(const Node& node) {
+    NodeState& state = nodes_state_[node.name];
+    if (node.existing) return;  // never created, started or deleted by us
+    const ObservedDomain* domain = observed_.FindDomain(node.name);
+    if (domain == nullptr) {
+      state.last_action = Add(ActionKind::kCreate, node.name, "", "not found", {});
+      state.fresh = true;
+      return;
+    }
+    if (!domain->managed) {
+      Block(state, node.name,
+            fmt::format("a domain named '{}' exists that reconcile did not create; it is never "
+                        "touched: rename or remove it, or rename the group",
+                        node.name));
+      return;
+    }
+    if (domain->cluster != spec_.cluster) {
+      Block(state, node.name,
+            fmt::format("domain '{}' belongs to cluster '{}', not '{}'; it is never touched",
+                        node.name, domain->cluster, spec_.cluster));
+      return;
+    }
+    const bool running = domain->state == DomainState::kRunning || domain->state == DomainState::kPaused;
+    if (domain->hardware_hash != node.hardware_hash) {
+      if (domain->image_hash != node.image_hash) {
+        if (!TakeUnavailableSlot(node, "replacement")) {
+          state.deferred = true;
+          return;
+        }
+        state.last_action = Add(ActionKind::kReplace, node.name, "", "image changed", {});
+        state.fresh = true;
+        return;
+      }
+      if (running && !TakeUnavailableSlot(node, "restart")) {
+        state.deferred = true;
+        return;
+      }
+      state.last_action = Add(ActionKind::kUpdate, node.name, "", HardwareChange(*domain, node),
+                              {}, /*restart=*/running);
+      state.restarted = running;
+    }
+    if (domain->state != DomainState::kRunning) {
+      state.last_action = Add(ActionKind::kStart, node.name, "",
+                              std::string(StateName(domain->state)), After(state.last_action));
+      state.restarted = true;
+    }
+  }
+
+  // Why `role` must be (re)applied on `node`, or nothing when it is converged.
+  std::optional<std::string> ConfigureReason(const Node& node, const std::string& role,
+                                             const NodeState& state) const {
+    if (state.fresh) return "new node";
+    if (state.restarted) return "node was not running";
+    const model::NodeProbe* probe = observed_.FindProbe(node.name);
+    if (probe == nullptr) return "node not probed";
+    if (!probe->status.ok()) return fmt::format("node unreachable: {}", std::string(probe->status.message()));
+    auto applied = probe->applied_roles.find(role);
+    if (applied == probe->applied_roles.end()) return "not applied";
+    auto wanted = node.role_hashes.find(role);
+    if (wanted == node.role_hashes.end() || applied->second != wanted->second) {
+      return "role changed since it was applied";
+    }
+    auto check = probe->checks_pass.find(role);
+    if (check != probe->checks_pass.end() && !check->second) return "a check fails";
+    return std::nullopt;
+  }
+
+  void PlanRole(const Node& node, const std::string& role) {
+    NodeState& state = nodes_state_[node.name];
+    if (state.blocked) {
+      unappliable_roles_.insert(role);
+      return;
+    }
+    if (state.deferred) return;
+    std::vector<int> deps = After(state.last_action);
+    if (const model::RoleSpec* spec_role = spec_.FindRole(role)) {
+      for (const std::string& dep : spec_role->after) {
+        if (unappliable_roles_.count(dep) != 0) {
+          plan_.problems.push_back(
+              {node.name, fmt::format("role '{}' waits for role '{}', which cannot be applied", role, dep)});
+          unappliable_roles_.insert(role);
+          return;
+        }
+        const std::vector<int>& providers = configures_of_role_[dep];
+        deps.insert(deps.end(), providers.begin(), providers.end());
+      }
+    }
+    std::optional<std::string> reason = ConfigureReason(node, role, state);
+    if (!reason) return;
+    state.last_action = Add(ActionKind::kConfigure, node.name, role, *std::move(reason), std::move(deps));
+    configures_of_role_[role].push_back(state.last_action);
+  }
+
+  void PlanDeletes() {
+    std::set<std::string> desired;
+    for (const Node& node : nodes_) desired.insert(node.name);
+    for (const ObservedDomain& domain : observed_.domains) {
+      if (!domain.managed || domain.cluster != spec_.cluster || desired.count(domain.name)) continue;
+      if (spec_.policy.prune) {
+        Add(ActionKind::kDelete, domain.name, "", "no longer in the spec", {});
+      } else {
+        plan_.orphans.push_back(domain.name);
+      }
+    }
+  }
+
+  // Orders actions so each comes after its dependencies (stable otherwise) and
+  // renumbers ids to positions in that order.
+  model::Plan Finish() {
+    const size_t n = plan_.actions.size();
+    std::vector<std::vector<int>> dependants(n);
+    std::vector<int> waiting(n, 0);
+    for (const Action& action : plan_.actions) {
+      for (int dep : action.depends_on) dependants[dep].push_back(action.id);
+      waiting[action.id] = static_cast<int>(action.depends_on.size());
+    }
+    std::priority_queue<int, std::vector<int>, std::greater<>> ready;
+    for (size_t i = 0; i < n; ++i) {
+      if (waiting[i] == 0) ready.push(static_cast<int>(i));
+    }
+    std::vector<int> new_id(n, -1);
+    std::vector<Action> ordered;
+    while (!ready.empty()) {
+      int id = ready.top();
+      ready.pop();
+      new_id[id] = static_cast<int>(ordered.size());
+      ordered.push_back(plan_.actions[id]);
+      for (int next : dependants[id]) {
+        if (--waiting[next] == 0) ready.push(next);
+      }
+    }
+    for (Action& action : ordered) {
+      action.id = new_id[action.id];
+      for (int& dep : action.depends_on) dep = new_id[dep];
+      std::sort(action.depends_on.begin(), action.depends_on.end());
+      action.depends_on.erase(std::unique(action.depends_on.begin(), action.depends_on.end()),
+                              action.depends_on.end());
+    }
+    plan_.actions = std::move(ordered);
+    return std::move(plan_);
+  }
+
+  const model::Spec& spec_;
+  const std::vector<Node>& nodes_;
+  const model::ObservedState& observed_;
+  model::Plan plan_;
+  std::map<std::string, NodeState> nodes_state_;
+  std::map<std::string, std::vector<int>> configures_of_role_;
+  std::set<std::string> unappliable_roles_;
+  std::map<std::string, int> disrupted_per_group_;
+};
+
+}  // namespace
+
+model::Plan ComputePlan(const model::Spec& spec, const std::vector<model::Node>& nodes,
+                        const model::ObservedState& observed) {
+  return PlanBuilder(spec, nodes, observed).Build();
+}
+
+}  // namespace reconcile
