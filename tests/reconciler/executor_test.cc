@@ -1,0 +1,227 @@
+#include "reconciler/executor.h"
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/simulated_clock.h"
+
+namespace reconcile {
+namespace {
+
+using model::Action;
+using model::ActionKind;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// A runner that answers each action from a script of statuses (the last one
+// repeats; OK when none) and records what ran.
+class ScriptedRunner : public ActionRunner {
+ public:
+  void Script(const std::string& node, std::vector<absl::Status> statuses) {
+    script_[node] = std::deque<absl::Status>(statuses.begin(), statuses.end());
+  }
+  absl::Status Run(const Action& action, absl::Time deadline) override {
+    absl::MutexLock lock(&mu_);
+    started_.push_back(action.node);
+    deadlines_.push_back(deadline);
+    auto it = script_.find(action.node);
+    if (it == script_.end() || it->second.empty()) return absl::OkStatus();
+    absl::Status status = it->second.front();
+    if (it->second.size() > 1) it->second.pop_front();
+    return status;
+  }
+  std::vector<std::string> started() {
+    absl::MutexLock lock(&mu_);
+    return started_;
+  }
+  std::vector<absl::Time> deadlines() {
+    absl::MutexLock lock(&mu_);
+    return deadlines_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::string, std::deque<absl::Status>> script_;
+  std::vector<std::string> started_;
+  std::vector<absl::Time> deadlines_;
+};
+
+model::Plan Chain(std::vector<std::pair<std::string, std::vector<int>>> actions) {
+  model::Plan plan;
+  for (auto& [node, deps] : actions) {
+    plan.actions.push_back(Action{.id = static_cast<int>(plan.actions.size()),
+                                  .kind = ActionKind::kConfigure, .node = node, .role = "r",
+                                  .depends_on = deps});
+  }
+  return plan;
+}
+
+ExecutorOptions Serial() { return ExecutorOptions{.parallel = 1, .retries = 3}; }
+
+// This test verifies that actions run after their dependencies and all succeed.
+TEST(Executor, RunsInDependencyOrder) {
+  model::Plan plan = Chain({{"a", {}}, {"b", {0}}, {"c", {1}}, {"d", {0, 2}}});
+  ScriptedRunner runner;
+  testing::SimulatedClock clock;
+  ExecutorOptions options = Serial();
+  options.parallel = 4;
+  ExecutionReport report = Execute(plan, runner, options, clock);
+  EXPECT_TRUE(report.AllSucceeded());
+  EXPECT_THAT(runner.started(), ElementsAre("a", "b", "c", "d"));
+}
+
+// This test verifies that a retryable failure is retried with exponential
+// backoff on the injected clock until it succeeds.
+TEST(Executor, RetriesRetryableErrorsWithBackoff) {
+  model::Plan plan = Chain({{"a", {}}});
+  ScriptedRunner runner;
+  runner.Script("a", {absl::UnavailableError("refused"), absl::UnavailableError("refused"),
+                      absl::OkStatus()});
+  testing::SimulatedClock clock;
+  ExecutorOptions options = Serial();
+  options.backoff = {.initial = absl::Seconds(1), .max = absl::Seconds(30), .jitter = 0};
+  ExecutionReport report = Execute(plan, runner, options, clock);
+  ASSERT_EQ(report.results.size(), 1u);
+  EXPECT_EQ(report.results[0].outcome, Outcome::kSucceeded);
+  EXPECT_EQ(report.results[0].attempts, 3);
+  EXPECT_THAT(clock.sleeps(), ElementsAre(absl::Seconds(1), absl::Seconds(2)));
+  EXPECT_EQ(report.results[0].elapsed, absl::Seconds(3));
+}
+
+// This test verifies that retries stop after `retries` and report the last error.
+TEST(Executor, GivesUpAfterRetries) {
+  model::Plan plan = Chain({{"a", {}}});
+  ScriptedRunner runner;
+  runner.Script("a", {absl::UnavailableError("still down")});
+  testing::SimulatedClock clock;
+  ExecutorOptions options = Serial();
+  options.retries = 2;
+  ExecutionReport report = Execute(plan, runner, options, clock);
+  EXPECT_EQ(report.results[0].outcome, Outcome::kFailed);
+  EXPECT_EQ(report.results[0].attempts, 3);
+  EXPECT_THAT(std::string(report.results[0].status.message()), HasSubstr("still down"));
+  EXPECT_TRUE(report.AnyRetryableFailure());
+}
+
+// This test verifies that a terminal error is not retried, its dependants are
+// skipped transitively, and independent actions still run.
+TEST(Executor, TerminalFailureSkipsDependantsOnly) {
+  model::Plan plan = Chain({{"bad", {}}, {"good", {}}, {"after-bad", {0}},
+                            {"after-after", {2}}, {"after-good", {1}}});
+  ScriptedRunner runner;
+  runner.Script("bad", {absl::FailedPreconditionError("host key mismatch")});
+  testing::SimulatedClock clock;
+  ExecutionReport report = Execute(plan, runner, Serial(), clock);
+  EXPECT_EQ(report.results[0].outcome, Outcome::kFailed);
+  EXPECT_EQ(report.results[0].attempts, 1);
+  EXPECT_EQ(report.results[1].outcome, Outcome::kSucceeded);
+  EXPECT_EQ(report.results[2].outcome, Outcome::kSkipped);
+  EXPECT_THAT(std::string(report.results[2].status.message()), HasSubstr("configure bad r"));
+  EXPECT_EQ(report.results[3].outcome, Outcome::kSkipped);
+  EXPECT_EQ(report.results[4].outcome, Outcome::kSucceeded);
+  EXPECT_THAT(runner.started(), ElementsAre("bad", "good", "after-good"));
+  EXPECT_TRUE(clock.sleeps().empty());
+  EXPECT_FALSE(report.AnyRetryableFailure());
+}
+
+// This test verifies that each attempt gets its own deadline from the clock.
+TEST(Executor, PassesPerActionDeadline) {
+  model::Plan plan = Chain({{"a", {}}});
+  ScriptedRunner runner;
+  testing::SimulatedClock clock;
+  ExecutorOptions options = Serial();
+  options.action_timeout = absl::Minutes(3);
+  const absl::Time start = clock.Now();
+  Execute(plan, runner, options, clock);
+  EXPECT_THAT(runner.deadlines(), ElementsAre(start + absl::Minutes(3)));
+}
+
+// A runner that sleeps for real so overlapping actions can be counted.
+class ConcurrencyRunner : public ActionRunner {
+ public:
+  absl::Status Run(const Action&, absl::Time) override {
+    int now = ++in_flight_;
+    int seen = max_.load();
+    while (now > seen && !max_.compare_exchange_weak(seen, now)) {
+    }
+    absl::SleepFor(absl::Milliseconds(30));
+    --in_flight_;
+    return absl::OkStatus();
+  }
+  std::atomic<int> in_flight_{0};
+  std::atomic<int> max_{0};
+};
+
+// This test verifies that no more than `parallel` actions run at once, and
+// that independent actions do run side by side.
+TEST(Executor, BoundsParallelism) {
+  model::Plan plan = Chain({{"a", {}}, {"b", {}}, {"c", {}}, {"d", {}}, {"e", {}}, {"f", {}}});
+  ConcurrencyRunner runner;
+  ExecutorOptions options{.parallel = 2};
+  ExecutionReport report = Execute(plan, runner, options, Clock::Real());
+  EXPECT_TRUE(report.AllSucceeded());
+  EXPECT_EQ(runner.max_.load(), 2);
+}
+
+// This test verifies that cancelling starts nothing new and reports the rest
+// as skipped, while the running action completes.
+TEST(Executor, CancelFinishesRunningActionsOnly) {
+  model::Plan plan = Chain({{"a", {}}, {"b", {0}}, {"c", {}}});
+  std::atomic<bool> cancel{false};
+  class CancellingRunner : public ActionRunner {
+   public:
+    explicit CancellingRunner(std::atomic<bool>* cancel) : cancel_(cancel) {}
+    absl::Status Run(const Action&, absl::Time) override {
+      cancel_->store(true);
+      ++runs;
+      return absl::OkStatus();
+    }
+    std::atomic<bool>* cancel_;
+    int runs = 0;
+  } runner(&cancel);
+  testing::SimulatedClock clock;
+  ExecutorOptions options = Serial();
+  options.cancel = &cancel;
+  ExecutionReport report = Execute(plan, runner, options, clock);
+  EXPECT_EQ(runner.runs, 1);
+  EXPECT_EQ(report.results[0].outcome, Outcome::kSucceeded);
+  EXPECT_EQ(report.results[1].outcome, Outcome::kSkipped);
+  EXPECT_EQ(report.results[1].status.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(report.results[2].outcome, Outcome::kSkipped);
+}
+
+// This test verifies that a malformed DAG is refused instead of hanging.
+TEST(Executor, RefusesForwardDependencies) {
+  model::Plan plan = Chain({{"a", {1}}, {"b", {0}}});
+  ScriptedRunner runner;
+  testing::SimulatedClock clock;
+  ExecutionReport report = Execute(plan, runner, Serial(), clock);
+  EXPECT_EQ(report.Count(Outcome::kFailed), 2);
+  EXPECT_TRUE(runner.started().empty());
+}
+
+// This test verifies that progress callbacks see every action start and end.
+TEST(Executor, ReportsProgress) {
+  model::Plan plan = Chain({{"a", {}}, {"b", {0}}});
+  ScriptedRunner runner;
+  runner.Script("b", {absl::InvalidArgumentError("bad")});
+  testing::SimulatedClock clock;
+  std::vector<std::string> events;
+  ExecutorOptions options = Serial();
+  options.on_start = [&](const Action& a) { events.push_back("start " + a.node); };
+  options.on_done = [&](const Action& a, const ActionResult& r) {
+    events.push_back((r.outcome == Outcome::kSucceeded ? "ok " : "failed ") + a.node);
+  };
+  Execute(plan, runner, options, clock);
+  EXPECT_THAT(events, ElementsAre("start a", "ok a", "start b", "failed b"));
+}
+
+}  // namespace
+}  // namespace reconcile
