@@ -37,6 +37,9 @@ struct SshSpec {
   std::string known_hosts;  // OpenSSH known_hosts file for machines we did not seed
   bool accept_unknown_host_keys = false;  // explicit, visible opt-in to trust on first use
   std::string jump_host;  // optional [user@]host[:port] to dial through
+  // Network namespace (under /run/netns) to dial from, for nodes whose network
+  // exists only inside one (the lab's isolated libvirt network).
+  std::string netns;
 };
 
 // A bootable image. Exactly one of `disk` (a base image nodes get copy-on-write
