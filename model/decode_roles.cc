@@ -1,0 +1,184 @@
+// Roles: `after`, steps (with files) and outputs.
+#include <regex>
+#include <set>
+
+#include "model/text.h"
+#include "model/decode.h"
+#include "model/names.h"
+
+namespace reconcile::model {
+namespace {
+
+bool IsOctalMode(std::string_view text) {
+  if (text.size() != 4 || text[0] != '0') return false;
+  return std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '7'; });
+}
+
+bool IsOwner(std::string_view text) {
+  static const std::regex kOwner("[a-z_][a-z0-9_-]{0,31}(:[a-z_][a-z0-9_-]{0,31})?");
+  return text.size() <= 65 && std::regex_match(text.begin(), text.end(), kOwner);
+}
+
+void AddTemplate(YamlReader& r, const YamlNode& node, const std::string& text, bool shell,
+                 RoleSources& where) {
+  where.templates.push_back({text, r.At(node), shell, !node.quoted});
+}
+
+void DecodeFile(const YamlNode& node, YamlReader& r, FileSpec& file, RoleSources& where) {
+  if (!r.ExpectMap(node, "files item")) return;
+  r.CheckKeys(node, {"path", "content", "mode", "owner"}, "file");
+  if (auto* n = node.Find("path")) {
+    file.path = NonEmptyString(r, *n, "path").value_or("");
+    if (!file.path.empty() && file.path.front() != '/') {
+      r.Error(*n, Cat("file 'path' must be absolute, got '", file.path.substr(0, 70), "'"));
+    }
+  } else {
+    r.Error(node, "file needs a 'path'");
+  }
+  if (auto* n = node.Find("content")) {
+    if (n->kind == YamlNode::Kind::kNull) {
+      file.content = "";
+    } else if (auto content = r.String(*n, "content")) {
+      file.content = *content;
+      AddTemplate(r, *n, file.content, /*shell=*/false, where);
+    }
+  } else {
+    r.Error(node, "file needs 'content' (use \"\" for an empty file)");
+  }
+  if (auto* n = node.Find("mode")) {
+    auto mode = r.String(*n, "mode");
+    if (mode && !IsOctalMode(*mode)) {
+      r.Error(*n, Cat("'mode' must be an octal string like \"0640\", got '",
+                               mode->substr(0, 20), "'"));
+    } else if (mode) {
+      file.mode = static_cast<uint32_t>(std::stoul(*mode, nullptr, 8));
+    }
+  }
+  if (auto* n = node.Find("owner")) {
+    auto owner = r.String(*n, "owner");
+    if (owner && !IsOwner(*owner)) {
+      r.Error(*n, Cat("'owner' must be user or user:group, got '", owner->substr(0, 70), "'"));
+    } else if (owner) {
+      file.owner = *owner;
+    }
+  }
+}
+
+void DecodeStep(const YamlNode& node, YamlReader& r, StepSpec& step, RoleSources& where) {
+  step.location = r.At(node);
+  if (!r.ExpectMap(node, "steps item")) return;
+  r.CheckKeys(node, {"name", "run", "check", "files"}, "step");
+  if (auto* n = node.Find("name")) {
+    step.name = NonEmptyString(r, *n, "name").value_or("");
+  } else {
+    r.Error(node, "step needs a 'name'");
+  }
+  if (auto* n = node.Find("run")) {
+    if (auto run = NonEmptyString(r, *n, "run")) {
+      step.run = *run;
+      AddTemplate(r, *n, step.run, /*shell=*/true, where);
+    }
+  } else {
+    r.Error(node, "step needs a 'run' command");
+  }
+  if (auto* n = node.Find("check")) {
+    if (auto check = NonEmptyString(r, *n, "check")) {
+      step.check = *check;
+      AddTemplate(r, *n, step.check, /*shell=*/true, where);
+    }
+  }
+  if (auto* n = node.Find("files")) {
+    if (r.ExpectList(*n, "files")) {
+      std::set<std::string> paths;
+      for (const auto& item : n->items) {
+        FileSpec file;
+        DecodeFile(item, r, file, where);
+        if (!file.path.empty() && !paths.insert(file.path).second) {
+          r.Error(item, Cat("file '", file.path.substr(0, 70), "' is listed twice in this step"));
+        }
+        step.files.push_back(std::move(file));
+      }
+    }
+  }
+}
+
+void DecodeOutputs(const YamlNode& node, YamlReader& r, RoleSpec& role, RoleSources& where) {
+  if (!r.ExpectMap(node, "outputs")) return;
+  for (const auto& [key, body] : node.entries) {
+    if (!IsIdentifier(key.value)) {
+      r.Error(key, Cat("output name '", key.value.substr(0, 70),
+                                "' must start with a letter or '_' and contain only letters, "
+                                "digits, '_' and '-'"));
+    }
+    OutputSpec output{key.value, "", false};
+    const YamlNode* command = &body;
+    if (body.kind == YamlNode::Kind::kMap) {
+      r.CheckKeys(body, {"command", "secret"}, Cat("output '", key.value, "'"));
+      command = body.Find("command");
+      if (!command) r.Error(key, Cat("output '", key.value, "' needs a 'command'"));
+      if (auto* n = body.Find("secret")) output.secret = r.Bool(*n, "secret").value_or(false);
+    }
+    if (command) {
+      if (auto text = NonEmptyString(r, *command, "command")) {
+        output.command = *text;
+        AddTemplate(r, *command, output.command, /*shell=*/true, where);
+      }
+    }
+    role.outputs.push_back(std::move(output));
+  }
+}
+
+void DecodeRole(const YamlNode& key, const YamlNode& body, YamlReader& r, RoleSpec& role,
+                RoleSources& where) {
+  if (!r.ExpectMap(body, key.value)) return;
+  r.CheckKeys(body, {"after", "steps", "outputs"}, Cat("role '", key.value, "'"));
+  if (auto* n = body.Find("after")) {
+    if (auto items = r.StringList(*n, "after")) {
+      for (const YamlNode* item : *items) {
+        role.after.push_back(item->value);
+        where.after.push_back(r.At(*item));
+      }
+    }
+  }
+  if (auto* n = body.Find("steps")) {
+    if (r.ExpectList(*n, "steps")) {
+      if (n->items.empty()) r.Error(*n, Cat("role '", key.value, "' has no steps"));
+      std::set<std::string> names;
+      for (const auto& item : n->items) {
+        StepSpec step;
+        DecodeStep(item, r, step, where);
+        if (!step.name.empty() && !names.insert(step.name).second) {
+          r.Error(item, Cat("step name '", step.name.substr(0, 70),
+                                     "' is used twice in role '", key.value, "'"));
+        }
+        role.steps.push_back(std::move(step));
+      }
+    }
+  } else {
+    r.Error(key, Cat("role '", key.value, "' needs 'steps'"));
+  }
+  if (auto* n = body.Find("outputs")) DecodeOutputs(*n, r, role, where);
+}
+
+}  // namespace
+
+void DecodeRoles(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& sources) {
+  if (!r.ExpectMap(node, "roles")) return;
+  for (const auto& [key, body] : node.entries) {
+    std::string problem = DnsLabelProblem(key.value);
+    if (!problem.empty()) {
+      r.Error(key, Cat("role name '", key.value.substr(0, 70),
+                                "' is not a valid DNS label: it ", problem));
+    }
+    RoleSpec role;
+    RoleSources where;
+    role.name = key.value;
+    role.location = r.At(key);
+    where.name = r.At(key);
+    DecodeRole(key, body, r, role, where);
+    spec.roles.push_back(std::move(role));
+    sources.roles.push_back(std::move(where));
+  }
+}
+
+}  // namespace reconcile::model

@@ -1,0 +1,266 @@
+// Top level, hypervisor, ssh, policy, vars, images and groups.
+#include <string>
+
+#include "model/text.h"
+#include "model/decode.h"
+#include "model/names.h"
+
+namespace reconcile::model {
+namespace {
+
+constexpr uint64_t kMiB = uint64_t{1} << 20;
+constexpr uint64_t kGiB = uint64_t{1} << 30;
+constexpr uint64_t kTiB = uint64_t{1} << 40;
+
+void CheckName(YamlReader& reader, const YamlNode& key, std::string_view kind) {
+  std::string problem = DnsLabelProblem(key.value);
+  if (!problem.empty()) {
+    reader.Error(key, Cat(kind, " name '", key.value.substr(0, 70),
+                                   "' is not a valid DNS label: it ", problem));
+  }
+}
+
+std::optional<std::string> AbsolutePath(YamlReader& reader, const YamlNode& node,
+                                        std::string_view what) {
+  auto path = NonEmptyString(reader, node, what);
+  if (path && path->front() != '/') {
+    reader.Error(node, Cat("'", what, "' must be an absolute path, got '",
+                                    path->substr(0, 70), "'"));
+    return std::nullopt;
+  }
+  return path;
+}
+
+void DecodeHypervisor(const YamlNode& node, YamlReader& r, HypervisorSpec& out) {
+  if (!r.ExpectMap(node, "hypervisor")) return;
+  r.CheckKeys(node, {"uri", "network", "pool"}, "hypervisor");
+  if (auto* n = node.Find("uri")) out.uri = NonEmptyString(r, *n, "uri").value_or(out.uri);
+  if (auto* n = node.Find("network")) out.network = NonEmptyString(r, *n, "network").value_or(out.network);
+  if (auto* n = node.Find("pool")) out.pool = NonEmptyString(r, *n, "pool").value_or(out.pool);
+}
+
+void DecodeSsh(const YamlNode& node, YamlReader& r, SshSpec& out) {
+  if (!r.ExpectMap(node, "ssh")) return;
+  r.CheckKeys(node,
+              {"user", "identity", "port", "connect_timeout", "known_hosts",
+               "accept_unknown_host_keys", "jump_host"},
+              "ssh");
+  if (auto* n = node.Find("user")) out.user = NonEmptyString(r, *n, "user").value_or(out.user);
+  if (auto* n = node.Find("identity")) out.identity = NonEmptyString(r, *n, "identity").value_or("");
+  if (auto* n = node.Find("port")) out.port = static_cast<int>(r.Int(*n, "port", 1, 65535).value_or(out.port));
+  if (auto* n = node.Find("connect_timeout")) {
+    out.connect_timeout = r.Duration(*n, "connect_timeout", absl::Seconds(1), absl::Minutes(10))
+                              .value_or(out.connect_timeout);
+  }
+  if (auto* n = node.Find("known_hosts")) out.known_hosts = NonEmptyString(r, *n, "known_hosts").value_or("");
+  if (auto* n = node.Find("accept_unknown_host_keys")) {
+    out.accept_unknown_host_keys = r.Bool(*n, "accept_unknown_host_keys").value_or(false);
+  }
+  if (auto* n = node.Find("jump_host")) out.jump_host = NonEmptyString(r, *n, "jump_host").value_or("");
+}
+
+void DecodePolicy(const YamlNode& node, YamlReader& r, PolicySpec& out) {
+  if (!r.ExpectMap(node, "policy")) return;
+  r.CheckKeys(node, {"prune", "parallel", "retries", "interval"}, "policy");
+  if (auto* n = node.Find("prune")) out.prune = r.Bool(*n, "prune").value_or(out.prune);
+  if (auto* n = node.Find("parallel")) out.parallel = static_cast<int>(r.Int(*n, "parallel", 1, 1024).value_or(out.parallel));
+  if (auto* n = node.Find("retries")) out.retries = static_cast<int>(r.Int(*n, "retries", 0, 100).value_or(out.retries));
+  if (auto* n = node.Find("interval")) {
+    out.interval = r.Duration(*n, "interval", absl::Seconds(1), absl::Hours(24)).value_or(out.interval);
+  }
+}
+
+void DecodeImages(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& sources) {
+  if (!r.ExpectMap(node, "images")) return;
+  for (const auto& [key, body] : node.entries) {
+    CheckName(r, key, "image");
+    ImageSpec image;
+    image.name = key.value;
+    image.location = r.At(key);
+    if (r.ExpectMap(body, key.value)) {
+      r.CheckKeys(body, {"disk", "kernel", "initrd", "cmdline", "seed"},
+                  Cat("image '", key.value, "'"));
+      if (auto* n = body.Find("disk")) image.disk = AbsolutePath(r, *n, "disk").value_or("");
+      if (auto* n = body.Find("kernel")) image.kernel = AbsolutePath(r, *n, "kernel").value_or("");
+      if (auto* n = body.Find("initrd")) image.initrd = AbsolutePath(r, *n, "initrd").value_or("");
+      if (auto* n = body.Find("cmdline")) image.cmdline = r.String(*n, "cmdline").value_or("");
+      if (auto* n = body.Find("seed")) image.seed = r.Bool(*n, "seed").value_or(true);
+      const bool has_disk = body.Find("disk") != nullptr;
+      const bool has_kernel = body.Find("kernel") != nullptr;
+      if (has_disk && has_kernel) {
+        r.Error(key, Cat("image '", key.value,
+                                  "' sets both 'disk' and 'kernel'; an image boots one way"));
+      } else if (!has_disk && !has_kernel) {
+        r.Error(key, Cat("image '", key.value, "' needs either 'disk' or 'kernel'"));
+      }
+      for (std::string_view kernel_only : {"initrd", "cmdline"}) {
+        if (const YamlNode* n = body.Find(kernel_only); n && !has_kernel) {
+          r.Error(*n, Cat("'", kernel_only, "' only applies to direct kernel boot; set 'kernel' too"));
+        }
+      }
+    }
+    spec.images.push_back(std::move(image));
+    sources.images.push_back(r.At(key));
+  }
+}
+
+void DecodeHosts(const YamlNode& body, YamlReader& r, GroupSpec& group, GroupSources& where) {
+  where.has_hosts = true;
+  const YamlNode& hosts = *body.Find("hosts");
+  for (std::string_view machine_only : {"count", "image", "cpus", "memory", "disk"}) {
+    if (const YamlNode* n = body.Find(machine_only)) {
+      r.Error(*n, Cat("'", machine_only,
+                               "' cannot be combined with 'hosts': existing machines are "
+                               "configured, never created"));
+    }
+  }
+  auto items = r.StringList(hosts, "hosts");
+  if (!items) return;
+  if (items->empty()) r.Error(hosts, "'hosts' must list at least one machine");
+  if (static_cast<int64_t>(items->size()) > kMaxGroupCount) {
+    r.Error(hosts, Cat("'hosts' lists ", items->size(), " machines; at most ",
+                                kMaxGroupCount, " per group"));
+    return;
+  }
+  for (const YamlNode* item : *items) {
+    if (!IsValidHostAddress(item->value)) {
+      r.Error(*item, Cat("'", item->value.substr(0, 70),
+                                  "' is not an IP address or host name"));
+    }
+    group.hosts.push_back(item->value);
+    where.hosts.push_back(r.At(*item));
+  }
+  group.count = static_cast<int>(group.hosts.size());
+}
+
+void DecodeGroup(const YamlNode& key, const YamlNode& body, YamlReader& r, GroupSpec& group,
+                 GroupSources& where) {
+  if (!r.ExpectMap(body, key.value)) return;
+  r.CheckKeys(body,
+              {"count", "image", "cpus", "memory", "disk", "roles", "hosts", "vars",
+               "max_unavailable"},
+              Cat("group '", key.value, "'"));
+  if (body.Find("hosts")) {
+    DecodeHosts(body, r, group, where);
+  } else {
+    if (auto* n = body.Find("count")) group.count = static_cast<int>(r.Int(*n, "count", 0, kMaxGroupCount).value_or(0));
+    if (auto* n = body.Find("image")) {
+      group.image = NonEmptyString(r, *n, "image").value_or("");
+      where.image = r.At(*n);
+    } else {
+      r.Error(key, Cat("group '", key.value,
+                                "' needs an 'image' (or 'hosts' for existing machines)"));
+    }
+    if (auto* n = body.Find("cpus")) group.cpus = static_cast<int>(r.Int(*n, "cpus", 1, 256).value_or(1));
+    if (auto* n = body.Find("memory")) group.memory_bytes = r.Size(*n, "memory", 64 * kMiB, 4 * kTiB).value_or(group.memory_bytes);
+    if (auto* n = body.Find("disk")) group.disk_bytes = r.Size(*n, "disk", kGiB, 64 * kTiB).value_or(0);
+  }
+  if (auto* n = body.Find("roles")) {
+    if (auto items = r.StringList(*n, "roles")) {
+      for (const YamlNode* item : *items) {
+        group.roles.push_back(item->value);
+        where.roles.push_back(r.At(*item));
+      }
+    }
+  }
+  if (auto* n = body.Find("vars")) DecodeVars(*n, r, "vars", group.vars, &where.vars);
+  if (auto* n = body.Find("max_unavailable")) {
+    group.max_unavailable = static_cast<int>(r.Int(*n, "max_unavailable", 1, kMaxGroupCount).value_or(1));
+  }
+}
+
+void DecodeGroups(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& sources) {
+  if (!r.ExpectMap(node, "groups")) return;
+  if (node.entries.empty()) r.Error(node, "'groups' must define at least one group");
+  int64_t total = 0;
+  bool reported_total = false;
+  for (const auto& [key, body] : node.entries) {
+    CheckName(r, key, "group");
+    GroupSpec group;
+    GroupSources where;
+    group.name = key.value;
+    group.location = r.At(key);
+    where.name = r.At(key);
+    DecodeGroup(key, body, r, group, where);
+    total += group.count;
+    if (total > kMaxTotalNodes && !reported_total) {
+      r.Error(key, Cat("the spec expands to more than ", kMaxTotalNodes, " nodes"));
+      reported_total = true;
+    }
+    spec.groups.push_back(std::move(group));
+    sources.groups.push_back(std::move(where));
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> NonEmptyString(YamlReader& reader, const YamlNode& node,
+                                          std::string_view what) {
+  auto value = reader.String(node, what);
+  if (value && value->empty()) {
+    reader.Error(node, Cat("'", what, "' must not be empty"));
+    return std::nullopt;
+  }
+  return value;
+}
+
+void DecodeVars(const YamlNode& node, YamlReader& r, std::string_view where,
+                std::vector<Variable>& vars, std::vector<SourceLocation>* locations) {
+  if (!r.ExpectMap(node, where)) return;
+  for (const auto& [key, body] : node.entries) {
+    if (!IsIdentifier(key.value)) {
+      r.Error(key, Cat("variable name '", key.value.substr(0, 70),
+                                "' must start with a letter or '_' and contain only letters, "
+                                "digits, '_' and '-'"));
+    }
+    Variable var{key.value, "", false};
+    if (body.kind == YamlNode::Kind::kMap) {
+      r.CheckKeys(body, {"value", "secret"}, Cat("variable '", key.value, "'"));
+      if (auto* n = body.Find("value")) {
+        var.value = r.String(*n, "value").value_or("");
+      } else {
+        r.Error(key, Cat("variable '", key.value, "' needs a 'value'"));
+      }
+      if (auto* n = body.Find("secret")) var.secret = r.Bool(*n, "secret").value_or(false);
+    } else if (body.kind == YamlNode::Kind::kScalar) {
+      var.value = body.value;
+    } else {
+      r.Error(body, Cat("variable '", key.value,
+                                 "' must be a string or {value, secret}, got ", body.KindName()));
+    }
+    vars.push_back(std::move(var));
+    if (locations) locations->push_back(r.At(key));
+  }
+}
+
+void DecodeSpec(const YamlNode& root, YamlReader& r, Spec& spec, SpecSources& sources) {
+  if (!r.ExpectMap(root, "spec")) return;
+  r.CheckKeys(root, {"cluster", "hypervisor", "ssh", "images", "groups", "roles", "vars", "policy"},
+              "");
+  if (const YamlNode* n = root.Find("cluster")) {
+    sources.cluster = r.At(*n);
+    if (auto name = NonEmptyString(r, *n, "cluster")) {
+      spec.cluster = *name;
+      std::string problem = DnsLabelProblem(*name);
+      if (!problem.empty()) {
+        r.Error(*n, Cat("cluster name '", name->substr(0, 70),
+                                 "' is not a valid DNS label: it ", problem));
+      }
+    }
+  } else {
+    r.Error(root, "missing required key 'cluster'");
+  }
+  if (auto* n = root.Find("hypervisor")) DecodeHypervisor(*n, r, spec.hypervisor);
+  if (auto* n = root.Find("ssh")) DecodeSsh(*n, r, spec.ssh);
+  if (auto* n = root.Find("images")) DecodeImages(*n, r, spec, sources);
+  if (auto* n = root.Find("groups")) {
+    DecodeGroups(*n, r, spec, sources);
+  } else {
+    r.Error(root, "missing required key 'groups'");
+  }
+  if (auto* n = root.Find("roles")) DecodeRoles(*n, r, spec, sources);
+  if (auto* n = root.Find("vars")) DecodeVars(*n, r, "vars", spec.vars, nullptr);
+  if (auto* n = root.Find("policy")) DecodePolicy(*n, r, spec.policy);
+}
+
+}  // namespace reconcile::model

@@ -1,0 +1,42 @@
+// Where the references inside a decoded Spec were written. Kept beside the
+// Spec (index-parallel to its vectors) during loading only, so that
+// cross-reference validation can point at the exact item that is wrong
+// without burdening the value types everybody else uses.
+#pragma once
+
+#include <vector>
+
+#include "model/spec.h"
+
+namespace reconcile::model {
+
+struct TemplateSource {
+  std::string text;
+  SourceLocation location;
+  bool shell = true;  // a command (values get shell-quoted) or file content
+  bool plain = false;  // an unquoted scalar: columns inside it map 1:1 to the text
+};
+
+struct GroupSources {
+  SourceLocation name;
+  SourceLocation image;
+  std::vector<SourceLocation> roles;  // one per GroupSpec::roles item
+  std::vector<SourceLocation> hosts;
+  std::vector<SourceLocation> vars;
+  bool has_hosts = false;
+};
+
+struct RoleSources {
+  SourceLocation name;
+  std::vector<SourceLocation> after;
+  std::vector<TemplateSource> templates;  // run, check, file contents, outputs
+};
+
+struct SpecSources {
+  SourceLocation cluster;
+  std::vector<GroupSources> groups;
+  std::vector<RoleSources> roles;
+  std::vector<SourceLocation> images;
+};
+
+}  // namespace reconcile::model

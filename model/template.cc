@@ -1,0 +1,193 @@
+#include "model/template.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "model/text.h"
+
+namespace reconcile::model {
+namespace {
+
+constexpr std::string_view kExpected =
+    "expected self.name, self.ip, self.index, self.group, group.<g>.nodes, group.<g>.ips, "
+    "role.<r>.outputs.<k> or vars.<v>";
+
+std::optional<std::string> ParseReference(std::string_view inner, TemplateRef& ref) {
+  std::vector<std::string_view> pipe = Split(inner, '|');
+  if (pipe.size() > 2) return "at most one filter is allowed";
+  if (pipe.size() == 2) {
+    std::string_view filter = Strip(pipe[1]);
+    if (filter != "raw") return Cat("unknown filter '", filter, "'; the only filter is 'raw'");
+    ref.raw = true;
+  }
+  std::string_view expr = Strip(pipe[0]);
+  std::vector<std::string_view> parts = Split(expr, '.');
+  auto unknown = [&] { return Cat("unknown reference '", expr.substr(0, 60), "'; ", kExpected); };
+  if (std::any_of(parts.begin(), parts.end(), [](std::string_view p) { return p.empty(); })) {
+    return unknown();
+  }
+  using Kind = TemplateRef::Kind;
+  if (parts.size() == 2 && parts[0] == "self") {
+    if (parts[1] == "name") ref.kind = Kind::kSelfName;
+    else if (parts[1] == "ip") ref.kind = Kind::kSelfIp;
+    else if (parts[1] == "index") ref.kind = Kind::kSelfIndex;
+    else if (parts[1] == "group") ref.kind = Kind::kSelfGroup;
+    else return unknown();
+    return std::nullopt;
+  }
+  if (parts.size() == 3 && parts[0] == "group" && (parts[2] == "nodes" || parts[2] == "ips")) {
+    ref.kind = parts[2] == "nodes" ? Kind::kGroupNodes : Kind::kGroupIps;
+    ref.target = std::string(parts[1]);
+    return std::nullopt;
+  }
+  if (parts.size() == 4 && parts[0] == "role" && parts[2] == "outputs") {
+    ref.kind = Kind::kRoleOutput;
+    ref.target = std::string(parts[1]);
+    ref.key = std::string(parts[3]);
+    return std::nullopt;
+  }
+  if (parts.size() == 2 && parts[0] == "vars") {
+    ref.kind = Kind::kVar;
+    ref.target = std::string(parts[1]);
+    return std::nullopt;
+  }
+  return unknown();
+}
+
+bool IsSafeShellChar(char c) {
+  return absl::ascii_isalnum(c) || std::string_view("@%+=:,./_-").find(c) != std::string_view::npos;
+}
+
+std::string QuoteList(const std::vector<std::string>& items, Quoting quoting, bool raw) {
+  if (quoting == Quoting::kNone || raw) return Join(items, " ");
+  std::vector<std::string> quoted;
+  for (const auto& item : items) quoted.push_back(ShellQuote(item));
+  return Join(quoted, " ");
+}
+
+}  // namespace
+
+bool TemplateRef::IsRuntime() const {
+  return kind == Kind::kSelfIp || kind == Kind::kGroupIps || kind == Kind::kRoleOutput;
+}
+
+std::string TemplateRef::Canonical() const {
+  std::string expr;
+  switch (kind) {
+    case Kind::kSelfName: expr = "self.name"; break;
+    case Kind::kSelfIp: expr = "self.ip"; break;
+    case Kind::kSelfIndex: expr = "self.index"; break;
+    case Kind::kSelfGroup: expr = "self.group"; break;
+    case Kind::kGroupNodes: expr = Cat("group.", target, ".nodes"); break;
+    case Kind::kGroupIps: expr = Cat("group.", target, ".ips"); break;
+    case Kind::kRoleOutput: expr = Cat("role.", target, ".outputs.", key); break;
+    case Kind::kVar: expr = Cat("vars.", target); break;
+  }
+  return Cat("{{ ", expr, raw ? " | raw" : "", " }}");
+}
+
+std::vector<TemplateRef> Template::Refs() const {
+  std::vector<TemplateRef> refs;
+  for (const auto& part : parts) {
+    if (part.ref) refs.push_back(*part.ref);
+  }
+  return refs;
+}
+
+std::optional<TemplateError> ParseTemplate(std::string_view text, Template& out) {
+  out.parts.clear();
+  std::string literal;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text.compare(i, 3, "\\{{") == 0) {
+      literal += "{{";
+      i += 3;
+      continue;
+    }
+    if (text.compare(i, 2, "{{") != 0) {
+      literal += text[i++];
+      continue;
+    }
+    size_t close = text.find("}}", i + 2);
+    if (close == std::string_view::npos) {
+      return TemplateError{i, "'{{' is never closed with '}}' (write \\{{ for a literal '{{')"};
+    }
+    TemplateRef ref;
+    ref.offset = i;
+    if (auto problem = ParseReference(text.substr(i + 2, close - i - 2), ref)) {
+      return TemplateError{i, *problem};
+    }
+    if (!literal.empty()) out.parts.push_back({std::move(literal), std::nullopt});
+    literal.clear();
+    out.parts.push_back({"", std::move(ref)});
+    i = close + 2;
+  }
+  if (!literal.empty()) out.parts.push_back({std::move(literal), std::nullopt});
+  return std::nullopt;
+}
+
+std::string ShellQuote(std::string_view value) {
+  if (!value.empty() && std::all_of(value.begin(), value.end(), IsSafeShellChar)) {
+    return std::string(value);
+  }
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  out += "'";
+  return out;
+}
+
+absl::StatusOr<std::string> Render(const Template& tmpl, const RenderContext& context,
+                                   Quoting quoting, Missing missing) {
+  using Kind = TemplateRef::Kind;
+  std::string out;
+  for (const auto& part : tmpl.parts) {
+    if (!part.ref) {
+      out += part.literal;
+      continue;
+    }
+    const TemplateRef& ref = *part.ref;
+    std::optional<std::string> scalar;
+    const std::vector<std::string>* list = nullptr;
+    switch (ref.kind) {
+      case Kind::kSelfName: scalar = context.self_name; break;
+      case Kind::kSelfGroup: scalar = context.self_group; break;
+      case Kind::kSelfIndex: scalar = Cat(context.self_index); break;
+      case Kind::kSelfIp: scalar = context.self_ip; break;
+      case Kind::kGroupNodes:
+      case Kind::kGroupIps: {
+        const auto& lists = ref.kind == Kind::kGroupNodes ? context.group_nodes : context.group_ips;
+        if (auto it = lists.find(ref.target); it != lists.end()) list = &it->second;
+        break;
+      }
+      case Kind::kRoleOutput:
+        if (auto role = context.role_outputs.find(ref.target); role != context.role_outputs.end()) {
+          if (auto value = role->second.find(ref.key); value != role->second.end()) {
+            scalar = value->second;
+          }
+        }
+        break;
+      case Kind::kVar:
+        if (auto it = context.vars.find(ref.target); it != context.vars.end()) scalar = it->second;
+        break;
+    }
+    if (list) {
+      out += QuoteList(*list, quoting, ref.raw);
+    } else if (scalar) {
+      out += (quoting == Quoting::kShell && !ref.raw) ? ShellQuote(*scalar) : *scalar;
+    } else if (missing == Missing::kKeepReference) {
+      out += ref.Canonical();
+    } else {
+      return absl::FailedPreconditionError(
+          Cat("no value for ", ref.Canonical(), " yet"));
+    }
+  }
+  return out;
+}
+
+}  // namespace reconcile::model

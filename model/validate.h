@@ -1,0 +1,16 @@
+// Cross-reference checks over a decoded Spec: everything that needs more than
+// one field at a time (references, cycles, derived node names, templates).
+#pragma once
+
+#include "model/diagnostics.h"
+#include "model/spec.h"
+#include "model/spec_sources.h"
+
+namespace reconcile::model {
+
+void ValidateSpec(const Spec& spec, const SpecSources& sources, Diagnostics& diagnostics);
+
+// Template references in roles (part of ValidateSpec; model/validate_templates.cc).
+void ValidateTemplates(const Spec& spec, const SpecSources& sources, Diagnostics& diagnostics);
+
+}  // namespace reconcile::model

@@ -1,0 +1,152 @@
+// Every {{ reference }} in a role must resolve for every node that runs it.
+#include <algorithm>
+#include <optional>
+#include <set>
+
+#include "model/text.h"
+#include "model/names.h"
+#include "model/role_graph.h"
+#include "model/template.h"
+#include "model/validate.h"
+
+namespace reconcile::model {
+namespace {
+
+SourceLocation AtOffset(const TemplateSource& source, size_t offset) {
+  SourceLocation where = source.location;
+  if (source.plain && source.text.find('\n') == std::string::npos) {
+    where.column += static_cast<int>(offset);
+  }
+  return where;
+}
+
+bool HasVar(const std::vector<Variable>& vars, const std::string& name) {
+  for (const auto& var : vars) {
+    if (var.name == name) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> VarNames(const Spec& spec) {
+  std::set<std::string> names;
+  for (const auto& var : spec.vars) names.insert(var.name);
+  for (const auto& group : spec.groups) {
+    for (const auto& var : group.vars) names.insert(var.name);
+  }
+  return {names.begin(), names.end()};
+}
+
+class RoleChecker {
+ public:
+  RoleChecker(const Spec& spec, const RoleSpec& role, Diagnostics& out)
+      : spec_(spec), role_(role), out_(out) {
+    for (const auto& group : spec.groups) {
+      for (const auto& name : group.roles) {
+        if (name == role.name) users_.push_back(&group);
+      }
+    }
+  }
+
+  void Check(const TemplateSource& source) {
+    Template parsed;
+    if (auto error = ParseTemplate(source.text, parsed)) {
+      out_.Add(AtOffset(source, error->offset), error->message);
+      return;
+    }
+    for (const TemplateRef& ref : parsed.Refs()) {
+      if (auto problem = Problem(ref)) out_.Add(AtOffset(source, ref.offset), *problem);
+    }
+  }
+
+ private:
+  std::optional<std::string> Problem(const TemplateRef& ref) {
+    using Kind = TemplateRef::Kind;
+    switch (ref.kind) {
+      case Kind::kGroupNodes:
+      case Kind::kGroupIps:
+        if (spec_.FindGroup(ref.target)) return std::nullopt;
+        return WithSuggestion(Cat("unknown group '", ref.target, "' in ", ref.Canonical()),
+                              ref.target, GroupNames());
+      case Kind::kRoleOutput: return OutputProblem(ref);
+      case Kind::kVar: return VarProblem(ref);
+      default: return std::nullopt;
+    }
+  }
+
+  std::optional<std::string> OutputProblem(const TemplateRef& ref) {
+    const RoleSpec* source = spec_.FindRole(ref.target);
+    if (!source) {
+      std::vector<std::string> roles;
+      for (const auto& r : spec_.roles) roles.push_back(r.name);
+      return WithSuggestion(Cat("unknown role '", ref.target, "' in ", ref.Canonical()),
+                            ref.target, roles);
+    }
+    std::vector<std::string> outputs;
+    for (const auto& o : source->outputs) outputs.push_back(o.name);
+    if (std::find(outputs.begin(), outputs.end(), ref.key) == outputs.end()) {
+      return WithSuggestion(Cat("role '", ref.target, "' has no output '", ref.key, "'"),
+                            ref.key, outputs);
+    }
+    if (source->name == role_.name) {
+      return Cat("role '", role_.name, "' cannot use its own output '", ref.key,
+                          "': outputs are captured after its steps");
+    }
+    if (!deps_) deps_ = RoleDependencies(spec_.roles, role_.name);  // only when needed
+    if (!deps_->contains(source->name)) {
+      return Cat("role '", role_.name, "' uses an output of role '", source->name,
+                          "' but does not run after it; add '", source->name, "' to its 'after'");
+    }
+    return std::nullopt;
+  }
+
+  std::optional<std::string> VarProblem(const TemplateRef& ref) {
+    if (HasVar(spec_.vars, ref.target)) return std::nullopt;
+    if (users_.empty()) {
+      if (std::any_of(spec_.groups.begin(), spec_.groups.end(),
+                      [&](const GroupSpec& g) { return HasVar(g.vars, ref.target); })) {
+        return std::nullopt;
+      }
+      return WithSuggestion(Cat("unknown variable '", ref.target, "'"), ref.target,
+                            VarNames(spec_));
+    }
+    for (const GroupSpec* group : users_) {
+      if (!HasVar(group->vars, ref.target)) {
+        return WithSuggestion(Cat("variable '", ref.target, "' is not defined for group '",
+                                           group->name, "', which has role '", role_.name, "'"),
+                              ref.target, VarNames(spec_));
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::vector<std::string> GroupNames() const {
+    std::vector<std::string> names;
+    for (const auto& g : spec_.groups) names.push_back(g.name);
+    return names;
+  }
+
+  static std::string WithSuggestion(std::string message, std::string_view word,
+                                    const std::vector<std::string>& candidates) {
+    if (auto suggestion = ClosestMatch(word, candidates)) {
+      Append(message, ", did you mean '", *suggestion, "'?");
+    }
+    return message;
+  }
+
+  const Spec& spec_;
+  const RoleSpec& role_;
+  Diagnostics& out_;
+  std::optional<std::set<std::string>> deps_;
+  std::vector<const GroupSpec*> users_;
+};
+
+}  // namespace
+
+void ValidateTemplates(const Spec& spec, const SpecSources& sources, Diagnostics& diagnostics) {
+  for (size_t r = 0; r < spec.roles.size(); ++r) {
+    RoleChecker checker(spec, spec.roles[r], diagnostics);
+    for (const auto& source : sources.roles[r].templates) checker.Check(source);
+  }
+}
+
+}  // namespace reconcile::model
