@@ -1,0 +1,107 @@
+#include "drivers/ssh/host_key_policy.h"
+
+#include <libssh/libssh.h>
+
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "drivers/ssh/cat.h"
+#include "drivers/ssh/cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace reconcile::drivers::ssh {
+namespace {
+
+struct KeyFree {
+  void operator()(ssh_key k) const { ssh_key_free(k); }
+};
+using KeyPtr = std::unique_ptr<std::remove_pointer_t<ssh_key>, KeyFree>;
+
+}  // namespace
+
+absl::StatusOr<HostKey> ParseOpenSshPublicKey(std::string_view line) {
+  std::vector<absl::string_view> words =
+      absl::StrSplit(absl::StripAsciiWhitespace(Absl(line)), absl::ByAnyChar(" \t"),
+                     absl::SkipEmpty());
+  if (words.size() < 2) {
+    return absl::InvalidArgumentError(
+        Cat("host key '", line, "' is not an OpenSSH public key line (TYPE BASE64)"));
+  }
+  std::string type(words[0]);
+  enum ssh_keytypes_e kind = ssh_key_type_from_name(type.c_str());
+  if (kind == SSH_KEYTYPE_UNKNOWN) {
+    return absl::InvalidArgumentError(Cat("host key type '", type, "' is unknown"));
+  }
+  ssh_key raw = nullptr;
+  if (ssh_pki_import_pubkey_base64(std::string(words[1]).c_str(), kind, &raw) != SSH_OK) {
+    return absl::InvalidArgumentError(
+        Cat("host key '", type, " ", Std(words[1].substr(0, 16)), "...' does not decode"));
+  }
+  KeyPtr key(raw);
+  char* b64 = nullptr;
+  unsigned char* hash = nullptr;
+  size_t hash_len = 0;
+  if (ssh_pki_export_pubkey_base64(key.get(), &b64) != SSH_OK ||
+      ssh_get_publickey_hash(key.get(), SSH_PUBLICKEY_HASH_SHA256, &hash, &hash_len) != 0) {
+    ssh_string_free_char(b64);
+    return absl::InvalidArgumentError(Cat("host key '", type, "' cannot be encoded"));
+  }
+  char* fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hash_len);
+  HostKey out{ssh_key_type_to_char(ssh_key_type(key.get())), b64, fp ? fp : ""};
+  ssh_string_free_char(fp);
+  ssh_clean_pubkey_hash(&hash);
+  ssh_string_free_char(b64);
+  return out;
+}
+
+std::string HostKeyAlgorithmsFor(const std::vector<HostKey>& keys) {
+  std::vector<std::string> algorithms;
+  auto add = [&](const std::string& a) {
+    if (std::find(algorithms.begin(), algorithms.end(), a) == algorithms.end())
+      algorithms.push_back(a);
+  };
+  for (const HostKey& k : keys) {
+    if (k.type == "ssh-rsa") {
+      add("rsa-sha2-512");
+      add("rsa-sha2-256");
+    }
+    add(k.type);
+  }
+  return absl::StrJoin(algorithms, ",");
+}
+
+absl::StatusOr<HostKeyTrust> DecideHostKey(const Peer& peer, const HostKeyEvidence& e) {
+  const std::string presented = Cat(e.presented.type, " ", e.presented.fingerprint);
+  if (!e.expected.empty()) {
+    for (const HostKey& k : e.expected) {
+      if (k == e.presented) return HostKeyTrust::kVerified;
+    }
+    std::vector<std::string> wanted;
+    for (const HostKey& k : e.expected) wanted.push_back(Cat(k.type, " ", k.fingerprint));
+    return absl::FailedPreconditionError(Cat(
+        "HOST KEY MISMATCH for ", Describe(peer), ": it presented ", presented,
+        " but the expected key is ", absl::StrJoin(wanted, " or "),
+        "; refusing to connect (the node was replaced or someone is intercepting)"));
+  }
+  switch (e.known_hosts) {
+    case KnownHostsVerdict::kMatch:
+      return HostKeyTrust::kVerified;
+    case KnownHostsVerdict::kChanged:
+      return absl::FailedPreconditionError(Cat(
+          "HOST KEY MISMATCH for ", Describe(peer), ": it presented ", presented, " but ",
+          e.known_hosts_file, " records ", e.known_hosts_fingerprint, "; refusing to connect"));
+    case KnownHostsVerdict::kNotFound:
+    case KnownHostsVerdict::kNotConsulted:
+      break;
+  }
+  if (e.accept_unknown) return HostKeyTrust::kTrustedOnFirstUse;
+  return absl::FailedPreconditionError(Cat(
+      "unknown host key for ", Describe(peer), ": ", presented,
+      e.known_hosts == KnownHostsVerdict::kNotFound
+          ? Cat(" is not in ", e.known_hosts_file)
+          : std::string(" and no expected key is recorded"),
+      "; refusing to connect (add the key, or opt in with accept_unknown_host_keys)"));
+}
+
+}  // namespace reconcile::drivers::ssh

@@ -1,0 +1,148 @@
+// SshSession's file transfers over SFTP: atomic upload and bounded read.
+#include <fcntl.h>
+
+#include <random>
+
+#include <fmt/format.h>
+
+#include "drivers/ssh/cat.h"
+#include "base/status_macros.h"
+#include "drivers/ssh/shell_quote.h"
+#include "drivers/ssh/ssh_session.h"
+
+namespace reconcile::drivers::ssh {
+namespace {
+
+constexpr size_t kChunk = 32 * 1024;  // below sftp-server's packet limit
+
+struct FileClose {
+  void operator()(sftp_file f) const { sftp_close(f); }
+};
+using FilePtr = std::unique_ptr<std::remove_pointer_t<sftp_file>, FileClose>;
+
+std::string TempNameFor(std::string_view path) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  size_t slash = path.rfind('/');
+  return Cat(path.substr(0, slash + 1), ".", path.substr(slash + 1), ".rcn-",
+                      fmt::format("{:x}", rng()), ".tmp");
+}
+
+}  // namespace
+
+absl::Status SshSession::EnsureSftp(absl::Time deadline) {
+  if (sftp_ != nullptr) return absl::OkStatus();
+  if (!SetTimeout(deadline)) return DeadlineError(peer_, "sftp start", absl::ZeroDuration());
+  sftp_session s = sftp_new(session_);
+  if (s == nullptr) {
+    health_ = SessionHealth::kBrokenBeforeRequest;
+    return TransportError(peer_, "open sftp channel", ssh_get_error(session_));
+  }
+  if (sftp_init(s) != SSH_OK) {
+    sftp_free(s);
+    health_ = SessionHealth::kBroken;
+    return TransportError(peer_, "start sftp subsystem", ssh_get_error(session_));
+  }
+  sftp_ = s;
+  return absl::OkStatus();
+}
+
+// Maps the last SFTP failure: a broken connection poisons the session, a
+// file-level refusal does not.
+absl::Status SshSession::SftpError(std::string_view operation, std::string_view path) {
+  std::string what = Cat(operation, " '", path, "' on ", Describe(peer_));
+  if (ssh_is_connected(session_) != 1 || ssh_get_error_code(session_) == SSH_FATAL) {
+    health_ = SessionHealth::kBroken;
+    return absl::UnavailableError(Cat(what, ": ", ssh_get_error(session_)));
+  }
+  switch (sftp_get_error(sftp_)) {
+    case SSH_FX_NO_SUCH_FILE:
+    case SSH_FX_NO_SUCH_PATH:
+      return absl::NotFoundError(Cat(what, ": no such file or directory"));
+    case SSH_FX_PERMISSION_DENIED:
+      return absl::PermissionDeniedError(Cat(what, ": permission denied"));
+    case SSH_FX_FILE_ALREADY_EXISTS:
+      return absl::AlreadyExistsError(Cat(what, ": already exists"));
+    default:
+      // Unknown state mid-transfer (e.g. a timeout): do not reuse the channel.
+      health_ = SessionHealth::kBroken;
+      return absl::UnavailableError(Cat(what, ": ", ssh_get_error(session_)));
+  }
+}
+
+absl::Status SshSession::Upload(std::string_view path, std::string_view content, uint32_t mode,
+                                std::string_view owner, absl::Time deadline) {
+  if (path.empty() || path.front() != '/' || path.back() == '/') {
+    return absl::InvalidArgumentError(
+        Cat("upload to ", Describe(peer_), ": '", path, "' is not an absolute file path"));
+  }
+  RETURN_IF_ERROR(EnsureSftp(deadline));
+  const std::string tmp = TempNameFor(path);
+  const std::string target(path);
+  auto fail = [&](absl::Status status) {
+    if (health_ == SessionHealth::kOk) sftp_unlink(sftp_, tmp.c_str());  // leave nothing behind
+    return status;
+  };
+  SetTimeout(deadline);
+  {
+    FilePtr file(sftp_open(sftp_, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600));
+    if (!file) return SftpError("create", tmp);
+    for (size_t off = 0; off < content.size(); off += kChunk) {
+      if (absl::Now() >= deadline) {
+        health_ = SessionHealth::kBroken;
+        return DeadlineError(peer_, Cat("upload of ", path), absl::ZeroDuration());
+      }
+      size_t n = std::min(kChunk, content.size() - off);
+      if (sftp_write(file.get(), content.data() + off, n) != static_cast<ssize_t>(n)) {
+        return fail(SftpError("write", tmp));
+      }
+    }
+    // Data on disk before the rename makes it visible (ext4 would otherwise
+    // risk an empty file after a crash).
+    if (sftp_extension_supported(sftp_, "fsync@openssh.com", "1") && sftp_fsync(file.get()) != 0) {
+      return fail(SftpError("fsync", tmp));
+    }
+  }
+  if (sftp_chmod(sftp_, tmp.c_str(), mode) != 0) return fail(SftpError("chmod", tmp));
+  if (!owner.empty()) {
+    // SFTP only takes numeric ids; let the node resolve the names.
+    absl::StatusOr<CommandResult> chown =
+        Exec(Cat("chown -- ", ShellQuote(owner), " ", ShellQuote(tmp)), deadline, 4096);
+    if (!chown.ok()) return fail(chown.status());
+    if (chown->exit_status != 0) {
+      return fail(absl::FailedPreconditionError(
+          Cat("chown ", owner, " '", path, "' on ", Describe(peer_), ": ",
+                       chown->stderr_data)));
+    }
+  }
+  // libssh uses posix-rename@openssh.com when offered: rename(2), replacing atomically.
+  if (sftp_rename(sftp_, tmp.c_str(), target.c_str()) != 0) return fail(SftpError("rename", tmp));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> SshSession::ReadFile(std::string_view path, size_t max_bytes,
+                                                 absl::Time deadline) {
+  RETURN_IF_ERROR(EnsureSftp(deadline));
+  SetTimeout(deadline);
+  const std::string name(path);
+  FilePtr file(sftp_open(sftp_, name.c_str(), O_RDONLY, 0));
+  if (!file) return SftpError("open", path);
+  std::string out;
+  char buf[kChunk];
+  while (true) {
+    if (absl::Now() >= deadline) {
+      health_ = SessionHealth::kBroken;
+      return DeadlineError(peer_, Cat("read of ", path), absl::ZeroDuration());
+    }
+    ssize_t n = sftp_read(file.get(), buf, sizeof buf);
+    if (n < 0) return SftpError("read", path);
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+    if (out.size() > max_bytes) {
+      return absl::FailedPreconditionError(Cat("file '", path, "' on ", Describe(peer_),
+                                                        " is larger than ", max_bytes, " bytes"));
+    }
+  }
+  return out;
+}
+
+}  // namespace reconcile::drivers::ssh

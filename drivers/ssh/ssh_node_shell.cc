@@ -1,0 +1,85 @@
+#include "drivers/ssh/ssh_node_shell.h"
+
+#include <random>
+
+#include "drivers/ssh/cat.h"
+#include "drivers/ssh/probe_script.h"
+
+namespace reconcile::drivers::ssh {
+namespace {
+
+absl::Status StatusOf(const absl::Status& s) { return s; }
+template <typename T>
+absl::Status StatusOf(const absl::StatusOr<T>& s) {
+  return s.status();
+}
+
+std::string NewNonce() {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string nonce(16, 'x');
+  for (char& c : nonce) c = kAlphabet[rng() % (sizeof kAlphabet - 1)];
+  return nonce;
+}
+
+}  // namespace
+
+template <typename Result, typename Op>
+Result SshNodeShell::WithSession(const SshTarget& target, absl::Time deadline, Op op) {
+  absl::StatusOr<SessionPool::Lease> lease = pool_.Acquire(target, deadline);
+  if (!lease.ok()) return lease.status();
+  Result result = op(**lease);
+  if (!StatusOf(result).ok() && lease->reused() &&
+      (*lease)->health() == SessionHealth::kBrokenBeforeRequest) {
+    if (absl::Status redial = lease->Redial(pool_, deadline); !redial.ok()) return redial;
+    result = op(**lease);
+  }
+  return result;
+}
+
+absl::StatusOr<CommandResult> SshNodeShell::Run(const SshTarget& target,
+                                                std::string_view command, absl::Time deadline) {
+  return WithSession<absl::StatusOr<CommandResult>>(target, deadline, [&](SshSession& s) {
+    return s.Exec(command, deadline, options_.max_output_bytes);
+  });
+}
+
+absl::Status SshNodeShell::Upload(const SshTarget& target, std::string_view path,
+                                  std::string_view content, uint32_t mode,
+                                  std::string_view owner, absl::Time deadline) {
+  return WithSession<absl::Status>(target, deadline, [&](SshSession& s) {
+    return s.Upload(path, content, mode, owner, deadline);
+  });
+}
+
+absl::StatusOr<std::string> SshNodeShell::ReadFile(const SshTarget& target,
+                                                   std::string_view path, size_t max_bytes,
+                                                   absl::Time deadline) {
+  return WithSession<absl::StatusOr<std::string>>(target, deadline, [&](SshSession& s) {
+    return s.ReadFile(path, max_bytes, deadline);
+  });
+}
+
+absl::StatusOr<ProbeResult> SshNodeShell::Probe(const SshTarget& target,
+                                                const ProbeRequest& request,
+                                                absl::Time deadline) {
+  const std::string nonce = NewNonce();
+  absl::StatusOr<std::string> script = BuildProbeScript(request, nonce);
+  if (!script.ok()) {
+    return absl::InvalidArgumentError(
+        Cat("probe of node ", target.node, ": ", script.status().message()));
+  }
+  absl::StatusOr<CommandResult> run = Run(target, *script, deadline);
+  if (!run.ok()) return run.status();
+  absl::StatusOr<ProbeResult> parsed = ParseProbeOutput(request, nonce, run->stdout_data);
+  if (!parsed.ok()) {
+    return absl::Status(parsed.status().code(),
+                        Cat("probe of node ", target.node, " (exit ", run->exit_status,
+                                     "): ", parsed.status().message(),
+                                     run->stderr_data.empty() ? "" : "; stderr: ",
+                                     run->stderr_data.substr(0, 200)));
+  }
+  return parsed;
+}
+
+}  // namespace reconcile::drivers::ssh

@@ -1,0 +1,195 @@
+#include "drivers/ssh/ssh_session.h"
+
+#include <cstdlib>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "drivers/ssh/cat.h"
+#include "base/status_macros.h"
+#include "drivers/ssh/dial.h"
+#include "drivers/ssh/host_key_policy.h"
+#include "drivers/ssh/libssh_init.h"
+
+namespace reconcile::drivers::ssh {
+namespace {
+
+struct KeyFree {
+  void operator()(ssh_key k) const { ssh_key_free(k); }
+};
+using KeyPtr = std::unique_ptr<std::remove_pointer_t<ssh_key>, KeyFree>;
+
+std::string AddressOf(const SshTarget& t) {
+  bool v6 = t.host.find(':') != std::string::npos;
+  return v6 ? Cat("[", t.host, "]:", t.port) : Cat(t.host, ":", t.port);
+}
+
+absl::StatusOr<std::vector<HostKey>> ExpectedKeys(const Peer& peer, const SshTarget& t) {
+  std::vector<HostKey> keys;
+  for (const std::string& line : t.expected_host_keys) {
+    absl::StatusOr<HostKey> key = ParseOpenSshPublicKey(line);
+    if (!key.ok()) {
+      return absl::InvalidArgumentError(
+          Cat("expected host key for ", Describe(peer), ": ", key.status().message()));
+    }
+    keys.push_back(*std::move(key));
+  }
+  return keys;
+}
+
+// Gathers the evidence DecideHostKey needs from a session past key exchange.
+absl::StatusOr<HostKeyEvidence> GatherEvidence(ssh_session s, const Peer& peer,
+                                               const SshTarget& t,
+                                               std::vector<HostKey> expected) {
+  HostKeyEvidence e;
+  e.expected = std::move(expected);
+  e.accept_unknown = t.accept_unknown_host_keys;
+  ssh_key raw = nullptr;
+  if (ssh_get_server_publickey(s, &raw) != SSH_OK) {
+    return TransportError(peer, "read host key", ssh_get_error(s));
+  }
+  KeyPtr server(raw);
+  char* b64 = nullptr;
+  if (ssh_pki_export_pubkey_base64(server.get(), &b64) != SSH_OK) {
+    return TransportError(peer, "encode host key", ssh_get_error(s));
+  }
+  std::string line = Cat(ssh_key_type_to_char(ssh_key_type(server.get())), " ", b64);
+  ssh_string_free_char(b64);
+  ASSIGN_OR_RETURN(e.presented, ParseOpenSshPublicKey(line));
+  if (e.expected.empty() && !t.known_hosts_file.empty()) {
+    e.known_hosts_file = t.known_hosts_file;
+    switch (ssh_session_is_known_server(s)) {
+      case SSH_KNOWN_HOSTS_OK:
+        e.known_hosts = KnownHostsVerdict::kMatch;
+        break;
+      case SSH_KNOWN_HOSTS_CHANGED:
+      case SSH_KNOWN_HOSTS_OTHER: {
+        e.known_hosts = KnownHostsVerdict::kChanged;
+        e.known_hosts_fingerprint = "another key";
+        ssh_knownhosts_entry* entry = nullptr;
+        if (ssh_session_get_known_hosts_entry(s, &entry) == SSH_KNOWN_HOSTS_OK && entry &&
+            entry->publickey) {
+          char* rb64 = nullptr;
+          if (ssh_pki_export_pubkey_base64(entry->publickey, &rb64) == SSH_OK) {
+            absl::StatusOr<HostKey> recorded = ParseOpenSshPublicKey(Cat(
+                ssh_key_type_to_char(ssh_key_type(entry->publickey)), " ", rb64));
+            if (recorded.ok()) {
+              e.known_hosts_fingerprint = Cat(recorded->type, " ", recorded->fingerprint);
+            }
+            ssh_string_free_char(rb64);
+          }
+        }
+        ssh_knownhosts_entry_free(entry);
+        break;
+      }
+      default:  // UNKNOWN, NOT_FOUND (no file), ERROR (unreadable)
+        e.known_hosts = KnownHostsVerdict::kNotFound;
+        break;
+    }
+  }
+  return e;
+}
+
+absl::Status Authenticate(ssh_session s, const Peer& peer, const SshTarget& t) {
+  if (!t.identity_file.empty()) {
+    ssh_key raw = nullptr;
+    if (ssh_pki_import_privkey_file(t.identity_file.c_str(), nullptr, nullptr, nullptr, &raw) !=
+        SSH_OK) {
+      return absl::FailedPreconditionError(Cat(
+          "identity file '", t.identity_file, "' for ", Describe(peer),
+          " cannot be read (missing, unreadable or passphrase-protected)"));
+    }
+    KeyPtr key(raw);
+    int rc = ssh_userauth_publickey(s, nullptr, key.get());
+    if (rc == SSH_AUTH_SUCCESS) return absl::OkStatus();
+    if (rc == SSH_AUTH_ERROR) return TransportError(peer, "authenticate", ssh_get_error(s));
+    if (std::getenv("SSH_AUTH_SOCK") == nullptr) {
+      return AuthError(peer, t.user, Cat("key ", t.identity_file, " was not accepted"));
+    }
+  }
+  int rc = std::getenv("SSH_AUTH_SOCK") != nullptr ? ssh_userauth_agent(s, nullptr)
+                                                   : SSH_AUTH_DENIED;
+  if (rc != SSH_AUTH_SUCCESS && rc != SSH_AUTH_ERROR && t.identity_file.empty()) {
+    rc = ssh_userauth_publickey_auto(s, nullptr, nullptr);
+  }
+  if (rc == SSH_AUTH_SUCCESS) return absl::OkStatus();
+  if (rc == SSH_AUTH_ERROR) return TransportError(peer, "authenticate", ssh_get_error(s));
+  return AuthError(peer, t.user, "no offered key (identity file, agent, default keys) was accepted");
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget& t,
+                                                                absl::Time deadline) {
+  EnsureLibsshInitialized();
+  Peer peer{t.node, AddressOf(t)};
+  if (t.node.empty() || t.host.empty() || t.port <= 0 || t.port > 65535) {
+    return absl::InvalidArgumentError(
+        Cat("ssh target for ", Describe(peer), " needs a node name, host and port"));
+  }
+  if (!t.jump_host.empty()) {
+    return absl::UnimplementedError(Cat(
+        Describe(peer), ": jump_host '", t.jump_host, "' is not supported yet (use netns)"));
+  }
+  ASSIGN_OR_RETURN(std::vector<HostKey> expected, ExpectedKeys(peer, t));
+  const absl::Time connect_deadline = std::min(deadline, absl::Now() + t.connect_timeout);
+  ASSIGN_OR_RETURN(UniqueFd fd, Dial(peer, t.host, t.port, t.netns, connect_deadline));
+
+  ssh_session raw = ssh_new();
+  if (raw == nullptr) return absl::ResourceExhaustedError("ssh_new failed");
+  std::unique_ptr<SshSession> session(new SshSession(raw, peer));
+  int port = t.port;
+  bool process_config = false;  // ~/.ssh/config must not change what we verify
+  const char* known_hosts = t.known_hosts_file.empty() ? "/dev/null" : t.known_hosts_file.c_str();
+  ssh_options_set(raw, SSH_OPTIONS_HOST, t.host.c_str());
+  ssh_options_set(raw, SSH_OPTIONS_PORT, &port);
+  ssh_options_set(raw, SSH_OPTIONS_USER, t.user.c_str());
+  ssh_options_set(raw, SSH_OPTIONS_PROCESS_CONFIG, &process_config);
+  ssh_options_set(raw, SSH_OPTIONS_KNOWNHOSTS, known_hosts);
+  ssh_options_set(raw, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+  if (!expected.empty()) {
+    std::string algorithms = HostKeyAlgorithmsFor(expected);
+    ssh_options_set(raw, SSH_OPTIONS_HOSTKEYS, algorithms.c_str());
+  }
+  session->SetTimeout(connect_deadline);
+  int socket_fd = fd.release();  // libssh closes it from here on
+  ssh_options_set(raw, SSH_OPTIONS_FD, &socket_fd);
+  if (ssh_connect(raw) != SSH_OK) {
+    if (absl::Now() >= connect_deadline) {
+      return absl::UnavailableError(Cat("ssh handshake with ", Describe(peer),
+                                                 " timed out: ", ssh_get_error(raw)));
+    }
+    return TransportError(peer, "ssh handshake", ssh_get_error(raw));
+  }
+  ASSIGN_OR_RETURN(HostKeyEvidence evidence,
+                   GatherEvidence(raw, peer, t, std::move(expected)));
+  ASSIGN_OR_RETURN(HostKeyTrust trust, DecideHostKey(peer, evidence));
+  if (trust == HostKeyTrust::kTrustedOnFirstUse) {
+    spdlog::warn("accepting UNVERIFIED host key {} {} for {} (accept_unknown_host_keys is on)",
+                 evidence.presented.type, evidence.presented.fingerprint, Describe(peer));
+  }
+  RETURN_IF_ERROR(Authenticate(raw, peer, t));
+  return session;
+}
+
+SshSession::~SshSession() {
+  if (sftp_ != nullptr) sftp_free(sftp_);
+  ssh_disconnect(session_);
+  ssh_free(session_);
+}
+
+bool SshSession::IsConnected() const {
+  return health_ == SessionHealth::kOk && ssh_is_connected(session_) == 1;
+}
+
+bool SshSession::SetTimeout(absl::Time deadline) {
+  absl::Duration left = deadline - absl::Now();
+  if (left <= absl::ZeroDuration()) left = absl::Milliseconds(1);
+  long seconds = static_cast<long>(absl::ToInt64Seconds(left));
+  long usec = static_cast<long>(absl::ToInt64Microseconds(left - absl::Seconds(seconds)));
+  ssh_options_set(session_, SSH_OPTIONS_TIMEOUT, &seconds);
+  ssh_options_set(session_, SSH_OPTIONS_TIMEOUT_USEC, &usec);
+  return absl::Now() < deadline;
+}
+
+}  // namespace reconcile::drivers::ssh

@@ -1,0 +1,70 @@
+// One authenticated, host-key-verified libssh session to one node.
+//
+// Not thread-safe (libssh sessions are not): the pool hands a session to one
+// thread at a time. Every operation is bounded by a deadline. After a
+// transport failure or a missed deadline the session reports itself unhealthy
+// and the pool replaces it; a failure to even open a channel is reported
+// separately so a stale pooled session can be replaced transparently without
+// risking running a command twice.
+#pragma once
+
+#include <libssh/libssh.h>
+#include <libssh/sftp.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "drivers/node_shell.h"
+#include "drivers/ssh/error_map.h"
+
+namespace reconcile::drivers::ssh {
+
+enum class SessionHealth {
+  kOk,
+  kBrokenBeforeRequest,  // died before the request reached the node: safe to retry
+  kBroken,               // died (or timed out) with the request possibly in flight
+};
+
+class SshSession {
+ public:
+  // Dials (inside target.netns when set), performs the SSH handshake, verifies
+  // the host key (see host_key_policy.h) and authenticates.
+  static absl::StatusOr<std::unique_ptr<SshSession>> Connect(const SshTarget& target,
+                                                             absl::Time deadline);
+  ~SshSession();
+  SshSession(const SshSession&) = delete;
+  SshSession& operator=(const SshSession&) = delete;
+
+  const Peer& peer() const { return peer_; }
+  SessionHealth health() const { return health_; }
+  bool IsConnected() const;
+
+  // Runs `command` on a new channel; stdout and stderr are each kept up to
+  // `max_output` bytes (the rest is drained and dropped, flagged truncated).
+  absl::StatusOr<CommandResult> Exec(std::string_view command, absl::Time deadline,
+                                     size_t max_output);
+
+  // SFTP, on one subsystem channel opened on first use (sftp_ops.cc).
+  absl::Status Upload(std::string_view path, std::string_view content, uint32_t mode,
+                      std::string_view owner, absl::Time deadline);
+  absl::StatusOr<std::string> ReadFile(std::string_view path, size_t max_bytes,
+                                       absl::Time deadline);
+
+ private:
+  SshSession(ssh_session session, Peer peer) : session_(session), peer_(std::move(peer)) {}
+  // Bounds libssh's blocking calls by `deadline`; false when it already passed.
+  bool SetTimeout(absl::Time deadline);
+  absl::Status EnsureSftp(absl::Time deadline);
+  absl::Status SftpError(std::string_view operation, std::string_view path);
+
+  ssh_session session_;
+  sftp_session sftp_ = nullptr;
+  Peer peer_;
+  SessionHealth health_ = SessionHealth::kOk;
+};
+
+}  // namespace reconcile::drivers::ssh
