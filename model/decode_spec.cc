@@ -43,7 +43,7 @@ void DecodeSsh(const YamlNode& node, YamlReader& r, SshSpec& out) {
   if (!r.ExpectMap(node, "ssh")) return;
   r.CheckKeys(node,
               {"user", "identity", "port", "connect_timeout", "known_hosts",
-               "accept_unknown_host_keys", "jump_host"},
+               "accept_unknown_host_keys", "jump_host", "netns"},
               "ssh");
   if (auto* n = node.Find("user")) out.user = NonEmptyString(r, *n, "user").value_or(out.user);
   if (auto* n = node.Find("identity")) out.identity = NonEmptyString(r, *n, "identity").value_or("");
@@ -57,6 +57,12 @@ void DecodeSsh(const YamlNode& node, YamlReader& r, SshSpec& out) {
     out.accept_unknown_host_keys = r.Bool(*n, "accept_unknown_host_keys").value_or(false);
   }
   if (auto* n = node.Find("jump_host")) out.jump_host = NonEmptyString(r, *n, "jump_host").value_or("");
+  if (auto* n = node.Find("netns")) {
+    out.netns = NonEmptyString(r, *n, "netns").value_or("");
+    if (out.netns.find('/') != std::string::npos || out.netns == "." || out.netns == "..") {
+      r.Error(*n, "'netns' must be a network namespace name (as in /run/netns/<name>), not a path");
+    }
+  }
 }
 
 void DecodePolicy(const YamlNode& node, YamlReader& r, PolicySpec& out) {

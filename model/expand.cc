@@ -1,0 +1,147 @@
+#include "model/expand.h"
+
+#include <set>
+
+#include "model/role_graph.h"
+#include "model/sha256.h"
+#include "base/status_macros.h"
+#include "model/text.h"
+
+namespace reconcile::model {
+namespace {
+
+// Canonical form: one "key=length:value" line per field. Length-prefixing
+// keeps fields with newlines or '=' from colliding with neighbouring fields.
+void Field(std::string& out, std::string_view key, std::string_view value) {
+  Append(out, key, "=", value.size(), ":", value, "\n");
+}
+
+absl::Status AppendRendered(std::string& out, std::string_view key, const std::string& text,
+                            const RenderContext& context, Quoting quoting) {
+  Template tmpl;
+  if (auto error = ParseTemplate(text, tmpl)) {
+    return absl::InvalidArgumentError(Cat(key, ": ", error->message));
+  }
+  absl::StatusOr<std::string> rendered = Render(tmpl, context, quoting, Missing::kKeepReference);
+  if (!rendered.ok()) return rendered.status();
+  Field(out, key, *rendered);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string ImageHash(const ImageSpec& image) {
+  std::string canonical = "image/v1\n";
+  Field(canonical, "disk", image.disk);
+  Field(canonical, "kernel", image.kernel);
+  Field(canonical, "initrd", image.initrd);
+  Field(canonical, "cmdline", image.cmdline);
+  Field(canonical, "seed", image.seed ? "true" : "false");
+  return Sha256Hex(canonical);
+}
+
+std::string HardwareHash(const Node& node) {
+  std::string canonical = "hardware/v1\n";
+  Field(canonical, "existing", node.existing ? node.address : "");
+  Field(canonical, "image", node.existing ? "" : ImageHash(node.image));
+  Field(canonical, "cpus", std::to_string(node.cpus));
+  Field(canonical, "memory", std::to_string(node.memory_bytes));
+  Field(canonical, "disk", std::to_string(node.disk_bytes));
+  return Sha256Hex(canonical);
+}
+
+RenderContext StaticRenderContext(const Spec& spec, const std::vector<Node>& nodes,
+                                  const Node& node) {
+  RenderContext context;
+  context.self_name = node.name;
+  context.self_group = node.group;
+  context.self_index = node.index;
+  for (const auto& group : spec.groups) context.group_nodes[group.name];  // empty groups too
+  for (const Node& other : nodes) context.group_nodes[other.group].push_back(other.name);
+  for (const auto& var : spec.vars) context.vars[var.name] = var.value;
+  if (const GroupSpec* group = spec.FindGroup(node.group)) {
+    for (const auto& var : group->vars) context.vars[var.name] = var.value;
+  }
+  return context;
+}
+
+absl::StatusOr<std::string> RoleHash(const RoleSpec& role, const RenderContext& context) {
+  std::string canonical = "role/v1\n";
+  Field(canonical, "name", role.name);
+  for (const auto& after : role.after) Field(canonical, "after", after);
+  for (const auto& step : role.steps) {
+    Field(canonical, "step", step.name);
+    RETURN_IF_ERROR(AppendRendered(canonical, "run", step.run, context, Quoting::kShell));
+    RETURN_IF_ERROR(AppendRendered(canonical, "check", step.check, context, Quoting::kShell));
+    for (const auto& file : step.files) {
+      Field(canonical, "file", file.path);
+      RETURN_IF_ERROR(AppendRendered(canonical, "content", file.content, context, Quoting::kNone));
+      Field(canonical, "mode", std::to_string(file.mode));
+      Field(canonical, "owner", file.owner);
+    }
+  }
+  for (const auto& output : role.outputs) {
+    Field(canonical, "output", output.name);
+    RETURN_IF_ERROR(AppendRendered(canonical, "command", output.command, context, Quoting::kShell));
+    Field(canonical, "secret", output.secret ? "true" : "false");
+  }
+  return Sha256Hex(canonical);
+}
+
+absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
+  std::vector<Node> nodes;
+  const std::vector<std::string> role_order = OrderRoles(spec.roles);
+  for (const GroupSpec& group : spec.groups) {
+    const bool existing = !group.hosts.empty();
+    const ImageSpec* image = existing ? nullptr : spec.FindImage(group.image);
+    if (!existing && image == nullptr) {
+      return absl::InvalidArgumentError(
+          Cat("group '", group.name, "' uses unknown image '", group.image, "'"));
+    }
+    const std::set<std::string> wanted(group.roles.begin(), group.roles.end());
+    for (int index = 1; index <= group.count; ++index) {
+      Node node;
+      node.name = Cat(spec.cluster, "-", group.name, "-", index);
+      node.group = group.name;
+      node.index = index;
+      node.existing = existing;
+      if (existing) {
+        node.address = group.hosts[index - 1];
+      } else {
+        node.image = *image;
+        node.cpus = group.cpus;
+        node.memory_bytes = group.memory_bytes;
+        node.disk_bytes = group.disk_bytes;
+        node.image_hash = ImageHash(*image);
+      }
+      for (const auto& role : role_order) {
+        if (wanted.contains(role)) node.roles.push_back(role);
+      }
+      node.hardware_hash = HardwareHash(node);
+      nodes.push_back(std::move(node));
+    }
+  }
+  // One context reused for all nodes: rebuilding group_nodes per node would
+  // make expansion quadratic in the number of nodes.
+  RenderContext context;
+  if (!nodes.empty()) context = StaticRenderContext(spec, nodes, nodes.front());
+  for (Node& node : nodes) {
+    context.self_name = node.name;
+    context.self_group = node.group;
+    context.self_index = node.index;
+    context.vars.clear();
+    for (const auto& var : spec.vars) context.vars[var.name] = var.value;
+    for (const auto& var : spec.FindGroup(node.group)->vars) context.vars[var.name] = var.value;
+    for (const auto& role_name : node.roles) {
+      const RoleSpec* role = spec.FindRole(role_name);
+      absl::StatusOr<std::string> hash = RoleHash(*role, context);
+      if (!hash.ok()) {
+        return absl::InvalidArgumentError(Cat("role '", role_name, "': ", hash.status().message()));
+      }
+      node.role_hashes[role_name] = *hash;
+    }
+  }
+  return nodes;
+}
+
+}  // namespace reconcile::model
