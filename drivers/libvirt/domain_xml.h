@@ -1,0 +1,43 @@
+// Domain XML generation (pure): a fully resolved DomainDefinition in, the XML
+// libvirt defines out. Everything that varies is in the struct, so the output
+// is compared against golden files in tests.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "drivers/hypervisor.h"
+
+namespace reconcile::drivers::libvirt {
+
+// A disk backed by a volume in a libvirt storage pool.
+struct VolumeDisk {
+  std::string pool;
+  std::string volume;
+  std::string format;  // "qcow2" or "raw"
+};
+
+struct DomainDefinition {
+  std::string domain_type = "qemu";  // "kvm", "qemu", or "test" (test driver)
+  std::string name;
+  std::string uuid;                  // empty: libvirt assigns one
+  int vcpus = 1;
+  uint64_t memory_bytes = 0;
+  std::string machine;               // e.g. "q35"; empty: the hypervisor default
+  // Direct kernel boot when `kernel` is set; otherwise boot from root_disk.
+  std::string kernel;
+  std::string initrd;
+  std::string cmdline;
+  std::optional<VolumeDisk> root_disk;  // vda, read-write
+  std::optional<VolumeDisk> seed;       // vdb, read-only raw ISO labelled cidata
+  std::string network;
+  std::string mac;
+  std::string console_log;  // serial console log file; empty: none
+  bool guest_agent_channel = true;  // virtio-serial port org.qemu.guest_agent.0
+  Ownership owner;
+};
+
+std::string RenderDomainXml(const DomainDefinition& def);
+
+}  // namespace reconcile::drivers::libvirt

@@ -1,0 +1,181 @@
+#include "drivers/libvirt/libvirt_hypervisor.h"
+
+#include <libvirt/libvirt.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "drivers/libvirt/address_discovery.h"
+#include "drivers/libvirt/domain_parse.h"
+#include "drivers/libvirt/errors.h"
+#include "drivers/libvirt/libvirt_hypervisor_impl.h"
+
+namespace reconcile::drivers {
+
+absl::string_view DomainStateName(DomainState state) {
+  switch (state) {
+    case DomainState::kRunning: return "running";
+    case DomainState::kShutOff: return "shut off";
+    case DomainState::kCrashed: return "crashed";
+    case DomainState::kPaused: return "paused";
+    case DomainState::kOther: return "other";
+  }
+  return "other";
+}
+
+namespace libvirt {
+namespace {
+
+DomainState StateOf(int state, int reason) {
+  switch (state) {
+    case VIR_DOMAIN_RUNNING:
+    case VIR_DOMAIN_BLOCKED:
+      return DomainState::kRunning;
+    case VIR_DOMAIN_PAUSED:
+    case VIR_DOMAIN_PMSUSPENDED:
+      return DomainState::kPaused;
+    case VIR_DOMAIN_SHUTOFF:
+      return reason == VIR_DOMAIN_SHUTOFF_CRASHED ? DomainState::kCrashed
+                                                  : DomainState::kShutOff;
+    case VIR_DOMAIN_CRASHED:
+      return DomainState::kCrashed;
+    default:
+      return DomainState::kOther;
+  }
+}
+
+// "test" for libvirt's test driver; "kvm" when the host offers it, else "qemu" (TCG).
+std::string DomainTypeFor(virConnectPtr conn) {
+  const char* type = virConnectGetType(conn);
+  if (type != nullptr && absl::string_view(type) == "Test") return "test";
+  char* caps = virConnectGetDomainCapabilities(conn, nullptr, "x86_64", nullptr, "kvm", 0);
+  virResetLastError();
+  if (caps == nullptr) return "qemu";
+  free(caps);
+  return "kvm";
+}
+
+}  // namespace
+
+LibvirtHypervisor::LibvirtHypervisor(LibvirtOptions options,
+                                     std::unique_ptr<Connection> connection,
+                                     std::string domain_type)
+    : options_(std::move(options)),
+      domain_type_(std::move(domain_type)),
+      connection_(std::move(connection)) {
+  if (!options_.clock) options_.clock = std::make_shared<RealClock>();
+}
+
+absl::StatusOr<DomainHandle> LibvirtHypervisor::Lookup(virConnectPtr conn,
+                                                       absl::string_view name) {
+  DomainHandle domain(virDomainLookupByName(conn, std::string(name).c_str()));
+  if (!domain) return LastLibvirtError(absl::StrCat("domain ", name));
+  return domain;
+}
+
+absl::StatusOr<DomainInfo> LibvirtHypervisor::Describe(virDomainPtr domain) {
+  const char* name = virDomainGetName(domain);
+  char* xml = virDomainGetXMLDesc(domain, 0);
+  if (xml == nullptr) return LastLibvirtError(absl::StrCat("describe domain ", name));
+  ASSIGN_OR_RETURN(DomainInfo info, ParseDomainXml(TakeLibvirtString(xml)));
+  int state = 0, reason = 0;
+  if (virDomainGetState(domain, &state, &reason, 0) != 0) {
+    return LastLibvirtError(absl::StrCat("state of domain ", name));
+  }
+  info.state = StateOf(state, reason);
+  return info;
+}
+
+absl::StatusOr<LibvirtHypervisor::OwnedDomain> LibvirtHypervisor::LookupOwned(
+    absl::string_view name) {
+  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  ASSIGN_OR_RETURN(DomainHandle handle, Lookup(conn, name));
+  ASSIGN_OR_RETURN(DomainInfo info, Describe(handle.get()));
+  if (!info.owner) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "domain ", name, " is not managed by reconcile (no metadata in namespace ",
+        kOwnershipNamespace, "): refusing to modify it"));
+  }
+  if (info.owner->cluster != options_.cluster) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("domain ", name, " belongs to cluster \"", info.owner->cluster,
+                     "\", not \"", options_.cluster, "\": refusing to modify it"));
+  }
+  return OwnedDomain{std::move(handle), std::move(info)};
+}
+
+absl::StatusOr<std::vector<DomainInfo>> LibvirtHypervisor::ListDomains() {
+  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  virDomainPtr* domains = nullptr;
+  const int n = virConnectListAllDomains(conn, &domains, 0);
+  if (n < 0) return LastLibvirtError("list domains");
+  std::vector<DomainHandle> handles;
+  for (int i = 0; i < n; ++i) handles.emplace_back(domains[i]);
+  free(domains);
+  std::vector<DomainInfo> out;
+  for (const DomainHandle& domain : handles) {
+    absl::StatusOr<DomainInfo> info = Describe(domain.get());
+    if (absl::IsNotFound(info.status())) continue;  // undefined meanwhile
+    if (!info.ok()) return info.status();
+    out.push_back(*std::move(info));
+  }
+  return out;
+}
+
+absl::StatusOr<DomainInfo> LibvirtHypervisor::GetDomain(absl::string_view name) {
+  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  ASSIGN_OR_RETURN(DomainHandle domain, Lookup(conn, name));
+  return Describe(domain.get());
+}
+
+absl::StatusOr<std::string> LibvirtHypervisor::DiscoverAddress(absl::string_view name,
+                                                               absl::Duration timeout) {
+  auto query = [&](AddressSource source) -> absl::StatusOr<std::vector<std::string>> {
+    ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+    ASSIGN_OR_RETURN(DomainHandle domain, Lookup(conn, name));
+    ASSIGN_OR_RETURN(DomainInfo info, Describe(domain.get()));
+    const unsigned int flag = source == AddressSource::kLease
+                                  ? VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE
+                              : source == AddressSource::kAgent
+                                  ? VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT
+                                  : VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP;
+    virDomainInterfacePtr* ifaces = nullptr;
+    const int n = virDomainInterfaceAddresses(domain.get(), &ifaces, flag, 0);
+    if (n < 0) return LastLibvirtError(AddressSourceName(source));
+    std::vector<std::string> found;
+    for (int i = 0; i < n; ++i) {
+      // Leases outlive their domains: only trust this domain's own MACs.
+      const std::string mac =
+          absl::AsciiStrToLower(ifaces[i]->hwaddr != nullptr ? ifaces[i]->hwaddr : "");
+      bool ours = false;
+      for (const std::string& m : info.macs) ours |= absl::AsciiStrToLower(m) == mac;
+      for (unsigned j = 0; ours && j < ifaces[i]->naddrs; ++j) {
+        if (ifaces[i]->addrs[j].type == VIR_IP_ADDR_TYPE_IPV4) {
+          found.push_back(ifaces[i]->addrs[j].addr);
+        }
+      }
+      virDomainInterfaceFree(ifaces[i]);
+    }
+    free(ifaces);
+    return found;
+  };
+  return PollForAddress(name, query, *options_.clock, timeout);
+}
+
+absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisor(LibvirtOptions options) {
+  if (options.cluster.empty()) {
+    return absl::InvalidArgumentError("libvirt hypervisor: cluster name is empty");
+  }
+  if (options.uris.size() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "libvirt hypervisor: exactly one URI is supported today, got ", options.uris.size()));
+  }
+  auto connection = std::make_unique<Connection>(options.uris.front());
+  ASSIGN_OR_RETURN(virConnectPtr conn, connection->Get());
+  std::string domain_type = DomainTypeFor(conn);
+  return std::make_unique<LibvirtHypervisor>(std::move(options), std::move(connection),
+                                             std::move(domain_type));
+}
+
+}  // namespace libvirt
+}  // namespace reconcile::drivers

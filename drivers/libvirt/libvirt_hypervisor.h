@@ -1,0 +1,37 @@
+// The libvirt implementation of drivers/hypervisor.h, and its factory.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "drivers/hypervisor.h"
+#include "drivers/libvirt/clock.h"
+
+namespace reconcile::drivers::libvirt {
+
+struct LibvirtOptions {
+  // The cluster this instance acts for: it creates domains owned by it and
+  // refuses to modify domains owned by any other cluster or by nobody.
+  std::string cluster;
+  // libvirt URIs, e.g. "qemu:///system" or "test:///abs/fixture.xml". One is
+  // supported today; the list keeps the door open to several hosts.
+  std::vector<std::string> uris;
+  // Waiting (address discovery, graceful shutdown). Default: the real clock.
+  std::shared_ptr<Clock> clock;
+  // Directory (as seen by libvirtd) for each guest's serial console log,
+  // "<dir>/<node>.console.log". Empty: no log file.
+  std::string console_log_dir;
+  // Called before each creation step: "overlay", "seed", "define", "start".
+  // A non-OK status fails that step as if libvirt had (fault injection).
+  std::function<absl::Status(absl::string_view step)> before_create_step;
+};
+
+// Opens the connection(s) now, so a wrong URI or a daemon that is down is
+// reported at construction (kUnavailable / kInvalidArgument).
+absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisor(LibvirtOptions options);
+
+}  // namespace reconcile::drivers::libvirt

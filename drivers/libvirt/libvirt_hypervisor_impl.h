@@ -1,0 +1,57 @@
+// Internal: the class behind MakeLibvirtHypervisor, split over
+// libvirt_hypervisor.cc (observation), node_creation.cc (create, update) and
+// node_lifecycle.cc (start, stop, delete, orphans).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "drivers/libvirt/connection.h"
+#include "drivers/libvirt/domain_xml.h"
+#include "drivers/libvirt/handles.h"
+#include "drivers/libvirt/libvirt_hypervisor.h"
+
+namespace reconcile::drivers::libvirt {
+
+class LibvirtHypervisor final : public Hypervisor {
+ public:
+  LibvirtHypervisor(LibvirtOptions options, std::unique_ptr<Connection> connection,
+                    std::string domain_type);
+
+  absl::StatusOr<std::vector<DomainInfo>> ListDomains() override;
+  absl::StatusOr<DomainInfo> GetDomain(absl::string_view name) override;
+  absl::StatusOr<CreatedNode> CreateNode(const NodeRequest& request) override;
+  absl::Status StartNode(absl::string_view name) override;
+  absl::Status StopNode(absl::string_view name, absl::Duration grace) override;
+  absl::StatusOr<UpdateEffect> UpdateNode(const NodeRequest& request) override;
+  absl::Status DeleteNode(absl::string_view name) override;
+  absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(
+      absl::string_view pool, absl::string_view node_name) override;
+  absl::StatusOr<std::string> DiscoverAddress(absl::string_view name,
+                                              absl::Duration timeout) override;
+
+ private:
+  struct OwnedDomain {
+    DomainHandle handle;
+    DomainInfo info;
+  };
+
+  absl::StatusOr<virConnectPtr> Conn() { return connection_->Get(); }
+  // kNotFound when no domain has that name.
+  absl::StatusOr<DomainHandle> Lookup(virConnectPtr conn, absl::string_view name);
+  absl::StatusOr<DomainInfo> Describe(virDomainPtr domain);
+  // The domain, re-read now, if this cluster owns it; kFailedPrecondition
+  // for unmanaged domains or those of another cluster.
+  absl::StatusOr<OwnedDomain> LookupOwned(absl::string_view name);
+  absl::Status RunStep(absl::string_view step);
+  // The definition for a request, given the node's ownership record.
+  DomainDefinition DefinitionFor(const NodeRequest& request, const Ownership& owner) const;
+  absl::Status ValidateRequest(const NodeRequest& request) const;
+
+  LibvirtOptions options_;
+  std::string domain_type_;  // "kvm", "qemu" or "test"
+  std::unique_ptr<Connection> connection_;
+};
+
+}  // namespace reconcile::drivers::libvirt

@@ -1,0 +1,29 @@
+#include "drivers/libvirt/mac.h"
+
+#include <cstdint>
+
+#include "absl/strings/str_format.h"
+
+namespace reconcile::drivers::libvirt {
+namespace {
+
+// FNV-1a: tiny, stable across platforms and releases (std::hash is neither).
+uint64_t Fnv1a64(absl::string_view data, uint64_t hash = 0xcbf29ce484222325ULL) {
+  for (unsigned char c : data) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+}  // namespace
+
+std::string DeterministicMac(absl::string_view cluster, absl::string_view node_name) {
+  uint64_t hash = Fnv1a64(cluster);
+  hash = Fnv1a64(absl::string_view("\0", 1), hash);
+  hash = Fnv1a64(node_name, hash);
+  return absl::StrFormat("52:54:00:%02x:%02x:%02x", (hash >> 56) & 0xff,
+                         (hash >> 48) & 0xff, (hash >> 40) & 0xff);
+}
+
+}  // namespace reconcile::drivers::libvirt

@@ -1,0 +1,15 @@
+// Deterministic MAC addresses: the same node of the same cluster always gets
+// the same address, so a recreated node keeps its DHCP identity and a plan can
+// predict it. Pure.
+#pragma once
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+namespace reconcile::drivers::libvirt {
+
+// "52:54:00:xx:xx:xx" (QEMU's locally administered prefix); the last three
+// bytes are the top of a 64-bit FNV-1a hash of cluster, NUL, node name.
+std::string DeterministicMac(absl::string_view cluster, absl::string_view node_name);
+
+}  // namespace reconcile::drivers::libvirt

@@ -1,0 +1,96 @@
+#include "drivers/libvirt/metadata.h"
+
+#include <string.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "drivers/libvirt/xml_util.h"
+
+namespace reconcile::drivers::libvirt {
+namespace {
+
+absl::StatusOr<std::string> RequiredText(xmlNode* parent, absl::string_view field) {
+  xmlNode* node = FirstChildElement(parent, field);
+  if (node == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ownership metadata: missing <", field, ">"));
+  }
+  return TextOf(node);
+}
+
+}  // namespace
+
+bool IsOwnershipElement(const xmlNode* element) {
+  return element != nullptr && element->type == XML_ELEMENT_NODE &&
+         element->ns != nullptr && element->ns->href != nullptr &&
+         kOwnershipNamespace == reinterpret_cast<const char*>(element->ns->href) &&
+         kOwnershipElement == reinterpret_cast<const char*>(element->name);
+}
+
+std::string RenderOwnershipXml(const Ownership& owner, int indent) {
+  const std::string pad(indent, ' ');
+  const std::string p = absl::StrCat(kOwnershipPrefix, ":");
+  auto field = [&](absl::string_view name, absl::string_view value) {
+    return absl::StrCat(pad, "  <", p, name, ">", XmlEscape(value), "</", p, name, ">\n");
+  };
+  std::string out = absl::StrCat(pad, "<", p, kOwnershipElement, " xmlns:", kOwnershipPrefix,
+                                 "=\"", kOwnershipNamespace, "\">\n");
+  out += field("cluster", owner.cluster);
+  out += field("group", owner.group);
+  out += field("index", absl::StrCat(owner.index));
+  out += field("hardware-hash", owner.hardware_hash);
+  out += field("host-key", owner.host_public_key);
+  if (owner.volumes.empty()) {
+    absl::StrAppend(&out, pad, "  <", p, "volumes/>\n");
+  } else {
+    absl::StrAppend(&out, pad, "  <", p, "volumes>\n");
+    for (const OwnedVolume& v : owner.volumes) {
+      absl::StrAppend(&out, pad, "    <", p, "volume pool=\"", XmlEscape(v.pool),
+                      "\" name=\"", XmlEscape(v.name), "\"/>\n");
+    }
+    absl::StrAppend(&out, pad, "  </", p, "volumes>\n");
+  }
+  absl::StrAppend(&out, pad, "</", p, kOwnershipElement, ">\n");
+  return out;
+}
+
+absl::StatusOr<Ownership> ParseOwnershipElement(xmlNode* element) {
+  if (!IsOwnershipElement(element)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ownership metadata: expected <node> in namespace ", kOwnershipNamespace));
+  }
+  Ownership owner;
+  ASSIGN_OR_RETURN(owner.cluster, RequiredText(element, "cluster"));
+  ASSIGN_OR_RETURN(owner.group, RequiredText(element, "group"));
+  ASSIGN_OR_RETURN(std::string index, RequiredText(element, "index"));
+  if (!absl::SimpleAtoi(index, &owner.index) || owner.index < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ownership metadata: <index> is not a number: \"", index, "\""));
+  }
+  ASSIGN_OR_RETURN(owner.hardware_hash, RequiredText(element, "hardware-hash"));
+  ASSIGN_OR_RETURN(owner.host_public_key, RequiredText(element, "host-key"));
+  if (owner.cluster.empty()) {
+    return absl::InvalidArgumentError("ownership metadata: <cluster> is empty");
+  }
+  xmlNode* volumes = FirstChildElement(element, "volumes");
+  if (volumes == nullptr) {
+    return absl::InvalidArgumentError("ownership metadata: missing <volumes>");
+  }
+  for (xmlNode* v : ChildElements(volumes, "volume")) {
+    OwnedVolume volume{AttributeOf(v, "pool"), AttributeOf(v, "name")};
+    if (volume.pool.empty() || volume.name.empty()) {
+      return absl::InvalidArgumentError(
+          "ownership metadata: <volume> needs pool and name attributes");
+    }
+    owner.volumes.push_back(std::move(volume));
+  }
+  return owner;
+}
+
+absl::StatusOr<Ownership> ParseOwnershipXml(absl::string_view xml) {
+  ASSIGN_OR_RETURN(XmlDoc doc, ParseXml(xml, "ownership metadata"));
+  return ParseOwnershipElement(xmlDocGetRootElement(doc.get()));
+}
+
+}  // namespace reconcile::drivers::libvirt

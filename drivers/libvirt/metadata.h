@@ -1,0 +1,40 @@
+// The ownership metadata element this tool writes into a domain's <metadata>
+// (namespace kOwnershipNamespace, prefix "reconcile"). Pure: strings in and out.
+//
+//   <reconcile:node xmlns:reconcile="https://reconcile.dev/xmlns/domain/1">
+//     <reconcile:cluster>lab</reconcile:cluster>
+//     <reconcile:group>worker</reconcile:group>
+//     <reconcile:index>2</reconcile:index>
+//     <reconcile:hardware-hash>9f2c...</reconcile:hardware-hash>
+//     <reconcile:host-key>ssh-ed25519 AAAA...</reconcile:host-key>
+//     <reconcile:volumes>
+//       <reconcile:volume pool="default" name="lab-worker-2-overlay.qcow2"/>
+//     </reconcile:volumes>
+//   </reconcile:node>
+#pragma once
+
+#include <libxml/tree.h>
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "drivers/hypervisor.h"
+
+namespace reconcile::drivers::libvirt {
+
+inline constexpr absl::string_view kOwnershipPrefix = "reconcile";
+inline constexpr absl::string_view kOwnershipElement = "node";
+
+// The element above, indented by `indent` spaces on every line.
+std::string RenderOwnershipXml(const Ownership& owner, int indent = 0);
+
+// Parses the element (as returned by virDomainGetMetadata or found in a
+// domain's XML). kInvalidArgument names the missing or malformed field.
+absl::StatusOr<Ownership> ParseOwnershipXml(absl::string_view xml);
+absl::StatusOr<Ownership> ParseOwnershipElement(xmlNode* element);
+
+// True when `element` is our ownership element (right namespace and name).
+bool IsOwnershipElement(const xmlNode* element);
+
+}  // namespace reconcile::drivers::libvirt

@@ -1,0 +1,165 @@
+// CreateNode and UpdateNode: storage, seed, definition, start; undo on failure.
+#include <libvirt/libvirt.h>
+
+#include <algorithm>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "drivers/host_key.h"
+#include "drivers/libvirt/errors.h"
+#include "drivers/libvirt/libvirt_hypervisor_impl.h"
+#include "drivers/libvirt/mac.h"
+#include "drivers/libvirt/nocloud_seed.h"
+#include "drivers/libvirt/storage.h"
+
+namespace reconcile::drivers::libvirt {
+namespace {
+
+bool HasVolume(const Ownership& owner, const std::string& name) {
+  return std::any_of(owner.volumes.begin(), owner.volumes.end(),
+                     [&](const OwnedVolume& v) { return v.name == name; });
+}
+
+}  // namespace
+
+absl::Status LibvirtHypervisor::RunStep(absl::string_view step) {
+  if (!options_.before_create_step) return absl::OkStatus();
+  return options_.before_create_step(step);
+}
+
+absl::Status LibvirtHypervisor::ValidateRequest(const NodeRequest& request) const {
+  const model::Node& node = request.node;
+  const std::string where = absl::StrCat("node ", node.name, ": ");
+  if (request.cluster != options_.cluster) {
+    return absl::InvalidArgumentError(absl::StrCat(where, "request for cluster \"",
+                                                   request.cluster, "\" sent to the driver of \"",
+                                                   options_.cluster, "\""));
+  }
+  if (node.name.empty() || node.name.rfind(request.cluster + "-", 0) != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, "name must start with \"", request.cluster, "-\""));
+  }
+  if (node.existing) {
+    return absl::InvalidArgumentError(absl::StrCat(where, "an existing host is never created"));
+  }
+  if (node.cpus < 1 || node.memory_bytes < (uint64_t{1} << 20)) {
+    return absl::InvalidArgumentError(absl::StrCat(where, "needs >= 1 vCPU and >= 1 MiB"));
+  }
+  if (node.image.kernel.empty() && node.image.disk.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, "image ", node.image.name, " has neither disk nor kernel"));
+  }
+  return absl::OkStatus();
+}
+
+DomainDefinition LibvirtHypervisor::DefinitionFor(const NodeRequest& request,
+                                                  const Ownership& owner) const {
+  const model::Node& node = request.node;
+  DomainDefinition def;
+  def.domain_type = domain_type_;
+  def.name = node.name;
+  def.vcpus = node.cpus;
+  def.memory_bytes = node.memory_bytes;
+  def.machine = domain_type_ == "test" ? "" : "q35";
+  def.kernel = node.image.kernel;
+  def.initrd = node.image.initrd;
+  def.cmdline = node.image.cmdline;
+  const std::string pool = request.hypervisor.pool;
+  if (HasVolume(owner, OverlayVolumeName(node.name))) {
+    def.root_disk = VolumeDisk{pool, OverlayVolumeName(node.name), "qcow2"};
+  }
+  if (HasVolume(owner, SeedVolumeName(node.name))) {
+    def.seed = VolumeDisk{pool, SeedVolumeName(node.name), "raw"};
+  }
+  def.network = request.hypervisor.network;
+  def.mac = DeterministicMac(request.cluster, node.name);
+  if (!options_.console_log_dir.empty()) {
+    def.console_log = absl::StrCat(options_.console_log_dir, "/", node.name, ".console.log");
+  }
+  def.owner = owner;
+  return def;
+}
+
+absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& request) {
+  RETURN_IF_ERROR(ValidateRequest(request));
+  const model::Node& node = request.node;
+  const std::string& pool = request.hypervisor.pool;
+  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  if (absl::StatusOr<DomainHandle> existing = Lookup(conn, node.name); existing.ok()) {
+    ASSIGN_OR_RETURN(DomainInfo info, Describe(existing->get()));
+    return absl::AlreadyExistsError(absl::StrCat(
+        "domain ", node.name, " already exists (",
+        info.owner ? absl::StrCat("owned by cluster \"", info.owner->cluster, "\"")
+                   : std::string("not managed by reconcile"),
+        "); nothing was changed"));
+  } else if (!absl::IsNotFound(existing.status())) {
+    return existing.status();
+  }
+  // Remains of an attempt that crashed before defining the domain.
+  RETURN_IF_ERROR(RemoveOrphanVolumes(pool, node.name).status());
+
+  ASSIGN_OR_RETURN(HostKey host_key, GenerateHostKey());
+  Ownership owner{request.cluster, node.group, node.index, node.hardware_hash,
+                  host_key.public_line, {}};
+  DomainHandle domain;
+  // Undo everything this attempt created unless it is dismissed at the end.
+  absl::Cleanup undo = [&] {
+    if (domain) {
+      if (virDomainIsActive(domain.get()) == 1) virDomainDestroy(domain.get());
+      virDomainUndefine(domain.get());
+    }
+    for (const OwnedVolume& v : owner.volumes) (void)DeleteVolume(conn, v.pool, v.name);
+    virResetLastError();
+  };
+
+  if (!node.image.disk.empty()) {
+    RETURN_IF_ERROR(RunStep("overlay"));
+    const std::string name = OverlayVolumeName(node.name);
+    RETURN_IF_ERROR(CreateOverlayVolume(conn, pool, name, node.image.disk, node.disk_bytes));
+    owner.volumes.push_back({pool, name});
+  }
+  if (node.image.seed) {
+    RETURN_IF_ERROR(RunStep("seed"));
+    const SeedIdentity identity{absl::StrCat(node.name, "-", host_key.fingerprint.substr(7, 12)),
+                                node.name, request.authorized_key, host_key};
+    ASSIGN_OR_RETURN(std::string iso, BuildNoCloudSeed(identity));
+    const std::string name = SeedVolumeName(node.name);
+    // Recorded first: a failed upload may leave the volume half created.
+    owner.volumes.push_back({pool, name});
+    RETURN_IF_ERROR(CreateVolumeWithContents(conn, pool, name, iso));
+  }
+  RETURN_IF_ERROR(RunStep("define"));
+  const std::string xml = RenderDomainXml(DefinitionFor(request, owner));
+  domain.reset(virDomainDefineXML(conn, xml.c_str()));
+  if (!domain) return LastLibvirtError(absl::StrCat("define domain ", node.name));
+  RETURN_IF_ERROR(RunStep("start"));
+  if (virDomainCreate(domain.get()) != 0) {
+    return LastLibvirtError(absl::StrCat("start domain ", node.name));
+  }
+  ASSIGN_OR_RETURN(DomainInfo info, Describe(domain.get()));
+  std::move(undo).Cancel();
+  return CreatedNode{std::move(info), host_key.fingerprint};
+}
+
+absl::StatusOr<UpdateEffect> LibvirtHypervisor::UpdateNode(const NodeRequest& request) {
+  RETURN_IF_ERROR(ValidateRequest(request));
+  ASSIGN_OR_RETURN(OwnedDomain current, LookupOwned(request.node.name));
+  Ownership owner = *current.info.owner;
+  if (owner.hardware_hash == request.node.hardware_hash &&
+      current.info.vcpus == request.node.cpus &&
+      current.info.memory_bytes == request.node.memory_bytes) {
+    return UpdateEffect::kUnchanged;
+  }
+  owner.hardware_hash = request.node.hardware_hash;  // host key and volumes are kept
+  DomainDefinition def = DefinitionFor(request, owner);
+  def.uuid = current.info.uuid;  // redefining a name needs its UUID
+  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  const std::string xml = RenderDomainXml(def);
+  DomainHandle updated(virDomainDefineXML(conn, xml.c_str()));
+  if (!updated) return LastLibvirtError(absl::StrCat("redefine domain ", request.node.name));
+  return virDomainIsActive(updated.get()) == 1 ? UpdateEffect::kNeedsRestart
+                                               : UpdateEffect::kApplied;
+}
+
+}  // namespace reconcile::drivers::libvirt

@@ -1,0 +1,82 @@
+// StartNode, StopNode, DeleteNode, RemoveOrphanVolumes.
+#include <libvirt/libvirt.h>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "drivers/libvirt/errors.h"
+#include "drivers/libvirt/libvirt_hypervisor_impl.h"
+#include "drivers/libvirt/storage.h"
+
+namespace reconcile::drivers::libvirt {
+
+absl::Status LibvirtHypervisor::StartNode(absl::string_view name) {
+  ASSIGN_OR_RETURN(OwnedDomain domain, LookupOwned(name));
+  if (virDomainIsActive(domain.handle.get()) == 1) return absl::OkStatus();
+  if (virDomainCreate(domain.handle.get()) != 0) {
+    return LastLibvirtError(absl::StrCat("start domain ", name));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LibvirtHypervisor::StopNode(absl::string_view name, absl::Duration grace) {
+  ASSIGN_OR_RETURN(OwnedDomain domain, LookupOwned(name));
+  virDomainPtr dom = domain.handle.get();
+  if (virDomainIsActive(dom) != 1) return absl::OkStatus();
+  Clock& clock = *options_.clock;
+  const absl::Time deadline = clock.Now() + grace;
+  // ACPI power button first; a guest that ignores it is forced off below.
+  if (virDomainShutdown(dom) == 0) {
+    while (virDomainIsActive(dom) == 1 && clock.Now() < deadline) {
+      clock.SleepFor(absl::Milliseconds(100));
+    }
+  }
+  virResetLastError();
+  if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) != 0) {
+    absl::Status status = LastLibvirtError(absl::StrCat("force off domain ", name));
+    if (virDomainIsActive(dom) == 1) return status;  // else it went off by itself
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LibvirtHypervisor::DeleteNode(absl::string_view name) {
+  absl::StatusOr<OwnedDomain> domain = LookupOwned(name);
+  if (absl::IsNotFound(domain.status())) return absl::OkStatus();
+  RETURN_IF_ERROR(domain.status());
+  virDomainPtr dom = domain->handle.get();
+  if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) != 0) {
+    return LastLibvirtError(absl::StrCat("destroy domain ", name));
+  }
+  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  // Volumes before the definition: if this is interrupted, the domain (and
+  // with it the list of what to remove) is still there for the next pass.
+  for (const OwnedVolume& volume : domain->info.owner->volumes) {
+    RETURN_IF_ERROR(DeleteVolume(conn, volume.pool, volume.name));
+  }
+  if (virDomainUndefine(dom) != 0) {
+    absl::Status status = LastLibvirtError(absl::StrCat("undefine domain ", name));
+    return absl::IsNotFound(status) ? absl::OkStatus() : status;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> LibvirtHypervisor::RemoveOrphanVolumes(
+    absl::string_view pool, absl::string_view node_name) {
+  if (node_name.rfind(absl::StrCat(options_.cluster, "-"), 0) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "node ", node_name, " is not named for cluster \"", options_.cluster, "\""));
+  }
+  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  absl::StatusOr<DomainHandle> domain = Lookup(conn, node_name);
+  if (domain.ok()) return std::vector<std::string>{};  // not orphans: leave them
+  if (!absl::IsNotFound(domain.status())) return domain.status();
+  std::vector<std::string> removed;
+  for (const std::string& name : {OverlayVolumeName(node_name), SeedVolumeName(node_name)}) {
+    ASSIGN_OR_RETURN(bool exists, VolumeExists(conn, pool, name));
+    if (!exists) continue;
+    RETURN_IF_ERROR(DeleteVolume(conn, pool, name));
+    removed.push_back(name);
+  }
+  return removed;
+}
+
+}  // namespace reconcile::drivers::libvirt

@@ -1,0 +1,147 @@
+#include "drivers/libvirt/storage.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "drivers/libvirt/errors.h"
+#include "drivers/libvirt/handles.h"
+#include "drivers/libvirt/xml_util.h"
+
+namespace reconcile::drivers::libvirt {
+namespace {
+
+absl::StatusOr<PoolHandle> LookupPool(virConnectPtr conn, absl::string_view pool) {
+  PoolHandle handle(virStoragePoolLookupByName(conn, std::string(pool).c_str()));
+  if (!handle) return LastLibvirtError(absl::StrCat("storage pool \"", pool, "\""));
+  return handle;
+}
+
+struct BaseImage {
+  std::string format;
+  uint64_t capacity = 0;  // 0: unknown
+};
+
+// What libvirt knows about the base; falls back to the file name's extension
+// when the base is in no pool.
+BaseImage DescribeBase(virConnectPtr conn, absl::string_view base_path) {
+  BaseImage base;
+  base.format = absl::EndsWith(base_path, ".qcow2") ? "qcow2" : "raw";
+  VolumeHandle vol(virStorageVolLookupByPath(conn, std::string(base_path).c_str()));
+  if (!vol) {
+    virResetLastError();
+    return base;
+  }
+  virStorageVolInfo info;
+  if (virStorageVolGetInfo(vol.get(), &info) == 0) base.capacity = info.capacity;
+  std::string xml = TakeLibvirtString(virStorageVolGetXMLDesc(vol.get(), 0));
+  if (auto doc = ParseXml(xml, "base volume XML"); doc.ok()) {
+    xmlNode* target = FirstChildElement(xmlDocGetRootElement(doc->get()), "target");
+    std::string format = AttributeOf(FirstChildElement(target, "format"), "type");
+    if (!format.empty()) base.format = format;
+  }
+  virResetLastError();
+  return base;
+}
+
+}  // namespace
+
+std::string OverlayVolumeName(absl::string_view node_name) {
+  return absl::StrCat(node_name, "-overlay.qcow2");
+}
+std::string SeedVolumeName(absl::string_view node_name) {
+  return absl::StrCat(node_name, "-seed.iso");
+}
+
+std::string OverlayVolumeXml(absl::string_view name, uint64_t capacity_bytes,
+                             absl::string_view base_path, absl::string_view base_format) {
+  return absl::StrCat(
+      "<volume>\n  <name>", XmlEscape(name), "</name>\n",
+      "  <capacity unit='bytes'>", capacity_bytes, "</capacity>\n",
+      "  <target><format type='qcow2'/></target>\n",
+      "  <backingStore><path>", XmlEscape(base_path), "</path><format type='",
+      XmlEscape(base_format), "'/></backingStore>\n</volume>\n");
+}
+
+absl::Status CreateOverlayVolume(virConnectPtr conn, absl::string_view pool,
+                                 absl::string_view name, absl::string_view base_path,
+                                 uint64_t capacity_bytes) {
+  ASSIGN_OR_RETURN(PoolHandle p, LookupPool(conn, pool));
+  const BaseImage base = DescribeBase(conn, base_path);
+  if (capacity_bytes == 0) capacity_bytes = base.capacity;
+  if (capacity_bytes == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "base image ", base_path,
+        " is in no libvirt storage pool, so its size is unknown: set the group's disk size"));
+  }
+  if (base.capacity != 0 && capacity_bytes < base.capacity) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "disk size ", capacity_bytes, " is smaller than the base image ", base_path, " (",
+        base.capacity, " bytes)"));
+  }
+  const std::string xml = OverlayVolumeXml(name, capacity_bytes, base_path, base.format);
+  VolumeHandle vol(virStorageVolCreateXML(p.get(), xml.c_str(), 0));
+  if (!vol) return LastLibvirtError(absl::StrCat("create volume ", pool, "/", name));
+  return absl::OkStatus();
+}
+
+absl::Status CreateVolumeWithContents(virConnectPtr conn, absl::string_view pool,
+                                      absl::string_view name, absl::string_view bytes) {
+  ASSIGN_OR_RETURN(PoolHandle p, LookupPool(conn, pool));
+  const std::string xml = absl::StrCat(
+      "<volume>\n  <name>", XmlEscape(name), "</name>\n  <capacity unit='bytes'>",
+      bytes.size(), "</capacity>\n  <target><format type='raw'/></target>\n</volume>\n");
+  VolumeHandle vol(virStorageVolCreateXML(p.get(), xml.c_str(), 0));
+  if (!vol) return LastLibvirtError(absl::StrCat("create volume ", pool, "/", name));
+  auto fail = [&](absl::string_view step) {
+    absl::Status status = LastLibvirtError(absl::StrCat(step, " ", pool, "/", name));
+    virStorageVolDelete(vol.get(), 0);  // never leave a half-written volume
+    virResetLastError();
+    return status;
+  };
+  StreamHandle stream(virStreamNew(conn, 0));
+  if (!stream) return fail("open upload stream for");
+  if (virStorageVolUpload(vol.get(), stream.get(), 0, bytes.size(), 0) != 0) {
+    return fail("upload to");
+  }
+  size_t sent = 0;
+  while (sent < bytes.size()) {
+    const size_t chunk = std::min<size_t>(bytes.size() - sent, 256 * 1024);
+    const int n = virStreamSend(stream.get(), bytes.data() + sent, chunk);
+    if (n < 0) {
+      virStreamAbort(stream.get());
+      return fail("send data to");
+    }
+    sent += static_cast<size_t>(n);
+  }
+  if (virStreamFinish(stream.get()) != 0) return fail("finish upload to");
+  return absl::OkStatus();
+}
+
+absl::Status DeleteVolume(virConnectPtr conn, absl::string_view pool, absl::string_view name) {
+  PoolHandle p(virStoragePoolLookupByName(conn, std::string(pool).c_str()));
+  if (!p) {
+    absl::Status status = LastLibvirtError(absl::StrCat("storage pool \"", pool, "\""));
+    return absl::IsNotFound(status) ? absl::OkStatus() : status;
+  }
+  VolumeHandle vol(virStorageVolLookupByName(p.get(), std::string(name).c_str()));
+  if (!vol) {
+    absl::Status status = LastLibvirtError(absl::StrCat("volume ", pool, "/", name));
+    return absl::IsNotFound(status) ? absl::OkStatus() : status;
+  }
+  if (virStorageVolDelete(vol.get(), 0) != 0) {
+    return LastLibvirtError(absl::StrCat("delete volume ", pool, "/", name));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> VolumeExists(virConnectPtr conn, absl::string_view pool,
+                                  absl::string_view name) {
+  ASSIGN_OR_RETURN(PoolHandle p, LookupPool(conn, pool));
+  VolumeHandle vol(virStorageVolLookupByName(p.get(), std::string(name).c_str()));
+  if (vol) return true;
+  absl::Status status = LastLibvirtError(absl::StrCat("volume ", pool, "/", name));
+  if (absl::IsNotFound(status)) return false;
+  return status;
+}
+
+}  // namespace reconcile::drivers::libvirt

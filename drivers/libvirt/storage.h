@@ -1,0 +1,41 @@
+// Storage volumes this tool creates: qcow2 overlays and seed ISOs, named
+// after their node so a later pass finds the remains of a crashed creation.
+#pragma once
+
+#include <libvirt/libvirt.h>
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+
+namespace reconcile::drivers::libvirt {
+
+std::string OverlayVolumeName(absl::string_view node_name);  // "<node>-overlay.qcow2"
+std::string SeedVolumeName(absl::string_view node_name);     // "<node>-seed.iso"
+
+// Volume XML for a qcow2 overlay of `base_path` (pure).
+std::string OverlayVolumeXml(absl::string_view name, uint64_t capacity_bytes,
+                             absl::string_view base_path, absl::string_view base_format);
+
+// Creates a copy-on-write overlay of `base_path` in `pool`. When
+// `capacity_bytes` is 0 the base's own size is used (the base must then be a
+// volume libvirt knows). kAlreadyExists if the name is taken.
+absl::Status CreateOverlayVolume(virConnectPtr conn, absl::string_view pool,
+                                 absl::string_view name, absl::string_view base_path,
+                                 uint64_t capacity_bytes);
+
+// Creates a raw volume holding exactly `bytes` (via virStorageVolUpload).
+// On failure the volume is deleted again.
+absl::Status CreateVolumeWithContents(virConnectPtr conn, absl::string_view pool,
+                                      absl::string_view name, absl::string_view bytes);
+
+// Deletes a volume; a missing volume or pool is OK.
+absl::Status DeleteVolume(virConnectPtr conn, absl::string_view pool, absl::string_view name);
+
+// True when the volume exists.
+absl::StatusOr<bool> VolumeExists(virConnectPtr conn, absl::string_view pool,
+                                  absl::string_view name);
+
+}  // namespace reconcile::drivers::libvirt

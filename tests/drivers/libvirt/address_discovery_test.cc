@@ -1,0 +1,101 @@
+#include "drivers/libvirt/address_discovery.h"
+
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace reconcile::drivers::libvirt {
+namespace {
+
+using ::reconcile::testing::IsOkAndHolds;
+using ::reconcile::testing::StatusIs;
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class FakeClock : public Clock {
+ public:
+  absl::Time Now() override { return now_; }
+  void SleepFor(absl::Duration d) override { now_ += d; ++sleeps_; }
+  int sleeps() const { return sleeps_; }
+
+ private:
+  absl::Time now_ = absl::FromUnixSeconds(1000);
+  int sleeps_ = 0;
+};
+
+using Answers = std::vector<absl::StatusOr<std::vector<std::string>>>;
+
+// This test verifies the order: the lease is asked first and wins when it has
+// an address, without asking the agent or ARP.
+TEST(AddressDiscoveryTest, LeaseFirst) {
+  FakeClock clock;
+  std::vector<AddressSource> asked;
+  auto query = [&](AddressSource s) -> absl::StatusOr<std::vector<std::string>> {
+    asked.push_back(s);
+    return std::vector<std::string>{"10.0.0.5"};
+  };
+  EXPECT_THAT(PollForAddress("n1", query, clock, absl::Seconds(5)), IsOkAndHolds("10.0.0.5"));
+  EXPECT_THAT(asked, ElementsAre(AddressSource::kLease));
+}
+
+// This test verifies the fall-through: lease empty, agent failing, ARP answers.
+TEST(AddressDiscoveryTest, FallsThroughToArp) {
+  FakeClock clock;
+  std::vector<AddressSource> asked;
+  auto query = [&](AddressSource s) -> absl::StatusOr<std::vector<std::string>> {
+    asked.push_back(s);
+    if (s == AddressSource::kLease) return std::vector<std::string>{};
+    if (s == AddressSource::kAgent) return absl::UnavailableError("agent not connected");
+    return std::vector<std::string>{"10.0.0.9"};
+  };
+  EXPECT_THAT(PollForAddress("n1", query, clock, absl::Seconds(5)), IsOkAndHolds("10.0.0.9"));
+  EXPECT_THAT(asked, ElementsAre(AddressSource::kLease, AddressSource::kAgent,
+                                 AddressSource::kArp));
+}
+
+// This test verifies polling: a lease that appears on the third round is
+// found, after sleeping on the injected clock.
+TEST(AddressDiscoveryTest, PollsUntilTheLeaseAppears) {
+  FakeClock clock;
+  int rounds = 0;
+  auto query = [&](AddressSource s) -> absl::StatusOr<std::vector<std::string>> {
+    if (s == AddressSource::kLease && ++rounds == 3) return std::vector<std::string>{"10.0.0.7"};
+    return std::vector<std::string>{};
+  };
+  EXPECT_THAT(PollForAddress("n1", query, clock, absl::Seconds(5), absl::Seconds(1)),
+              IsOkAndHolds("10.0.0.7"));
+  EXPECT_EQ(clock.sleeps(), 2);
+}
+
+// This test verifies the deadline error names every source and its last answer.
+TEST(AddressDiscoveryTest, DeadlineNamesWhatWasTried) {
+  FakeClock clock;
+  auto query = [&](AddressSource s) -> absl::StatusOr<std::vector<std::string>> {
+    if (s == AddressSource::kArp) return absl::InternalError("wrong nlmsg len");
+    if (s == AddressSource::kAgent) return absl::UnavailableError("agent is not connected");
+    return std::vector<std::string>{};
+  };
+  EXPECT_THAT(PollForAddress("lab-w-1", query, clock, absl::Seconds(3), absl::Seconds(1)),
+              StatusIs(absl::StatusCode::kDeadlineExceeded,
+                       AllOf(HasSubstr("lab-w-1"), HasSubstr("lease: no IPv4 address yet"),
+                             HasSubstr("agent: agent is not connected"),
+                             HasSubstr("arp: wrong nlmsg len"))));
+  EXPECT_LE(clock.sleeps(), 3);
+}
+
+// This test verifies that a domain that disappeared ends the wait at once.
+TEST(AddressDiscoveryTest, MissingDomainStopsImmediately) {
+  FakeClock clock;
+  auto query = [&](AddressSource) -> absl::StatusOr<std::vector<std::string>> {
+    return absl::NotFoundError("domain gone");
+  };
+  EXPECT_THAT(PollForAddress("n1", query, clock, absl::Seconds(30)),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(clock.sleeps(), 0);
+}
+
+}  // namespace
+}  // namespace reconcile::drivers::libvirt

@@ -1,0 +1,113 @@
+// Domain XML generation compared against golden files in golden/.
+// RECONCILE_UPDATE_GOLDEN=1 rewrites the golden files from the current output.
+#include "drivers/libvirt/domain_xml.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "drivers/libvirt/domain_parse.h"
+#include "tests/testing/status_matchers.h"
+
+namespace reconcile::drivers::libvirt {
+namespace {
+
+using ::reconcile::testing::IsOk;
+
+const char* kGoldenDir = "tests/drivers/libvirt/golden/";
+
+void ExpectMatchesGolden(const std::string& actual, const std::string& file) {
+  const std::string path = std::string(kGoldenDir) + file;
+  const char* update = std::getenv("RECONCILE_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    std::ofstream(path) << actual;
+    GTEST_SKIP() << "rewrote " << path;
+  }
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << "missing golden file " << path
+                  << " (run with RECONCILE_UPDATE_GOLDEN=1 from the repository root)";
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(actual, expected.str()) << "domain XML differs from " << path;
+}
+
+Ownership SampleOwner() {
+  return Ownership{"lab", "worker", 2, "9f2c4e1a", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample",
+                   {{"default", "lab-worker-2-overlay.qcow2"}, {"default", "lab-worker-2-seed.iso"}}};
+}
+
+DomainDefinition OverlayDefinition() {
+  DomainDefinition def;
+  def.domain_type = "kvm";
+  def.name = "lab-worker-2";
+  def.vcpus = 2;
+  def.memory_bytes = uint64_t{4} << 30;
+  def.machine = "q35";
+  def.root_disk = VolumeDisk{"default", "lab-worker-2-overlay.qcow2", "qcow2"};
+  def.seed = VolumeDisk{"default", "lab-worker-2-seed.iso", "raw"};
+  def.network = "default";
+  def.mac = "52:54:00:12:34:56";
+  def.owner = SampleOwner();
+  return def;
+}
+
+// This test verifies that a disk-booted node's XML (overlay, seed, agent
+// channel, metadata) is exactly the reviewed golden file.
+TEST(DomainXmlTest, OverlayBootMatchesGolden) {
+  ExpectMatchesGolden(RenderDomainXml(OverlayDefinition()), "overlay_boot.xml");
+}
+
+// This test verifies that a direct-kernel-boot node's XML (kernel, initrd,
+// cmdline, console log, escaping of special characters) matches its golden file.
+TEST(DomainXmlTest, DirectKernelBootMatchesGolden) {
+  DomainDefinition def = OverlayDefinition();
+  def.domain_type = "qemu";
+  def.uuid = "6f1c0a52-8d3e-4a43-9a55-1f6a3c2b7e10";
+  def.root_disk.reset();
+  def.kernel = "/images/vmlinux";
+  def.initrd = "/images/initramfs.cpio.gz";
+  def.cmdline = "console=ttyS0 quiet note=\"a&b<c>\"";
+  def.console_log = "/var/log/reconcile/lab-worker-2.console.log";
+  ExpectMatchesGolden(RenderDomainXml(def), "direct_kernel.xml");
+}
+
+// This test verifies that the test driver's variant leaves out the QEMU-only
+// devices the test driver cannot define.
+TEST(DomainXmlTest, TestDriverVariantMatchesGolden) {
+  DomainDefinition def = OverlayDefinition();
+  def.domain_type = "test";
+  def.machine = "";
+  ExpectMatchesGolden(RenderDomainXml(def), "test_driver.xml");
+}
+
+// This test verifies that what is rendered reads back: the parser recovers
+// sizes, disks, MAC and the ownership record from the generated XML.
+TEST(DomainXmlTest, RenderedXmlParsesBack) {
+  absl::StatusOr<DomainInfo> info = ParseDomainXml(RenderDomainXml(OverlayDefinition()));
+  ASSERT_THAT(info, IsOk());
+  EXPECT_EQ(info->name, "lab-worker-2");
+  EXPECT_EQ(info->vcpus, 2);
+  EXPECT_EQ(info->memory_bytes, uint64_t{4} << 30);
+  EXPECT_THAT(info->disks, ::testing::ElementsAre("default/lab-worker-2-overlay.qcow2",
+                                                  "default/lab-worker-2-seed.iso"));
+  EXPECT_THAT(info->macs, ::testing::ElementsAre("52:54:00:12:34:56"));
+  ASSERT_TRUE(info->owner.has_value());
+  EXPECT_EQ(*info->owner, SampleOwner());
+}
+
+// This test verifies that a domain without our metadata namespace (or with a
+// similar element in a foreign namespace) parses as unmanaged.
+TEST(DomainXmlTest, ForeignMetadataIsUnmanaged) {
+  const char* xml = R"(<domain type='kvm'><name>other</name><memory>1024</memory>
+    <metadata><x:node xmlns:x="https://example.com/not-reconcile"><x:cluster>lab</x:cluster>
+    </x:node></metadata><devices/></domain>)";
+  absl::StatusOr<DomainInfo> info = ParseDomainXml(xml);
+  ASSERT_THAT(info, IsOk());
+  EXPECT_FALSE(info->managed());
+  EXPECT_EQ(info->memory_bytes, 1024u * 1024u);
+}
+
+}  // namespace
+}  // namespace reconcile::drivers::libvirt

@@ -1,0 +1,56 @@
+#include "drivers/libvirt/metadata.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace reconcile::drivers::libvirt {
+namespace {
+
+using ::reconcile::testing::IsOkAndHolds;
+using ::reconcile::testing::StatusIs;
+using ::testing::HasSubstr;
+
+// This test verifies that every ownership field, including characters that
+// need escaping and the volume list, survives render then parse unchanged.
+TEST(MetadataTest, RoundTrip) {
+  Ownership owner{"lab&co", "work<er>", 7, "abc\"def'", "ssh-ed25519 AAAAkey",
+                  {{"pool a", "lab-w-7-overlay.qcow2"}, {"default", "lab-w-7-seed.iso"}}};
+  EXPECT_THAT(ParseOwnershipXml(RenderOwnershipXml(owner, 4)), IsOkAndHolds(owner));
+}
+
+// This test verifies that an owner with no volumes (direct kernel boot, no
+// seed) round-trips with an empty list.
+TEST(MetadataTest, RoundTripWithoutVolumes) {
+  Ownership owner{"lab", "ctl", 1, "h", "ssh-ed25519 AAAA", {}};
+  EXPECT_THAT(ParseOwnershipXml(RenderOwnershipXml(owner)), IsOkAndHolds(owner));
+}
+
+// This test verifies that the same element reformatted by libvirt (another
+// prefix, other quoting, whitespace) still parses: only the namespace counts.
+TEST(MetadataTest, ParsesLibvirtReformattedElement) {
+  const char* xml = R"(<r:node xmlns:r="https://reconcile.dev/xmlns/domain/1">
+      <r:cluster>lab</r:cluster><r:group>g</r:group><r:index>3</r:index>
+      <r:hardware-hash>h</r:hardware-hash><r:host-key>ssh-ed25519 K</r:host-key>
+      <r:volumes><r:volume name='v' pool='p'/></r:volumes></r:node>)";
+  EXPECT_THAT(ParseOwnershipXml(xml),
+              IsOkAndHolds(Ownership{"lab", "g", 3, "h", "ssh-ed25519 K", {{"p", "v"}}}));
+}
+
+// This test verifies that a malformed record names the problem.
+TEST(MetadataTest, MalformedRecordsAreRejectedWithTheField) {
+  const std::string ns = R"( xmlns:r="https://reconcile.dev/xmlns/domain/1")";
+  EXPECT_THAT(ParseOwnershipXml("<r:node" + ns + "><r:cluster>lab</r:cluster></r:node>"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("<group>")));
+  EXPECT_THAT(ParseOwnershipXml("<r:node" + ns +
+                                "><r:cluster>l</r:cluster><r:group>g</r:group>"
+                                "<r:index>x</r:index></r:node>"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("<index>")));
+  EXPECT_THAT(ParseOwnershipXml("<node><cluster>lab</cluster></node>"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("namespace")));
+  EXPECT_THAT(ParseOwnershipXml("<r:node"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("ownership metadata")));
+}
+
+}  // namespace
+}  // namespace reconcile::drivers::libvirt
