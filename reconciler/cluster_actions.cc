@@ -1,0 +1,249 @@
+#include "reconciler/cluster_actions.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/status_macros.h"
+#include "fmt/format.h"
+#include "reconciler/redact.h"
+#include "reconciler/render_context.h"
+
+namespace reconcile {
+namespace {
+
+// The last few lines of a command's error output, for the operator.
+std::string Tail(const std::string& text, size_t max_bytes = 400) {
+  std::string tail = text.size() > max_bytes ? "..." + text.substr(text.size() - max_bytes) : text;
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.pop_back();
+  return tail;
+}
+
+std::string TrimNewlines(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+// Every reference the role's templates make (steps, checks, files).
+std::vector<model::TemplateRef> RoleRefs(const model::RoleSpec& role) {
+  std::vector<model::TemplateRef> refs;
+  auto collect = [&](const std::string& text) {
+    model::Template tmpl;
+    if (model::ParseTemplate(text, tmpl)) return;  // validation already rejected it
+    for (const model::TemplateRef& ref : tmpl.Refs()) refs.push_back(ref);
+  };
+  for (const model::StepSpec& step : role.steps) {
+    collect(step.run);
+    collect(step.check);
+    for (const model::FileSpec& file : step.files) collect(file.content);
+  }
+  return refs;
+}
+
+}  // namespace
+
+ClusterActions::ClusterActions(const model::Spec& spec, const std::vector<model::Node>& nodes,
+                               drivers::Hypervisor& hypervisor, drivers::NodeShell& shell,
+                               AddressBook& addresses, ClusterActionsOptions options, Clock& clock)
+    : spec_(spec), nodes_(nodes), hypervisor_(hypervisor), shell_(shell), addresses_(addresses),
+      options_(std::move(options)), clock_(clock) {
+  for (const model::Variable& var : spec.vars) {
+    if (var.secret) secrets_.push_back(var.value);
+  }
+  for (const model::GroupSpec& group : spec.groups) {
+    for (const model::Variable& var : group.vars) {
+      if (var.secret) secrets_.push_back(var.value);
+    }
+  }
+}
+
+std::vector<std::string> ClusterActions::Secrets() const {
+  absl::MutexLock lock(&mu_);
+  return secrets_;
+}
+
+absl::Status ClusterActions::Redacted(absl::Status status) const {
+  if (status.ok()) return status;
+  return absl::Status(status.code(), Redact(std::string(status.message()), Secrets()));
+}
+
+const model::Node* ClusterActions::FindNode(const std::string& name) const {
+  auto it = std::find_if(nodes_.begin(), nodes_.end(),
+                         [&](const model::Node& node) { return node.name == name; });
+  return it == nodes_.end() ? nullptr : &*it;
+}
+
+drivers::NodeRequest ClusterActions::RequestFor(const model::Node& node) const {
+  return drivers::NodeRequest{.cluster = spec_.cluster, .node = node,
+                              .hypervisor = spec_.hypervisor,
+                              .authorized_key = options_.authorized_key};
+}
+
+absl::Status ClusterActions::Run(const model::Action& action, absl::Time deadline) {
+  if (action.kind == model::ActionKind::kDelete) {
+    addresses_.Forget(action.node);
+    return hypervisor_.DeleteNode(action.node);
+  }
+  const model::Node* node = FindNode(action.node);
+  if (node == nullptr) {
+    return absl::InvalidArgumentError(fmt::format("{}: not a node of this spec", action.node));
+  }
+  switch (action.kind) {
+    case model::ActionKind::kCreate:
+      return Create(*node);
+    case model::ActionKind::kStart:
+      addresses_.Forget(node->name);
+      return hypervisor_.StartNode(node->name);
+    case model::ActionKind::kUpdate:
+      return Update(action, *node);
+    case model::ActionKind::kReplace:
+      addresses_.Forget(node->name);
+      RETURN_IF_ERROR(hypervisor_.DeleteNode(node->name));
+      return Create(*node);
+    case model::ActionKind::kConfigure:
+      return Redacted(Configure(*node, action.role, deadline));
+    case model::ActionKind::kDelete:
+      break;  // handled above
+  }
+  return absl::InternalError("unknown action kind");
+}
+
+absl::Status ClusterActions::Create(const model::Node& node) {
+  absl::StatusOr<drivers::CreatedNode> created = hypervisor_.CreateNode(RequestFor(node));
+  if (created.ok()) return absl::OkStatus();
+  if (created.status().code() != absl::StatusCode::kAlreadyExists) return created.status();
+  // A retry after a creation that succeeded but whose answer was lost: ours,
+  // same place in the spec, so finish the job by making sure it runs.
+  ASSIGN_OR_RETURN(drivers::DomainInfo domain, hypervisor_.GetDomain(node.name));
+  if (!domain.owner || domain.owner->cluster != spec_.cluster ||
+      domain.owner->group != node.group || domain.owner->index != node.index) {
+    return created.status();
+  }
+  return hypervisor_.StartNode(node.name);
+}
+
+absl::Status ClusterActions::Update(const model::Action& action, const model::Node& node) {
+  ASSIGN_OR_RETURN(drivers::UpdateEffect effect, hypervisor_.UpdateNode(RequestFor(node)));
+  if (effect != drivers::UpdateEffect::kNeedsRestart || !action.restart) return absl::OkStatus();
+  addresses_.Forget(node.name);
+  RETURN_IF_ERROR(hypervisor_.StopNode(node.name, options_.shutdown_grace));
+  return hypervisor_.StartNode(node.name);
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ClusterActions::OutputsOf(
+    const std::string& role_name, absl::Time deadline) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = outputs_.find(role_name); it != outputs_.end()) return it->second;
+  }
+  const model::RoleSpec* role = spec_.FindRole(role_name);
+  auto provider = std::find_if(nodes_.begin(), nodes_.end(), [&](const model::Node& node) {
+    return std::find(node.roles.begin(), node.roles.end(), role_name) != node.roles.end();
+  });
+  if (role == nullptr || provider == nodes_.end()) {
+    return absl::FailedPreconditionError(
+        fmt::format("no node has role '{}' to take its outputs from", role_name));
+  }
+  ASSIGN_OR_RETURN(drivers::SshTarget target, addresses_.TargetFor(*provider, Until(deadline)));
+  model::RenderContext context = StaticContext(spec_, nodes_, *provider);
+  context.self_ip = target.host;
+  std::map<std::string, std::string> values;
+  for (const model::OutputSpec& output : role->outputs) {
+    ASSIGN_OR_RETURN(std::string command,
+                     RenderText(output.command, context, model::Quoting::kShell,
+                                fmt::format("role {} output {}", role_name, output.name)));
+    ASSIGN_OR_RETURN(drivers::CommandResult result, shell_.Run(target, command, deadline));
+    if (result.exit_status != 0) {
+      // Never the output itself: it may be a secret.
+      return absl::UnavailableError(fmt::format("{}: output '{}' of role '{}' exited {}: {}",
+                                                provider->name, output.name, role_name,
+                                                result.exit_status, Tail(result.stderr_data)));
+    }
+    values[output.name] = TrimNewlines(std::move(result.stdout_data));
+    if (output.secret) {
+      absl::MutexLock lock(&mu_);
+      secrets_.push_back(values[output.name]);
+    }
+  }
+  absl::MutexLock lock(&mu_);
+  outputs_[role_name] = values;
+  return values;
+}
+
+absl::StatusOr<model::RenderContext> ClusterActions::ContextFor(const model::Node& node,
+                                                                const model::RoleSpec& role,
+                                                                const std::string& address,
+                                                                absl::Time deadline) {
+  model::RenderContext context = StaticContext(spec_, nodes_, node);
+  context.self_ip = address;
+  std::set<std::string> ip_groups;
+  std::set<std::string> output_roles;
+  for (const model::TemplateRef& ref : RoleRefs(role)) {
+    if (ref.kind == model::TemplateRef::Kind::kGroupIps) ip_groups.insert(ref.target);
+    if (ref.kind == model::TemplateRef::Kind::kRoleOutput) output_roles.insert(ref.target);
+  }
+  for (const std::string& group : ip_groups) {
+    for (const model::Node& member : nodes_) {
+      if (member.group != group) continue;
+      absl::StatusOr<drivers::SshTarget> target = addresses_.TargetFor(member, Until(deadline));
+      if (!target.ok()) {
+        return absl::UnavailableError(fmt::format("needs the address of {}: {}", member.name,
+                                                  std::string(target.status().message())));
+      }
+      context.group_ips[group].push_back(target->host);
+    }
+  }
+  for (const std::string& provider : output_roles) {
+    ASSIGN_OR_RETURN(context.role_outputs[provider], OutputsOf(provider, deadline));
+  }
+  return context;
+}
+
+absl::Status ClusterActions::Configure(const model::Node& node, const std::string& role_name,
+                                       absl::Time deadline) {
+  const model::RoleSpec* role = spec_.FindRole(role_name);
+  if (role == nullptr) return absl::InvalidArgumentError(fmt::format("unknown role '{}'", role_name));
+  ASSIGN_OR_RETURN(drivers::SshTarget target,
+                   addresses_.TargetFor(node, std::min(Until(deadline), options_.boot_timeout)));
+  ASSIGN_OR_RETURN(model::RenderContext context, ContextFor(node, *role, target.host, deadline));
+
+  for (size_t i = 0; i < role->steps.size(); ++i) {
+    const model::StepSpec& step = role->steps[i];
+    const std::string what = fmt::format("{}: role {} step '{}'", node.name, role_name, step.name);
+    if (!step.check.empty()) {
+      ASSIGN_OR_RETURN(std::string check,
+                       RenderText(step.check, context, model::Quoting::kShell, what + " check"));
+      ASSIGN_OR_RETURN(drivers::CommandResult checked, shell_.Run(target, check, deadline));
+      if (checked.exit_status == 0) continue;  // already applied
+    }
+    for (const model::FileSpec& file : step.files) {
+      ASSIGN_OR_RETURN(std::string content,
+                       RenderText(file.content, context, model::Quoting::kNone,
+                                  fmt::format("{} file {}", what, file.path)));
+      RETURN_IF_ERROR(shell_.Upload(target, file.path, content, file.mode, file.owner, deadline));
+    }
+    if (step.run.empty()) continue;
+    ASSIGN_OR_RETURN(std::string command,
+                     RenderText(step.run, context, model::Quoting::kShell, what));
+    ASSIGN_OR_RETURN(drivers::CommandResult result, shell_.Run(target, command, deadline));
+    if (result.exit_status != 0) {
+      return absl::FailedPreconditionError(
+          fmt::format("{} exited {}: {}", what, result.exit_status, Tail(result.stderr_data)));
+    }
+  }
+
+  const std::string roles_dir = options_.state_dir + "/roles";
+  ASSIGN_OR_RETURN(drivers::CommandResult made,
+                   shell_.Run(target, "mkdir -p " + model::ShellQuote(roles_dir), deadline));
+  if (made.exit_status != 0) {
+    return absl::FailedPreconditionError(fmt::format(
+        "{}: cannot create {}: {}", node.name, roles_dir, Tail(made.stderr_data)));
+  }
+  auto hash = node.role_hashes.find(role_name);
+  if (hash == node.role_hashes.end()) {
+    return absl::InternalError(fmt::format("{}: no hash for role '{}'", node.name, role_name));
+  }
+  return shell_.Upload(target, roles_dir + "/" + role_name + ".hash", hash->second, 0644, "",
+                       deadline);
+}
+
+}  // namespace reconcile

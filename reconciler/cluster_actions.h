@@ -1,0 +1,78 @@
+// The ActionRunner that acts on the real cluster through the driver
+// interfaces: create/start/update/replace/delete through the Hypervisor,
+// configure through the NodeShell.
+//
+// Configure runs a role's steps in order on the node: a step whose `check`
+// exits 0 is skipped; files are uploaded (atomically) before the step's
+// command; a command that exits non-zero fails the action (terminal: the same
+// command will fail the same way until something changes). When every step
+// succeeded, the role's hash is written to <state_dir>/roles/<role>.hash so
+// the next probe sees the role as applied. Role outputs a template needs are
+// captured on the providing role's first node, once per pass.
+//
+// One ClusterActions lives for one pass: its caches (outputs, addresses) must
+// not outlive what they describe.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "base/clock.h"
+#include "drivers/hypervisor.h"
+#include "drivers/node_shell.h"
+#include "model/node.h"
+#include "model/spec.h"
+#include "model/template.h"
+#include "reconciler/address_book.h"
+#include "reconciler/executor.h"
+
+namespace reconcile {
+
+struct ClusterActionsOptions {
+  std::string authorized_key;  // operator's public key line, for new nodes' seeds
+  std::string state_dir = "/var/lib/reconcile";
+  absl::Duration boot_timeout = absl::Minutes(3);  // waiting for a new node's address
+  absl::Duration shutdown_grace = absl::Seconds(60);
+};
+
+class ClusterActions final : public ActionRunner {
+ public:
+  ClusterActions(const model::Spec& spec, const std::vector<model::Node>& nodes,
+                 drivers::Hypervisor& hypervisor, drivers::NodeShell& shell,
+                 AddressBook& addresses, ClusterActionsOptions options, Clock& clock);
+
+  absl::Status Run(const model::Action& action, absl::Time deadline) override;
+
+  // Secret values seen so far (secret vars, secret outputs): every message this
+  // class returns has them replaced by "<secret>".
+  std::vector<std::string> Secrets() const;
+
+ private:
+  const model::Node* FindNode(const std::string& name) const;
+  drivers::NodeRequest RequestFor(const model::Node& node) const;
+  absl::Status Create(const model::Node& node);
+  absl::Status Update(const model::Action& action, const model::Node& node);
+  absl::Status Configure(const model::Node& node, const std::string& role, absl::Time deadline);
+  absl::StatusOr<model::RenderContext> ContextFor(const model::Node& node,
+                                                  const model::RoleSpec& role,
+                                                  const std::string& address, absl::Time deadline);
+  absl::StatusOr<std::map<std::string, std::string>> OutputsOf(const std::string& role,
+                                                               absl::Time deadline);
+  absl::Status Redacted(absl::Status status) const;
+  absl::Duration Until(absl::Time deadline) { return deadline - clock_.Now(); }
+
+  const model::Spec& spec_;
+  const std::vector<model::Node>& nodes_;
+  drivers::Hypervisor& hypervisor_;
+  drivers::NodeShell& shell_;
+  AddressBook& addresses_;
+  const ClusterActionsOptions options_;
+  Clock& clock_;
+  mutable absl::Mutex mu_;
+  std::map<std::string, std::map<std::string, std::string>> outputs_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> secrets_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace reconcile

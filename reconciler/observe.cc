@@ -1,0 +1,123 @@
+#include "reconciler/observe.h"
+
+#include <algorithm>
+
+#include "base/parallel.h"
+#include "base/status_macros.h"
+#include "reconciler/render_context.h"
+
+namespace reconcile {
+
+model::DomainState ToModelState(drivers::DomainState state) {
+  switch (state) {
+    case drivers::DomainState::kRunning: return model::DomainState::kRunning;
+    case drivers::DomainState::kShutOff: return model::DomainState::kShutOff;
+    case drivers::DomainState::kCrashed: return model::DomainState::kCrashed;
+    case drivers::DomainState::kPaused: return model::DomainState::kPaused;
+    case drivers::DomainState::kOther: return model::DomainState::kOther;
+  }
+  return model::DomainState::kOther;
+}
+
+namespace {
+
+model::ObservedDomain ToObserved(const drivers::DomainInfo& info) {
+  model::ObservedDomain domain{.name = info.name, .state = ToModelState(info.state),
+                               .vcpus = info.vcpus, .memory_bytes = info.memory_bytes};
+  if (info.owner) {
+    domain.managed = true;
+    domain.cluster = info.owner->cluster;
+    domain.group = info.owner->group;
+    domain.index = info.owner->index;
+    domain.hardware_hash = info.owner->hardware_hash;
+    domain.image_hash = info.owner->image_hash;
+  }
+  return domain;
+}
+
+bool ShouldAnswer(const model::Spec& spec, const model::Node& node,
+                  const model::ObservedState& state) {
+  if (node.existing) return true;
+  const model::ObservedDomain* domain = state.FindDomain(node.name);
+  return domain != nullptr && domain->managed && domain->cluster == spec.cluster &&
+         domain->state == model::DomainState::kRunning;
+}
+
+}  // namespace
+
+drivers::ProbeRequest BuildProbeRequest(const model::Spec& spec,
+                                        const std::vector<model::Node>& nodes,
+                                        const model::Node& node, const std::string& address,
+                                        const std::string& state_dir,
+                                        std::vector<std::string>* unrenderable_roles) {
+  drivers::ProbeRequest request;
+  request.state_dir = state_dir;
+  request.roles = node.roles;
+  model::RenderContext context = StaticContext(spec, nodes, node);
+  context.self_ip = address;
+  for (const std::string& role_name : node.roles) {
+    const model::RoleSpec* role = spec.FindRole(role_name);
+    if (role == nullptr) continue;
+    for (size_t i = 0; i < role->steps.size(); ++i) {
+      if (role->steps[i].check.empty()) continue;
+      absl::StatusOr<std::string> check =
+          RenderText(role->steps[i].check, context, model::Quoting::kShell, "check");
+      if (!check.ok()) {
+        unrenderable_roles->push_back(role_name);
+        break;
+      }
+      request.checks.push_back({CheckId(role_name, i), *std::move(check)});
+    }
+  }
+  return request;
+}
+
+absl::StatusOr<model::ObservedState> Observe(const model::Spec& spec,
+                                             const std::vector<model::Node>& nodes,
+                                             drivers::Hypervisor& hypervisor,
+                                             drivers::NodeShell& shell, AddressBook& addresses,
+                                             const ObserveOptions& options, Clock& clock) {
+  model::ObservedState state;
+  ASSIGN_OR_RETURN(std::vector<drivers::DomainInfo> domains, hypervisor.ListDomains());
+  for (const drivers::DomainInfo& info : domains) state.domains.push_back(ToObserved(info));
+
+  std::vector<const model::Node*> to_probe;
+  for (const model::Node& node : nodes) {
+    if (ShouldAnswer(spec, node, state)) to_probe.push_back(&node);
+  }
+  std::vector<model::NodeProbe> probes(to_probe.size());
+  ForEachBounded(to_probe.size(), options.parallel, [&](size_t i) {
+    const model::Node& node = *to_probe[i];
+    model::NodeProbe& probe = probes[i];
+    absl::StatusOr<drivers::SshTarget> target = addresses.TargetFor(node, options.address_timeout);
+    if (!target.ok()) {
+      probe.status = target.status();
+      return;
+    }
+    probe.address = target->host;
+    std::vector<std::string> unrenderable;
+    drivers::ProbeRequest request =
+        BuildProbeRequest(spec, nodes, node, target->host, options.state_dir, &unrenderable);
+    absl::StatusOr<drivers::ProbeResult> result =
+        shell.Probe(*target, request, clock.Now() + options.probe_timeout);
+    if (!result.ok()) {
+      probe.status = result.status();
+      return;
+    }
+    probe.hostname = result->hostname;
+    probe.boot_id = result->boot_id;
+    probe.applied_roles = result->role_hashes;
+    for (const drivers::ProbeCheck& check : request.checks) {
+      const std::string role = check.id.substr(0, check.id.rfind('/'));
+      auto exit = result->check_exit_status.find(check.id);
+      const bool passed = exit != result->check_exit_status.end() && exit->second == 0;
+      auto [it, inserted] = probe.checks_pass.emplace(role, passed);
+      if (!inserted) it->second = it->second && passed;
+    }
+    for (const std::string& role : unrenderable) probe.checks_pass[role] = false;
+  });
+  for (size_t i = 0; i < to_probe.size(); ++i) state.probes[to_probe[i]->name] = std::move(probes[i]);
+  return state;
+}
+
+}  // namespace reconcile

@@ -1,0 +1,47 @@
+// Observe: one pass's view of the world. Lists every domain, then probes each
+// node that should answer (our running domains and existing machines) over
+// SSH in parallel. An unreachable node is an observed fact (its probe carries
+// the error); only a hypervisor that cannot be listed fails the pass.
+#pragma once
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "base/clock.h"
+#include "drivers/hypervisor.h"
+#include "drivers/node_shell.h"
+#include "model/node.h"
+#include "model/observed.h"
+#include "model/spec.h"
+#include "reconciler/address_book.h"
+
+namespace reconcile {
+
+struct ObserveOptions {
+  int parallel = 16;  // probes in flight at once
+  // How long to wait for a running domain's address; short, since a node that
+  // is still booting is simply "not reachable yet" for this pass.
+  absl::Duration address_timeout = absl::Seconds(2);
+  absl::Duration probe_timeout = absl::Seconds(30);
+  std::string state_dir = "/var/lib/reconcile";
+};
+
+model::DomainState ToModelState(drivers::DomainState state);
+
+// The probe for `node`: its roles' recorded hashes and every step's check.
+// A check that cannot be rendered yet (it needs a role output) is reported as
+// failing, so the role is configured and the check runs then.
+drivers::ProbeRequest BuildProbeRequest(const model::Spec& spec,
+                                        const std::vector<model::Node>& nodes,
+                                        const model::Node& node, const std::string& address,
+                                        const std::string& state_dir,
+                                        std::vector<std::string>* unrenderable_roles);
+
+absl::StatusOr<model::ObservedState> Observe(const model::Spec& spec,
+                                             const std::vector<model::Node>& nodes,
+                                             drivers::Hypervisor& hypervisor,
+                                             drivers::NodeShell& shell, AddressBook& addresses,
+                                             const ObserveOptions& options, Clock& clock);
+
+}  // namespace reconcile

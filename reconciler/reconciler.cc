@@ -1,0 +1,77 @@
+#include "reconciler/reconciler.h"
+
+#include "base/status_macros.h"
+#include "fmt/format.h"
+#include "reconciler/address_book.h"
+#include "reconciler/planner.h"
+
+namespace reconcile {
+
+Reconciler::Reconciler(model::Spec spec, std::vector<model::Node> nodes,
+                       drivers::Hypervisor& hypervisor, drivers::NodeShell& shell, Clock& clock,
+                       ReconcilerOptions options)
+    : spec_(std::move(spec)), nodes_(std::move(nodes)), hypervisor_(hypervisor), shell_(shell),
+      clock_(clock), options_(std::move(options)) {}
+
+void Reconciler::SetDesired(model::Spec spec, std::vector<model::Node> nodes) {
+  spec_ = std::move(spec);
+  nodes_ = std::move(nodes);
+}
+
+absl::StatusOr<PassResult> Reconciler::PlanPass() { return Pass(/*execute=*/false); }
+absl::StatusOr<PassResult> Reconciler::ApplyPass() { return Pass(/*execute=*/true); }
+
+absl::StatusOr<PassResult> Reconciler::Pass(bool execute) {
+  const absl::Time start = clock_.Now();
+  PassResult result;
+  AddressBook addresses(spec_, hypervisor_);
+  ASSIGN_OR_RETURN(result.observed,
+                   Observe(spec_, nodes_, hypervisor_, shell_, addresses, options_.observe, clock_));
+  result.plan = ComputePlan(spec_, nodes_, result.observed);
+  if (execute && !result.plan.actions.empty()) {
+    ClusterActions actions(spec_, nodes_, hypervisor_, shell_, addresses, options_.actions, clock_);
+    result.execution = Execute(result.plan, actions, options_.executor, clock_);
+  }
+  result.elapsed = clock_.Now() - start;
+  return result;
+}
+
+ApplyOutcome ApplyUntilConverged(Reconciler& reconciler, int max_passes, Clock& clock,
+                                 const std::function<void(const PassResult&)>& on_pass,
+                                 const BackoffPolicy& backoff) {
+  ApplyOutcome outcome;
+  int failed_observations = 0;
+  while (outcome.passes < max_passes) {
+    ++outcome.passes;
+    absl::StatusOr<PassResult> pass = reconciler.ApplyPass();
+    if (!pass.ok()) {
+      outcome.error = pass.status();
+      if (!IsRetryable(pass.status())) {
+        outcome.stopped_because = "the cluster could not be observed";
+        return outcome;
+      }
+      clock.SleepFor(BackoffDelay(backoff, ++failed_observations, 0.5));
+      continue;
+    }
+    failed_observations = 0;
+    outcome.error = absl::OkStatus();
+    if (on_pass) on_pass(*pass);
+    if (pass->plan.converged()) {
+      outcome.converged = true;
+      return outcome;
+    }
+    if (pass->plan.actions.empty()) {
+      outcome.stopped_because = "the plan has problems that need the operator";
+      return outcome;
+    }
+    const ExecutionReport& report = pass->execution;
+    if (report.Count(Outcome::kSucceeded) == 0 && !report.AnyRetryableFailure()) {
+      outcome.stopped_because = "only terminal errors remain";
+      return outcome;
+    }
+  }
+  outcome.stopped_because = fmt::format("not converged after {} passes", max_passes);
+  return outcome;
+}
+
+}  // namespace reconcile

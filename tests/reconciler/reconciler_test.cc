@@ -1,0 +1,288 @@
+#include "reconciler/reconciler.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/fake_hypervisor.h"
+#include "tests/testing/fake_node_shell.h"
+#include "tests/testing/simulated_clock.h"
+
+namespace reconcile {
+namespace {
+
+using model::Node;
+using testing::FakeHypervisor;
+using testing::FakeNodeShell;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+constexpr char kToken[] = "tok-3f9a1c";  // a secret output
+
+// A control plane that writes a token and exposes it as a secret output; two
+// workers that need it in a file: the shape of the kubeadm join.
+model::Spec JoinSpec() {
+  model::Spec spec;
+  spec.cluster = "lab";
+  model::RoleSpec control{.name = "control"};
+  control.steps = {{.name = "init", .run = "kubeadm-init", .check = "test -f /etc/admin.conf"}};
+  control.outputs = {{.name = "token", .command = "print-token", .secret = true}};
+  model::RoleSpec worker{.name = "worker", .after = {"control"}};
+  worker.steps = {{.name = "join",
+                   .run = "join-with-token",
+                   .check = "test -f /etc/joined",
+                   .files = {{.path = "/etc/join.conf",
+                              .content = "server={{ group.cp.ips }}\ntoken={{ role.control.outputs.token }}\n",
+                              .mode = 0600}}}};
+  spec.roles = {control, worker};
+  spec.groups = {{.name = "cp", .count = 1, .image = "tiny", .roles = {"control"}},
+                 {.name = "wk", .count = 2, .image = "tiny", .roles = {"worker"}}};
+  spec.policy.prune = true;
+  return spec;
+}
+
+Node MakeNode(const std::string& group, int index, const std::string& role) {
+  Node node;
+  node.name = "lab-" + group + "-" + std::to_string(index);
+  node.group = group;
+  node.index = index;
+  node.cpus = 1;
+  node.memory_bytes = 512ull << 20;
+  node.hardware_hash = "hw1";
+  node.image_hash = "img1";
+  node.roles = {role};
+  node.role_hashes[role] = role + "-h1";
+  return node;
+}
+
+std::vector<Node> JoinNodes(int workers = 2) {
+  std::vector<Node> nodes = {MakeNode("cp", 1, "control")};
+  for (int i = 1; i <= workers; ++i) nodes.push_back(MakeNode("wk", i, "worker"));
+  return nodes;
+}
+
+// Node behaviour: the steps create the files their checks look for; the
+// output command prints the token.
+void EmulateNodes(FakeNodeShell& shell) {
+  shell.SetHandler([](const std::string&, const std::string& command, FakeNodeShell::Files& files)
+                       -> std::optional<drivers::CommandResult> {
+    if (command == "kubeadm-init") {
+      files["/etc/admin.conf"] = "admin";
+      return drivers::CommandResult{.exit_status = 0};
+    }
+    if (command == "join-with-token") {
+      if (files["/etc/join.conf"].find(kToken) == std::string::npos) {
+        return drivers::CommandResult{.exit_status = 3, .stderr_data = "no token"};
+      }
+      files["/etc/joined"] = "yes";
+      return drivers::CommandResult{.exit_status = 0};
+    }
+    if (command == "print-token") return drivers::CommandResult{.exit_status = 0, .stdout_data = std::string(kToken) + "\n"};
+    return std::nullopt;
+  });
+}
+
+class ReconcilerTest : public ::testing::Test {
+ protected:
+  ReconcilerTest() { EmulateNodes(shell_); }
+
+  Reconciler Make(model::Spec spec = JoinSpec(), std::vector<Node> nodes = JoinNodes()) {
+    ReconcilerOptions options;
+    options.executor.parallel = 4;
+    options.executor.retries = 2;
+    options.actions.authorized_key = "ssh-ed25519 AAAAoperator";
+    return Reconciler(std::move(spec), std::move(nodes), hypervisor_, shell_, clock_, options);
+  }
+
+  ApplyOutcome Apply(Reconciler& reconciler, int max_passes = 5) {
+    return ApplyUntilConverged(reconciler, max_passes, clock_,
+                               [&](const PassResult& pass) { passes_.push_back(pass); });
+  }
+
+  FakeHypervisor hypervisor_;
+  FakeNodeShell shell_;
+  testing::SimulatedClock clock_;
+  std::vector<PassResult> passes_;
+};
+
+// This test verifies the whole loop from nothing: nodes are created, the
+// control plane's output reaches the workers' files, role hashes are recorded,
+// and the next plan is empty.
+TEST_F(ReconcilerTest, ConvergesFromEmptyAndSecondPlanIsEmpty) {
+  Reconciler reconciler = Make();
+  ApplyOutcome outcome = Apply(reconciler);
+  ASSERT_TRUE(outcome.converged) << outcome.stopped_because;
+  EXPECT_EQ(outcome.passes, 2) << "one pass acts, the next confirms";
+  EXPECT_TRUE(passes_[0].execution.AllSucceeded());
+
+  for (const std::string worker : {"lab-wk-1", "lab-wk-2"}) {
+    FakeNodeShell::Files files = shell_.files(worker);
+    EXPECT_EQ(files["/etc/join.conf"], "server=192.0.2.10\ntoken=tok-3f9a1c\n");
+    EXPECT_EQ(files["/var/lib/reconcile/roles/worker.hash"], "worker-h1");
+    EXPECT_EQ(files["/etc/joined"], "yes");
+  }
+  EXPECT_EQ(shell_.files("lab-cp-1")["/var/lib/reconcile/roles/control.hash"], "control-h1");
+
+  absl::StatusOr<PassResult> again = reconciler.PlanPass();
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->plan.converged());
+}
+
+// This test verifies that every SSH target is verified against the host key
+// recorded at creation, never trusted on first use.
+TEST_F(ReconcilerTest, DialsWithTheHostKeyFromTheDomain) {
+  Reconciler reconciler = Make();
+  ASSERT_TRUE(Apply(reconciler).converged);
+  ASSERT_THAT(shell_.targets(), Not(IsEmpty()));
+  for (const drivers::SshTarget& target : shell_.targets()) {
+    EXPECT_THAT(target.expected_host_keys,
+                ::testing::ElementsAre(FakeHypervisor::HostKeyOf(target.node)));
+    EXPECT_FALSE(target.accept_unknown_host_keys);
+  }
+}
+
+// This test verifies that a node presenting another host key is refused as a
+// terminal error naming it, and that the other nodes still converge.
+TEST_F(ReconcilerTest, HostKeyMismatchIsTerminalForThatNodeOnly) {
+  shell_.SetHostKey("lab-wk-2", "ssh-ed25519 AAAAimpostor");
+  Reconciler reconciler = Make();
+  ApplyOutcome outcome = Apply(reconciler);
+  EXPECT_FALSE(outcome.converged);
+  EXPECT_EQ(shell_.files("lab-wk-1")["/etc/joined"], "yes");
+  EXPECT_EQ(shell_.files("lab-wk-2").count("/etc/joined"), 0u);
+  const ExecutionReport& report = passes_[0].execution;
+  bool named = false;
+  for (const ActionResult& result : report.results) {
+    if (result.outcome == Outcome::kFailed) {
+      EXPECT_EQ(result.status.code(), absl::StatusCode::kFailedPrecondition);
+      EXPECT_EQ(result.attempts, 1) << "terminal errors are not retried";
+      named = named || std::string(result.status.message()).find("lab-wk-2") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(named);
+}
+
+// This test verifies that a transient hypervisor error is retried within the
+// pass and the cluster still converges.
+TEST_F(ReconcilerTest, RetryableCreateFailureIsRetried) {
+  hypervisor_.FailNext("create", absl::UnavailableError("libvirtd restarting"), 2);
+  Reconciler reconciler = Make();
+  ApplyOutcome outcome = Apply(reconciler);
+  EXPECT_TRUE(outcome.converged) << outcome.stopped_because;
+  EXPECT_GE(clock_.sleeps().size(), 2u) << "backoff went through the injected clock";
+}
+
+// This test verifies that a failing step stops with a located, secret-free
+// message, and that apply stops once only terminal errors remain.
+TEST_F(ReconcilerTest, FailingStepIsReportedWithoutSecrets) {
+  shell_.SetHandler([](const std::string&, const std::string& command, FakeNodeShell::Files& files)
+                        -> std::optional<drivers::CommandResult> {
+    if (command == "kubeadm-init") {
+      files["/etc/admin.conf"] = "admin";
+      return drivers::CommandResult{.exit_status = 0};
+    }
+    if (command == "print-token") return drivers::CommandResult{.exit_status = 0, .stdout_data = kToken};
+    if (command == "join-with-token") {
+      return drivers::CommandResult{.exit_status = 1,
+                                    .stderr_data = std::string("join failed for token ") + kToken};
+    }
+    return std::nullopt;
+  });
+  Reconciler reconciler = Make();
+  ApplyOutcome outcome = Apply(reconciler);
+  EXPECT_FALSE(outcome.converged);
+  EXPECT_EQ(outcome.stopped_because, "only terminal errors remain");
+  int failures = 0;
+  for (const PassResult& pass : passes_) {
+    for (const ActionResult& result : pass.execution.results) {
+      if (result.outcome != Outcome::kFailed) continue;
+      ++failures;
+      const std::string message(result.status.message());
+      EXPECT_THAT(message, HasSubstr("role worker step 'join' exited 1"));
+      EXPECT_THAT(message, HasSubstr("<secret>"));
+      EXPECT_THAT(message, Not(HasSubstr(kToken)));
+    }
+  }
+  EXPECT_EQ(failures, 4) << "both workers, in both passes";
+}
+
+// This test verifies drift correction: a removed role file, a stopped domain
+// and a domain deleted behind the tool's back are all restored by one apply.
+TEST_F(ReconcilerTest, CorrectsDrift) {
+  Reconciler reconciler = Make();
+  ASSERT_TRUE(Apply(reconciler).converged);
+
+  shell_.EraseFile("lab-cp-1", "/var/lib/reconcile/roles/control.hash");
+  hypervisor_.SetState("lab-wk-1", drivers::DomainState::kShutOff);
+  hypervisor_.Remove("lab-wk-2");
+  absl::StatusOr<PassResult> drifted = reconciler.PlanPass();
+  ASSERT_TRUE(drifted.ok());
+  EXPECT_EQ(drifted->plan.actions.size(), 5u) << "configure cp, start+configure wk-1, create+configure wk-2";
+
+  passes_.clear();
+  ApplyOutcome outcome = Apply(reconciler);
+  EXPECT_TRUE(outcome.converged) << outcome.stopped_because;
+  EXPECT_EQ(hypervisor_.domains().at("lab-wk-1").state, drivers::DomainState::kRunning);
+  EXPECT_EQ(hypervisor_.domains().count("lab-wk-2"), 1u);
+  EXPECT_EQ(shell_.files("lab-cp-1")["/var/lib/reconcile/roles/control.hash"], "control-h1");
+}
+
+// This test verifies that scaling a group down with prune deletes exactly the
+// node that left, and never an unmanaged domain.
+TEST_F(ReconcilerTest, ScaleDownPrunesOnlyOwnedDomains) {
+  hypervisor_.AddUnmanaged("lab-wk-9", drivers::DomainState::kRunning);
+  Reconciler reconciler = Make();
+  ASSERT_TRUE(Apply(reconciler).converged);
+
+  reconciler.SetDesired(JoinSpec(), JoinNodes(/*workers=*/1));
+  ASSERT_TRUE(Apply(reconciler).converged);
+  auto domains = hypervisor_.domains();
+  EXPECT_EQ(domains.count("lab-wk-2"), 0u);
+  EXPECT_EQ(domains.count("lab-wk-1"), 1u);
+  EXPECT_EQ(domains.count("lab-wk-9"), 1u);
+  for (const std::string& call : hypervisor_.calls()) EXPECT_THAT(call, Not(HasSubstr("lab-wk-9")));
+}
+
+// This test verifies that an unreachable node is an observed fact: the others
+// converge, and apply gives up after its pass budget without converging.
+TEST_F(ReconcilerTest, UnreachableNodeDoesNotBlockOthers) {
+  shell_.SetDown("lab-wk-2", true);
+  Reconciler reconciler = Make();
+  ApplyOutcome outcome = Apply(reconciler, /*max_passes=*/3);
+  EXPECT_FALSE(outcome.converged);
+  EXPECT_EQ(outcome.passes, 3);
+  EXPECT_EQ(shell_.files("lab-wk-1")["/etc/joined"], "yes");
+  const model::NodeProbe& probe = passes_.back().observed.probes.at("lab-wk-2");
+  EXPECT_EQ(probe.status.code(), absl::StatusCode::kUnavailable);
+
+  shell_.SetDown("lab-wk-2", false);
+  EXPECT_TRUE(Apply(reconciler).converged);
+}
+
+// This test verifies that a hypervisor that cannot be listed fails the pass,
+// is retried with backoff, and apply converges once it is back.
+TEST_F(ReconcilerTest, HypervisorOutageIsRetried) {
+  hypervisor_.FailNext("list", absl::UnavailableError("cannot connect"), 2);
+  Reconciler reconciler = Make();
+  ApplyOutcome outcome = Apply(reconciler, /*max_passes=*/6);
+  EXPECT_TRUE(outcome.converged) << outcome.stopped_because;
+  EXPECT_EQ(outcome.passes, 4);
+}
+
+// This test verifies that a plan refusing to touch an unmanaged domain stops
+// apply with a reason instead of looping.
+TEST_F(ReconcilerTest, PlanProblemsStopApply) {
+  hypervisor_.AddUnmanaged("lab-cp-1", drivers::DomainState::kShutOff);
+  Reconciler reconciler = Make();
+  ApplyOutcome outcome = Apply(reconciler);
+  EXPECT_FALSE(outcome.converged);
+  EXPECT_EQ(outcome.stopped_because, "the plan has problems that need the operator");
+  EXPECT_EQ(hypervisor_.domains().at("lab-cp-1").state, drivers::DomainState::kShutOff);
+  EXPECT_THAT(hypervisor_.calls(), Not(Contains("start lab-cp-1")));
+}
+
+}  // namespace
+}  // namespace reconcile

@@ -1,0 +1,152 @@
+#include "tests/testing/fake_hypervisor.h"
+
+#include "fmt/format.h"
+
+namespace reconcile::testing {
+
+using drivers::DomainInfo;
+using drivers::DomainState;
+
+void FakeHypervisor::FailNext(const std::string& method, absl::Status status, int times) {
+  absl::MutexLock lock(&mu_);
+  for (int i = 0; i < times; ++i) failures_[method].push_back(status);
+}
+
+void FakeHypervisor::AddUnmanaged(const std::string& name, DomainState state) {
+  absl::MutexLock lock(&mu_);
+  domains_[name] = DomainInfo{.name = name, .state = state, .vcpus = 1, .memory_bytes = 1 << 30};
+}
+
+void FakeHypervisor::SetState(const std::string& name, DomainState state) {
+  absl::MutexLock lock(&mu_);
+  domains_.at(name).state = state;
+}
+
+void FakeHypervisor::Remove(const std::string& name) {
+  absl::MutexLock lock(&mu_);
+  domains_.erase(name);
+}
+
+void FakeHypervisor::SetAddressesAvailable(bool available) {
+  absl::MutexLock lock(&mu_);
+  addresses_available_ = available;
+}
+
+std::vector<std::string> FakeHypervisor::calls() {
+  absl::MutexLock lock(&mu_);
+  return calls_;
+}
+
+std::map<std::string, DomainInfo> FakeHypervisor::domains() {
+  absl::MutexLock lock(&mu_);
+  return domains_;
+}
+
+absl::Status FakeHypervisor::Injected(const std::string& method, absl::string_view name) {
+  calls_.push_back(name.empty() ? method : fmt::format("{} {}", method, std::string(name)));
+  auto it = failures_.find(method);
+  if (it == failures_.end() || it->second.empty()) return absl::OkStatus();
+  absl::Status status = it->second.front();
+  it->second.erase(it->second.begin());
+  return status;
+}
+
+absl::Status FakeHypervisor::CheckOwned(absl::string_view name) {
+  auto it = domains_.find(std::string(name));
+  if (it == domains_.end()) return absl::NotFoundError(fmt::format("no domain {}", std::string(name)));
+  if (!it->second.owner) {
+    return absl::FailedPreconditionError(fmt::format("{} is not managed by reconcile", std::string(name)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<DomainInfo>> FakeHypervisor::ListDomains() {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Injected("list", ""); !s.ok()) return s;
+  std::vector<DomainInfo> out;
+  for (const auto& [name, domain] : domains_) out.push_back(domain);
+  return out;
+}
+
+absl::StatusOr<DomainInfo> FakeHypervisor::GetDomain(absl::string_view name) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Injected("get", name); !s.ok()) return s;
+  auto it = domains_.find(std::string(name));
+  if (it == domains_.end()) return absl::NotFoundError(fmt::format("no domain {}", std::string(name)));
+  return it->second;
+}
+
+absl::StatusOr<drivers::CreatedNode> FakeHypervisor::CreateNode(const drivers::NodeRequest& request) {
+  absl::MutexLock lock(&mu_);
+  const model::Node& node = request.node;
+  if (absl::Status s = Injected("create", node.name); !s.ok()) return s;
+  if (domains_.count(node.name)) {
+    return absl::AlreadyExistsError(fmt::format("domain {} exists", node.name));
+  }
+  DomainInfo domain{.name = node.name, .state = DomainState::kRunning, .vcpus = node.cpus,
+                    .memory_bytes = node.memory_bytes};
+  domain.owner = drivers::Ownership{.cluster = request.cluster, .group = node.group,
+                                    .index = node.index, .hardware_hash = node.hardware_hash,
+                                    .host_public_key = HostKeyOf(node.name),
+                                    .image_hash = node.image_hash};
+  domains_[node.name] = domain;
+  addresses_[node.name] = fmt::format("192.0.2.{}", next_address_++);
+  return drivers::CreatedNode{.domain = domain, .host_key_fingerprint = "SHA256:fake"};
+}
+
+absl::Status FakeHypervisor::StartNode(absl::string_view name) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Injected("start", name); !s.ok()) return s;
+  if (absl::Status s = CheckOwned(name); !s.ok()) return s;
+  domains_[std::string(name)].state = DomainState::kRunning;
+  return absl::OkStatus();
+}
+
+absl::Status FakeHypervisor::StopNode(absl::string_view name, absl::Duration) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Injected("stop", name); !s.ok()) return s;
+  if (absl::Status s = CheckOwned(name); !s.ok()) return s;
+  domains_[std::string(name)].state = DomainState::kShutOff;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<drivers::UpdateEffect> FakeHypervisor::UpdateNode(const drivers::NodeRequest& request) {
+  absl::MutexLock lock(&mu_);
+  const model::Node& node = request.node;
+  if (absl::Status s = Injected("update", node.name); !s.ok()) return s;
+  if (absl::Status s = CheckOwned(node.name); !s.ok()) return s;
+  DomainInfo& domain = domains_[node.name];
+  domain.vcpus = node.cpus;
+  domain.memory_bytes = node.memory_bytes;
+  domain.owner->hardware_hash = node.hardware_hash;
+  return domain.state == DomainState::kRunning ? drivers::UpdateEffect::kNeedsRestart
+                                               : drivers::UpdateEffect::kApplied;
+}
+
+absl::Status FakeHypervisor::DeleteNode(absl::string_view name) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Injected("delete", name); !s.ok()) return s;
+  if (!domains_.count(std::string(name))) return absl::OkStatus();
+  if (absl::Status s = CheckOwned(name); !s.ok()) return s;
+  domains_.erase(std::string(name));
+  addresses_.erase(std::string(name));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> FakeHypervisor::RemoveOrphanVolumes(absl::string_view,
+                                                                             absl::string_view) {
+  return std::vector<std::string>{};
+}
+
+absl::StatusOr<std::string> FakeHypervisor::DiscoverAddress(absl::string_view name,
+                                                            absl::Duration) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Injected("address", name); !s.ok()) return s;
+  auto it = domains_.find(std::string(name));
+  if (it == domains_.end() || it->second.state != DomainState::kRunning || !addresses_available_) {
+    return absl::DeadlineExceededError(fmt::format("{}: no address (lease, agent, arp)", std::string(name)));
+  }
+  return addresses_[std::string(name)];
+}
+
+}  // namespace reconcile::testing

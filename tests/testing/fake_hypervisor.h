@@ -1,0 +1,60 @@
+// An in-memory Hypervisor for reconciler tests: domains are values, every call
+// is recorded, and any method can be made to fail the next N times.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "drivers/hypervisor.h"
+
+namespace reconcile::testing {
+
+class FakeHypervisor : public drivers::Hypervisor {
+ public:
+  // Makes the next `times` calls of `method` ("create", "start", "stop",
+  // "update", "delete", "list", "get", "address") return `status`.
+  void FailNext(const std::string& method, absl::Status status, int times = 1);
+  // A domain this tool did not create.
+  void AddUnmanaged(const std::string& name, drivers::DomainState state);
+  // Behind the tool's back: change a domain's state, or remove it.
+  void SetState(const std::string& name, drivers::DomainState state);
+  void Remove(const std::string& name);
+  // Whether DiscoverAddress answers for running domains (a guest with no lease).
+  void SetAddressesAvailable(bool available);
+
+  std::vector<std::string> calls();  // "create lab-cp-1", ...
+  std::map<std::string, drivers::DomainInfo> domains();
+
+  absl::StatusOr<std::vector<drivers::DomainInfo>> ListDomains() override;
+  absl::StatusOr<drivers::DomainInfo> GetDomain(absl::string_view name) override;
+  absl::StatusOr<drivers::CreatedNode> CreateNode(const drivers::NodeRequest& request) override;
+  absl::Status StartNode(absl::string_view name) override;
+  absl::Status StopNode(absl::string_view name, absl::Duration grace) override;
+  absl::StatusOr<drivers::UpdateEffect> UpdateNode(const drivers::NodeRequest& request) override;
+  absl::Status DeleteNode(absl::string_view name) override;
+  absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(absl::string_view pool,
+                                                               absl::string_view node) override;
+  absl::StatusOr<std::string> DiscoverAddress(absl::string_view name,
+                                              absl::Duration timeout) override;
+
+  static std::string HostKeyOf(absl::string_view node) {
+    return "ssh-ed25519 AAAAfake" + std::string(node);
+  }
+
+ private:
+  absl::Status Injected(const std::string& method, absl::string_view name)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status CheckOwned(absl::string_view name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  absl::Mutex mu_;
+  std::map<std::string, drivers::DomainInfo> domains_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::vector<absl::Status>> failures_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> calls_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> addresses_ ABSL_GUARDED_BY(mu_);
+  bool addresses_available_ ABSL_GUARDED_BY(mu_) = true;
+  int next_address_ ABSL_GUARDED_BY(mu_) = 10;
+};
+
+}  // namespace reconcile::testing
