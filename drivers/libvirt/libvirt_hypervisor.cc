@@ -58,7 +58,7 @@ std::string DomainTypeFor(virConnectPtr conn) {
 }  // namespace
 
 LibvirtHypervisor::LibvirtHypervisor(LibvirtOptions options,
-                                     std::unique_ptr<Connection> connection,
+                                     std::shared_ptr<Connection> connection,
                                      std::string domain_type)
     : options_(std::move(options)),
       domain_type_(std::move(domain_type)),
@@ -162,19 +162,24 @@ absl::StatusOr<std::string> LibvirtHypervisor::DiscoverAddress(absl::string_view
   return PollForAddress(name, query, *options_.clock, timeout);
 }
 
-absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisor(LibvirtOptions options) {
+absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisorOn(
+    LibvirtOptions options, std::shared_ptr<Connection> connection) {
   if (options.cluster.empty()) {
     return absl::InvalidArgumentError("libvirt hypervisor: cluster name is empty");
   }
-  if (options.uris.size() != 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "libvirt hypervisor: exactly one URI is supported today, got ", options.uris.size()));
-  }
-  auto connection = std::make_unique<Connection>(options.uris.front());
   ASSIGN_OR_RETURN(virConnectPtr conn, connection->Get());
   std::string domain_type = DomainTypeFor(conn);
   return std::make_unique<LibvirtHypervisor>(std::move(options), std::move(connection),
                                              std::move(domain_type));
+}
+
+absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisor(LibvirtOptions options) {
+  if (options.uris.size() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "libvirt hypervisor: exactly one URI is supported today, got ", options.uris.size()));
+  }
+  auto connection = std::make_shared<Connection>(options.uris.front());
+  return MakeLibvirtHypervisorOn(std::move(options), std::move(connection));
 }
 
 }  // namespace libvirt

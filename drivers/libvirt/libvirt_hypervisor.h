@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "drivers/hypervisor.h"
 #include "drivers/libvirt/clock.h"
+#include "drivers/libvirt/connection.h"
 
 namespace reconcile::drivers::libvirt {
 
@@ -33,5 +34,10 @@ struct LibvirtOptions {
 // Opens the connection(s) now, so a wrong URI or a daemon that is down is
 // reported at construction (kUnavailable / kInvalidArgument).
 absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisor(LibvirtOptions options);
+
+// The same on a connection the caller shares (options.uris is ignored): tests
+// inspect the test driver's state, which lives per connection.
+absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisorOn(
+    LibvirtOptions options, std::shared_ptr<Connection> connection);
 
 }  // namespace reconcile::drivers::libvirt

@@ -16,7 +16,7 @@ namespace reconcile::drivers::libvirt {
 
 class LibvirtHypervisor final : public Hypervisor {
  public:
-  LibvirtHypervisor(LibvirtOptions options, std::unique_ptr<Connection> connection,
+  LibvirtHypervisor(LibvirtOptions options, std::shared_ptr<Connection> connection,
                     std::string domain_type);
 
   absl::StatusOr<std::vector<DomainInfo>> ListDomains() override;
@@ -51,7 +51,7 @@ class LibvirtHypervisor final : public Hypervisor {
 
   LibvirtOptions options_;
   std::string domain_type_;  // "kvm", "qemu" or "test"
-  std::unique_ptr<Connection> connection_;
+  std::shared_ptr<Connection> connection_;
 };
 
 }  // namespace reconcile::drivers::libvirt

@@ -1,0 +1,231 @@
+// The libvirt Hypervisor against libvirt's in-process test driver: create,
+// list, update, delete, unmanaged-domain safety and failure half way.
+#include <algorithm>
+
+#include "gmock/gmock.h"
+#include "drivers/libvirt/mac.h"
+#include "tests/drivers/libvirt/testdriver_fixture.h"
+
+namespace reconcile::drivers::libvirt {
+namespace {
+
+using ::reconcile::testing::IsOk;
+using ::reconcile::testing::IsOkAndHolds;
+using ::reconcile::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::StartsWith;
+
+const DomainInfo* Find(const std::vector<DomainInfo>& all, const std::string& name) {
+  auto it = std::find_if(all.begin(), all.end(), [&](auto& d) { return d.name == name; });
+  return it == all.end() ? nullptr : &*it;
+}
+
+using TestDriverTest = TestDriverFixture;
+
+// This test verifies creation: an overlay in the pool, a running domain with
+// the deterministic MAC, sizes and full ownership record including the host key.
+TEST_F(TestDriverTest, CreateDefinesOwnedRunningDomainWithOverlay) {
+  absl::StatusOr<CreatedNode> created = hypervisor_->CreateNode(Request("worker", 1));
+  ASSERT_THAT(created, IsOk());
+  const DomainInfo& d = created->domain;
+  EXPECT_EQ(d.name, "lab-worker-1");
+  EXPECT_EQ(d.state, DomainState::kRunning);
+  EXPECT_EQ(d.vcpus, 1);
+  EXPECT_EQ(d.memory_bytes, uint64_t{256} << 20);
+  EXPECT_THAT(d.macs, ElementsAre(DeterministicMac("lab", "lab-worker-1")));
+  EXPECT_THAT(d.disks, ElementsAre("rcl/lab-worker-1-overlay.qcow2"));
+  ASSERT_TRUE(d.managed());
+  EXPECT_EQ(d.owner->cluster, "lab");
+  EXPECT_EQ(d.owner->group, "worker");
+  EXPECT_EQ(d.owner->index, 1);
+  EXPECT_EQ(d.owner->hardware_hash, "hash-1");
+  EXPECT_THAT(d.owner->host_public_key, StartsWith("ssh-ed25519 AAAA"));
+  EXPECT_THAT(d.owner->volumes, ElementsAre(OwnedVolume{"rcl", "lab-worker-1-overlay.qcow2"}));
+  EXPECT_THAT(created->host_key_fingerprint, StartsWith("SHA256:"));
+  EXPECT_TRUE(VolumeExists("lab-worker-1-overlay.qcow2"));
+}
+
+// This test verifies listing: owned, unmanaged and foreign-cluster domains are
+// all reported, each with its ownership (or none) and state.
+TEST_F(TestDriverTest, ListReportsOwnedUnmanagedAndForeign) {
+  ASSERT_THAT(hypervisor_->CreateNode(Request("worker", 1)), IsOk());
+  ASSERT_THAT(hypervisor_->StopNode("lab-worker-1", absl::Seconds(1)), IsOk());
+  absl::StatusOr<std::vector<DomainInfo>> all = hypervisor_->ListDomains();
+  ASSERT_THAT(all, IsOk());
+  ASSERT_EQ(all->size(), 3u);
+  const DomainInfo* ours = Find(*all, "lab-worker-1");
+  const DomainInfo* unmanaged = Find(*all, "lab-web-1");
+  const DomainInfo* foreign = Find(*all, "other-db-1");
+  ASSERT_TRUE(ours && unmanaged && foreign);
+  EXPECT_TRUE(ours->managed());
+  EXPECT_EQ(ours->state, DomainState::kShutOff);
+  EXPECT_FALSE(unmanaged->managed());
+  EXPECT_EQ(unmanaged->state, DomainState::kRunning);
+  ASSERT_TRUE(foreign->managed());
+  EXPECT_EQ(foreign->owner->cluster, "other");
+}
+
+// This test verifies deletion: domain and exactly its volumes go, the base
+// image and other volumes stay, and deleting again is OK.
+TEST_F(TestDriverTest, DeleteRemovesDomainAndOnlyItsVolumes) {
+  ASSERT_THAT(hypervisor_->CreateNode(Request("worker", 1)), IsOk());
+  ASSERT_THAT(hypervisor_->CreateNode(Request("worker", 2)), IsOk());
+  EXPECT_THAT(hypervisor_->DeleteNode("lab-worker-1"), IsOk());
+  EXPECT_FALSE(DomainExists("lab-worker-1"));
+  EXPECT_FALSE(VolumeExists("lab-worker-1-overlay.qcow2"));
+  EXPECT_TRUE(DomainExists("lab-worker-2"));
+  EXPECT_TRUE(VolumeExists("lab-worker-2-overlay.qcow2"));
+  EXPECT_TRUE(VolumeExists("base.qcow2"));
+  EXPECT_TRUE(VolumeExists("lab-web-1-overlay.qcow2"));
+  EXPECT_THAT(hypervisor_->DeleteNode("lab-worker-1"), IsOk());
+  EXPECT_THAT(hypervisor_->GetDomain("lab-worker-1"), StatusIs(absl::StatusCode::kNotFound));
+}
+
+// This test verifies idempotent calls: a second create is AlreadyExists and
+// changes nothing, start on running and stop on stopped are no-ops.
+TEST_F(TestDriverTest, RepeatedCallsAreIdempotent) {
+  absl::StatusOr<CreatedNode> first = hypervisor_->CreateNode(Request("worker", 1));
+  ASSERT_THAT(first, IsOk());
+  EXPECT_THAT(hypervisor_->CreateNode(Request("worker", 1)),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("owned by cluster \"lab\"")));
+  absl::StatusOr<DomainInfo> after = hypervisor_->GetDomain("lab-worker-1");
+  ASSERT_THAT(after, IsOk());
+  EXPECT_EQ(after->owner->host_public_key, first->domain.owner->host_public_key);
+  EXPECT_THAT(hypervisor_->StartNode("lab-worker-1"), IsOk());
+  EXPECT_THAT(hypervisor_->StopNode("lab-worker-1", absl::Seconds(1)), IsOk());
+  EXPECT_THAT(hypervisor_->StopNode("lab-worker-1", absl::Seconds(1)), IsOk());
+  EXPECT_THAT(hypervisor_->GetDomain("lab-worker-1")->state, DomainState::kShutOff);
+  EXPECT_THAT(hypervisor_->StartNode("lab-worker-1"), IsOk());
+  EXPECT_THAT(hypervisor_->GetDomain("lab-worker-1")->state, DomainState::kRunning);
+}
+
+// This test verifies update: unchanged is reported as such; a running domain's
+// new size needs a restart and shows after one; a shut-off domain's applies at
+// once; host key and volumes are kept.
+TEST_F(TestDriverTest, UpdateReportsRestartAndKeepsIdentity) {
+  absl::StatusOr<CreatedNode> created = hypervisor_->CreateNode(Request("worker", 1));
+  ASSERT_THAT(created, IsOk());
+  EXPECT_THAT(hypervisor_->UpdateNode(Request("worker", 1)),
+              IsOkAndHolds(UpdateEffect::kUnchanged));
+
+  NodeRequest bigger = Request("worker", 1);
+  bigger.node.cpus = 2;
+  bigger.node.hardware_hash = "hash-2";
+  EXPECT_THAT(hypervisor_->UpdateNode(bigger), IsOkAndHolds(UpdateEffect::kNeedsRestart));
+  ASSERT_THAT(hypervisor_->StopNode("lab-worker-1", absl::Seconds(1)), IsOk());
+  ASSERT_THAT(hypervisor_->StartNode("lab-worker-1"), IsOk());
+  absl::StatusOr<DomainInfo> now = hypervisor_->GetDomain("lab-worker-1");
+  ASSERT_THAT(now, IsOk());
+  EXPECT_EQ(now->vcpus, 2);
+  EXPECT_EQ(now->uuid, created->domain.uuid);
+  EXPECT_EQ(now->owner->hardware_hash, "hash-2");
+  EXPECT_EQ(now->owner->host_public_key, created->domain.owner->host_public_key);
+  EXPECT_EQ(now->owner->volumes, created->domain.owner->volumes);
+
+  ASSERT_THAT(hypervisor_->StopNode("lab-worker-1", absl::Seconds(1)), IsOk());
+  bigger.node.memory_bytes = uint64_t{512} << 20;
+  bigger.node.hardware_hash = "hash-3";
+  EXPECT_THAT(hypervisor_->UpdateNode(bigger), IsOkAndHolds(UpdateEffect::kApplied));
+  EXPECT_EQ(hypervisor_->GetDomain("lab-worker-1")->memory_bytes, uint64_t{512} << 20);
+  EXPECT_THAT(hypervisor_->UpdateNode(Request("worker", 9)),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+// This test verifies that a domain without our metadata is never touched,
+// even when its name is exactly the name of a node in the spec.
+TEST_F(TestDriverTest, UnmanagedDomainWithANodeNameIsNeverTouched) {
+  EXPECT_THAT(hypervisor_->CreateNode(Request("web", 1)),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("not managed by reconcile")));
+  const auto refused = StatusIs(absl::StatusCode::kFailedPrecondition,
+                                HasSubstr("not managed by reconcile"));
+  EXPECT_THAT(hypervisor_->DeleteNode("lab-web-1"), refused);
+  EXPECT_THAT(hypervisor_->StopNode("lab-web-1", absl::Seconds(1)), refused);
+  EXPECT_THAT(hypervisor_->StartNode("lab-web-1"), refused);
+  EXPECT_THAT(hypervisor_->UpdateNode(Request("web", 1)), refused);
+  EXPECT_THAT(hypervisor_->RemoveOrphanVolumes("rcl", "lab-web-1"), IsOkAndHolds(IsEmpty()));
+  absl::StatusOr<DomainInfo> still = hypervisor_->GetDomain("lab-web-1");
+  ASSERT_THAT(still, IsOk());
+  EXPECT_EQ(still->state, DomainState::kRunning);
+  EXPECT_FALSE(still->managed());
+  EXPECT_TRUE(VolumeExists("lab-web-1-overlay.qcow2"));
+}
+
+// This test verifies that another cluster's domains are refused too.
+TEST_F(TestDriverTest, OtherClustersDomainIsRefused) {
+  EXPECT_THAT(hypervisor_->DeleteNode("other-db-1"),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("cluster \"other\"")));
+  EXPECT_THAT(hypervisor_->RemoveOrphanVolumes("rcl", "other-db-1"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_TRUE(DomainExists("other-db-1"));
+}
+
+// This test verifies that a failure injected before each creation step
+// leaves no domain and no volume behind, and that a retry then succeeds.
+TEST_F(TestDriverTest, FailureHalfWayLeavesNothingBehind) {
+  const int volumes_before = VolumeCount();
+  for (const char* step : {"overlay", "define", "start"}) {
+    SCOPED_TRACE(step);
+    fail_at_ = step;
+    EXPECT_THAT(hypervisor_->CreateNode(Request("worker", 1)),
+                StatusIs(absl::StatusCode::kUnavailable, HasSubstr(step)));
+    EXPECT_FALSE(DomainExists("lab-worker-1"));
+    EXPECT_FALSE(VolumeExists("lab-worker-1-overlay.qcow2"));
+    EXPECT_EQ(VolumeCount(), volumes_before);
+  }
+  fail_at_ = "";
+  EXPECT_THAT(hypervisor_->CreateNode(Request("worker", 1)), IsOk());
+}
+
+// This test verifies a real libvirt failure half way: the test driver cannot
+// upload a seed, so creation fails after the overlay and the seed volume were
+// created; both are removed again.
+TEST_F(TestDriverTest, RealUploadFailureRemovesOverlayAndSeed) {
+  const int volumes_before = VolumeCount();
+  EXPECT_THAT(hypervisor_->CreateNode(Request("worker", 1, /*seed=*/true)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("upload")));
+  EXPECT_FALSE(DomainExists("lab-worker-1"));
+  EXPECT_FALSE(VolumeExists("lab-worker-1-overlay.qcow2"));
+  EXPECT_FALSE(VolumeExists("lab-worker-1-seed.iso"));
+  EXPECT_EQ(VolumeCount(), volumes_before);
+}
+
+// This test verifies crash recovery: volumes left by a creation that died
+// before defining its domain are removed (explicitly, or by the next create).
+TEST_F(TestDriverTest, OrphansOfACrashedCreationAreCleanedUp) {
+  PlantVolume("lab-worker-4-overlay.qcow2");
+  PlantVolume("lab-worker-4-seed.iso");
+  EXPECT_THAT(hypervisor_->RemoveOrphanVolumes("rcl", "lab-worker-4"),
+              IsOkAndHolds(ElementsAre("lab-worker-4-overlay.qcow2", "lab-worker-4-seed.iso")));
+  EXPECT_FALSE(VolumeExists("lab-worker-4-seed.iso"));
+
+  PlantVolume("lab-worker-1-overlay.qcow2");
+  PlantVolume("lab-worker-1-seed.iso");
+  ASSERT_THAT(hypervisor_->CreateNode(Request("worker", 1)), IsOk());
+  EXPECT_FALSE(VolumeExists("lab-worker-1-seed.iso"));  // not part of this node
+  EXPECT_TRUE(VolumeExists("lab-worker-1-overlay.qcow2"));
+  EXPECT_THAT(hypervisor_->RemoveOrphanVolumes("rcl", "lab-worker-1"), IsOkAndHolds(IsEmpty()));
+  EXPECT_TRUE(VolumeExists("lab-worker-1-overlay.qcow2"));
+}
+
+// This test verifies request validation names the node and the problem.
+TEST_F(TestDriverTest, BadRequestsAreRejectedBeforeAnyChange) {
+  NodeRequest wrong_cluster = Request("worker", 1);
+  wrong_cluster.cluster = "other";
+  EXPECT_THAT(hypervisor_->CreateNode(wrong_cluster),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("cluster")));
+  NodeRequest no_image = Request("worker", 1);
+  no_image.node.image.disk.clear();
+  no_image.node.image.kernel.clear();
+  EXPECT_THAT(hypervisor_->CreateNode(no_image),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("lab-worker-1")));
+  NodeRequest bad_pool = Request("worker", 1);
+  bad_pool.hypervisor.pool = "nope";
+  EXPECT_THAT(hypervisor_->CreateNode(bad_pool),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("nope")));
+  EXPECT_FALSE(DomainExists("lab-worker-1"));
+}
+
+}  // namespace
+}  // namespace reconcile::drivers::libvirt
