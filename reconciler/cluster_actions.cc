@@ -6,6 +6,7 @@
 #include "base/status_macros.h"
 #include "fmt/format.h"
 #include "reconciler/redact.h"
+#include "model/expand.h"
 #include "reconciler/render_context.h"
 
 namespace reconcile {
@@ -144,7 +145,7 @@ absl::StatusOr<std::map<std::string, std::string>> ClusterActions::OutputsOf(
         fmt::format("no node has role '{}' to take its outputs from", role_name));
   }
   ASSIGN_OR_RETURN(drivers::SshTarget target, addresses_.TargetFor(*provider, Until(deadline)));
-  model::RenderContext context = StaticContext(spec_, nodes_, *provider);
+  model::RenderContext context = model::StaticRenderContext(spec_, nodes_, *provider);
   context.self_ip = target.host;
   std::map<std::string, std::string> values;
   for (const model::OutputSpec& output : role->outputs) {
@@ -173,7 +174,7 @@ absl::StatusOr<model::RenderContext> ClusterActions::ContextFor(const model::Nod
                                                                 const model::RoleSpec& role,
                                                                 const std::string& address,
                                                                 absl::Time deadline) {
-  model::RenderContext context = StaticContext(spec_, nodes_, node);
+  model::RenderContext context = model::StaticRenderContext(spec_, nodes_, node);
   context.self_ip = address;
   std::set<std::string> ip_groups;
   std::set<std::string> output_roles;

@@ -4,6 +4,7 @@
 
 #include "base/parallel.h"
 #include "base/status_macros.h"
+#include "model/expand.h"
 #include "reconciler/render_context.h"
 
 namespace reconcile {
@@ -53,7 +54,7 @@ drivers::ProbeRequest BuildProbeRequest(const model::Spec& spec,
   drivers::ProbeRequest request;
   request.state_dir = state_dir;
   request.roles = node.roles;
-  model::RenderContext context = StaticContext(spec, nodes, node);
+  model::RenderContext context = model::StaticRenderContext(spec, nodes, node);
   context.self_ip = address;
   for (const std::string& role_name : node.roles) {
     const model::RoleSpec* role = spec.FindRole(role_name);

@@ -4,20 +4,6 @@
 
 namespace reconcile {
 
-model::RenderContext StaticContext(const model::Spec& spec, const std::vector<model::Node>& nodes,
-                                   const model::Node& self) {
-  model::RenderContext context;
-  context.self_name = self.name;
-  context.self_group = self.group;
-  context.self_index = self.index;
-  for (const model::Node& node : nodes) context.group_nodes[node.group].push_back(node.name);
-  for (const model::Variable& var : spec.vars) context.vars[var.name] = var.value;
-  if (const model::GroupSpec* group = spec.FindGroup(self.group)) {
-    for (const model::Variable& var : group->vars) context.vars[var.name] = var.value;
-  }
-  return context;
-}
-
 absl::StatusOr<std::string> RenderText(std::string_view text, const model::RenderContext& context,
                                        model::Quoting quoting, std::string_view what) {
   model::Template tmpl;

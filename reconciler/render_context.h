@@ -1,5 +1,6 @@
-// The values a node's role templates may use (model/template.h), assembled
-// from the spec, the expanded nodes and what this pass has learnt so far.
+// Rendering role templates at reconcile time. The static part of the context
+// comes from model::StaticRenderContext; addresses and outputs are added by
+// the caller as the pass learns them.
 #pragma once
 
 #include <map>
@@ -13,11 +14,6 @@
 #include "model/template.h"
 
 namespace reconcile {
-
-// Names, indices, groups and vars (group vars override spec vars); addresses
-// and role outputs are left for the caller to fill in when it knows them.
-model::RenderContext StaticContext(const model::Spec& spec, const std::vector<model::Node>& nodes,
-                                   const model::Node& self);
 
 // Parses and renders one template (`what` names it in errors, e.g.
 // "role web step 2 check").
