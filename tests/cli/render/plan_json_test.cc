@@ -2,7 +2,10 @@
 // exactly the documented keys in their order, values that parse back into the
 // same plan, and a render that survives any bytes in a reason.
 #include "cli/render/plan_json.h"
+#include "cli/render/plan_text.h"
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -178,6 +181,29 @@ TEST(PlanJsonTest, InvalidUtf8IsReplacedNotThrown) {
   ASSERT_NO_THROW(text = RenderPlanJson(plan, "lab"));
   const json doc = json::parse(text);
   EXPECT_EQ(doc["problems"][0]["message"], "node unreachable: \xef\xbf\xbd\xef\xbf\xbd garbage");
+}
+
+// The fenced block after the first "```<lang>" line of `markdown`.
+std::string FencedBlock(const std::string& markdown, const std::string& lang) {
+  const std::string open = "```" + lang + "\n";
+  const size_t start = markdown.find(open);
+  if (start == std::string::npos) return "";
+  const size_t body = start + open.size();
+  const size_t end = markdown.find("```", body);
+  return end == std::string::npos ? "" : markdown.substr(body, end - body);
+}
+
+TEST(PlanJsonTest, DocumentedExampleIsWhatTheRenderersPrint) {
+  std::ifstream in("docs/plan-json.md");
+  ASSERT_TRUE(in.good()) << "docs/plan-json.md not found (tests run from the repository root)";
+  std::stringstream markdown;
+  markdown << in.rdbuf();
+  const std::string example = FencedBlock(markdown.str(), "json");
+  ASSERT_FALSE(example.empty()) << "no ```json block in docs/plan-json.md";
+  const json doc = json::parse(example);
+  const model::Plan plan = PlanFromJson(doc);
+  EXPECT_EQ(RenderPlanJson(plan, doc.at("cluster").get<std::string>()), example);
+  EXPECT_EQ(RenderPlanText(plan, /*color=*/false), FencedBlock(markdown.str(), "text"));
 }
 
 TEST(PlanJsonTest, TextEndsWithOneNewline) {
