@@ -17,7 +17,7 @@ LAB=(
   libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86
   dnsmasq-base iproute2 iptables busybox-static dropbear-bin
   openssh-client openssh-server openssh-sftp-server qemu-guest-agent
-  cpio xz-utils kmod linux-image-amd64 genisoimage bc procps util-linux
+  cpio xz-utils kmod linux-image-amd64 genisoimage qemu-utils bc procps util-linux
 )
 
 want=("${BUILD[@]}")
