@@ -88,12 +88,19 @@ void AppendTable(const std::vector<Row>& rows, bool color, std::string& out) {
   for (const Row& row : rows) column = std::max(column, DisplayWidth(row.target));
   column = std::min(column, kMaxTargetColumn);
   for (const Row& row : rows) {
-    const size_t width = DisplayWidth(row.target);
-    const size_t pad = width < column ? column - width : 0;
     // Symbols are right-aligned in three columns, as Terraform does: "  +", "-/+".
-    fmt::format_to(std::back_inserter(out), "{:>{}}{} {}{:{}}  {}: {}\n", "",
-                   3 - std::min<size_t>(3, row.symbol.size()), Paint(row.symbol, row.color, color),
-                   row.target, "", pad, Paint(row.label, row.color, color), row.detail);
+    out.append(3 - std::min<size_t>(3, row.symbol.size()), ' ');
+    out += Paint(row.symbol, row.color, color);
+    out += ' ';
+    out += row.target;
+    const size_t width = DisplayWidth(row.target);
+    out.append((width < column ? column - width : 0) + 2, ' ');
+    out += Paint(row.label, row.color, color);
+    if (!row.detail.empty()) {
+      out += ": ";
+      out += row.detail;
+    }
+    out += '\n';
   }
 }
 

@@ -94,6 +94,12 @@ TEST(PlanTextTest, OneLongTargetDoesNotPushEveryLineRight) {
   EXPECT_EQ(lines[1], "  + " + long_name + "  create: not found");
 }
 
+TEST(PlanTextTest, EmptyReasonLeavesNoDanglingColon) {
+  model::Plan plan;
+  plan.actions = {MakeAction(0, ActionKind::kStart, "lab-a", "", "")};
+  EXPECT_EQ(Lines(RenderPlanText(plan, false))[0], "  ~ lab-a  start");
+}
+
 TEST(PlanTextTest, ProblemsAreErrorsAfterTheTable) {
   const std::string text = RenderPlanText(TroubledPlan(), false);
   EXPECT_THAT(text, HasSubstr("\nError: lab-db-1: a domain named 'lab-db-1' exists"));
