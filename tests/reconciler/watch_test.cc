@@ -1,0 +1,184 @@
+#include "reconciler/watch.h"
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/fake_hypervisor.h"
+#include "tests/testing/fake_node_shell.h"
+#include "tests/testing/simulated_clock.h"
+
+namespace reconcile {
+namespace {
+
+using testing::FakeHypervisor;
+using testing::FakeNodeShell;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// Events from a script; every wait is recorded and moves the simulated clock
+// to its deadline when it times out. Runs `between` before answering, to
+// change the world behind the reconciler's back.
+class ScriptedEvents : public WatchEvents {
+ public:
+  explicit ScriptedEvents(testing::SimulatedClock& clock) : clock_(clock) {}
+  std::deque<Event> script;
+  std::vector<absl::Duration> waits;
+  std::function<void(int)> between;
+
+  Event WaitUntil(absl::Time deadline) override {
+    waits.push_back(deadline - clock_.Now());
+    if (between) between(static_cast<int>(waits.size()));
+    if (script.empty()) return Event::kStop;
+    Event next = script.front();
+    script.pop_front();
+    if (next == Event::kTimeout) clock_.SleepUntil(deadline);
+    return next;
+  }
+
+ private:
+  testing::SimulatedClock& clock_;
+};
+
+model::Node MakeNode(int index) {
+  model::Node node;
+  node.name = "lab-web-" + std::to_string(index);
+  node.group = "web";
+  node.index = index;
+  node.cpus = 1;
+  node.memory_bytes = 256ull << 20;
+  node.hardware_hash = "hw";
+  node.image_hash = "img";
+  node.roles = {"web"};
+  node.role_hashes["web"] = "web-h1";
+  return node;
+}
+
+Desired WebCluster(int count) {
+  Desired desired;
+  desired.spec.cluster = "lab";
+  desired.spec.policy.prune = true;
+  desired.spec.roles = {{.name = "web", .steps = {{.name = "serve", .run = "serve"}}}};
+  desired.spec.groups = {{.name = "web", .count = count, .image = "tiny", .roles = {"web"}}};
+  for (int i = 1; i <= count; ++i) desired.nodes.push_back(MakeNode(i));
+  return desired;
+}
+
+class WatchTest : public ::testing::Test {
+ protected:
+  WatchTest() : events_(clock_) {}
+
+  absl::Status RunWatch(Reconciler& reconciler, std::function<absl::StatusOr<Desired>()> reload,
+                        int max_passes = 0) {
+    WatchOptions options{.interval = absl::Minutes(5), .max_passes = max_passes};
+    return Watch(reconciler, events_, clock_, reload, options,
+                 [&](const std::string& line) { log_.push_back(line); });
+  }
+
+  Reconciler Make(Desired desired) {
+    ReconcilerOptions options;
+    options.executor.retries = 0;
+    return Reconciler(desired.spec, desired.nodes, hypervisor_, shell_, clock_, options);
+  }
+
+  testing::SimulatedClock clock_;
+  ScriptedEvents events_;
+  FakeHypervisor hypervisor_;
+  FakeNodeShell shell_;
+  std::vector<std::string> log_;
+};
+
+// This test verifies the rhythm: a pass that changed things is re-checked at
+// once, a converged cluster waits the interval, and each pass logs one line.
+TEST_F(WatchTest, ConvergesThenWaitsTheInterval) {
+  Reconciler reconciler = Make(WebCluster(2));
+  events_.script = {WatchEvents::Event::kTimeout, WatchEvents::Event::kStop};
+  ASSERT_TRUE(RunWatch(reconciler, [] { return WebCluster(2); }).ok());
+  EXPECT_THAT(events_.waits, ElementsAre(absl::ZeroDuration(), absl::Minutes(5)));
+  ASSERT_EQ(log_.size(), 2u);
+  EXPECT_THAT(log_[0], HasSubstr("pass 1: 4 actions (4 ok, 0 failed)"));
+  EXPECT_THAT(log_[1], HasSubstr("pass 2: converged, no changes"));
+}
+
+// This test verifies that drift introduced between passes is corrected by the
+// scheduled drift check.
+TEST_F(WatchTest, DriftCheckRestoresADeletedDomain) {
+  Reconciler reconciler = Make(WebCluster(2));
+  events_.script = {WatchEvents::Event::kTimeout, WatchEvents::Event::kTimeout,
+                    WatchEvents::Event::kTimeout, WatchEvents::Event::kStop};
+  events_.between = [&](int wait) {
+    if (wait == 2) hypervisor_.Remove("lab-web-2");  // while converged and waiting
+  };
+  ASSERT_TRUE(RunWatch(reconciler, [] { return WebCluster(2); }).ok());
+  EXPECT_EQ(hypervisor_.domains().count("lab-web-2"), 1u);
+  EXPECT_THAT(log_[2], HasSubstr("pass 3: 2 actions (2 ok, 0 failed)"));
+  EXPECT_THAT(log_[3], HasSubstr("converged"));
+}
+
+// This test verifies that a spec change is picked up at once, and that an
+// invalid spec is reported while the last good one stays in force.
+TEST_F(WatchTest, ReloadsSpecOnChangeAndKeepsLastGoodOne) {
+  Reconciler reconciler = Make(WebCluster(1));
+  events_.script = {WatchEvents::Event::kTimeout, WatchEvents::Event::kSpecChanged,
+                    WatchEvents::Event::kSpecChanged, WatchEvents::Event::kTimeout,
+                    WatchEvents::Event::kStop};
+  int reloads = 0;
+  auto reload = [&]() -> absl::StatusOr<Desired> {
+    if (++reloads == 1) return absl::InvalidArgumentError("spec.yaml:3:5: unknown key 'cont'");
+    return WebCluster(3);
+  };
+  ASSERT_TRUE(RunWatch(reconciler, reload).ok());
+  EXPECT_EQ(reloads, 2);
+  EXPECT_THAT(log_, ::testing::Contains(HasSubstr("keeping the last good spec: spec.yaml:3:5")));
+  EXPECT_EQ(hypervisor_.domains().size(), 3u);
+}
+
+// This test verifies that failing passes back off with growing waits instead
+// of spinning.
+TEST_F(WatchTest, ErrorsBackOff) {
+  hypervisor_.FailNext("list", absl::UnavailableError("libvirtd down"), 3);
+  Reconciler reconciler = Make(WebCluster(1));
+  events_.script = {WatchEvents::Event::kTimeout, WatchEvents::Event::kTimeout,
+                    WatchEvents::Event::kTimeout, WatchEvents::Event::kTimeout,
+                    WatchEvents::Event::kStop};
+  ASSERT_TRUE(RunWatch(reconciler, [] { return WebCluster(1); }).ok());
+  ASSERT_GE(events_.waits.size(), 4u);
+  EXPECT_EQ(events_.waits[0], absl::Seconds(5));
+  EXPECT_EQ(events_.waits[1], absl::Seconds(10));
+  EXPECT_EQ(events_.waits[2], absl::Seconds(20));
+  EXPECT_EQ(events_.waits[3], absl::ZeroDuration()) << "recovered and acted";
+  EXPECT_THAT(log_[0], HasSubstr("failed after"));
+  EXPECT_THAT(log_[0], HasSubstr("libvirtd down"));
+}
+
+// This test verifies that a cluster that changes on every pass (a step whose
+// check never passes) is slowed down rather than re-applied in a tight loop.
+TEST_F(WatchTest, PerpetualChangeIsThrottled) {
+  Desired desired = WebCluster(1);
+  desired.spec.roles[0].steps[0].check = "never-true";
+  shell_.SetHandler([](const std::string&, const std::string& command, FakeNodeShell::Files&)
+                        -> std::optional<drivers::CommandResult> {
+    if (command == "never-true") return drivers::CommandResult{.exit_status = 1};
+    return std::nullopt;
+  });
+  Reconciler reconciler = Make(desired);
+  events_.script.assign(5, WatchEvents::Event::kTimeout);
+  ASSERT_TRUE(RunWatch(reconciler, [&] { return desired; }).ok());
+  EXPECT_EQ(events_.waits[0], absl::ZeroDuration());
+  EXPECT_EQ(events_.waits[1], absl::ZeroDuration());
+  EXPECT_GT(events_.waits[2], absl::ZeroDuration());
+  EXPECT_GT(events_.waits[3], events_.waits[2]);
+}
+
+// This test verifies that a stop request ends the loop cleanly.
+TEST_F(WatchTest, StopEndsTheLoop) {
+  Reconciler reconciler = Make(WebCluster(1));
+  events_.script = {WatchEvents::Event::kStop};
+  EXPECT_TRUE(RunWatch(reconciler, [] { return WebCluster(1); }).ok());
+  EXPECT_EQ(log_.size(), 1u);
+}
+
+}  // namespace
+}  // namespace reconcile
