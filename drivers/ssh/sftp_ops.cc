@@ -1,4 +1,5 @@
-// SshSession's file transfers over SFTP: atomic upload and bounded read.
+// SshSession's file transfers: atomic upload (SFTP + one rename command) and
+// bounded read over SFTP.
 #include <fcntl.h>
 
 #include <random>
@@ -103,19 +104,21 @@ absl::Status SshSession::Upload(std::string_view path, std::string_view content,
     }
   }
   if (sftp_chmod(sftp_, tmp.c_str(), mode) != 0) return fail(SftpError("chmod", tmp));
-  if (!owner.empty()) {
-    // SFTP only takes numeric ids; let the node resolve the names.
-    absl::StatusOr<CommandResult> chown =
-        Exec(Cat("chown -- ", ShellQuote(owner), " ", ShellQuote(tmp)), deadline, 4096);
-    if (!chown.ok()) return fail(chown.status());
-    if (chown->exit_status != 0) {
-      return fail(absl::FailedPreconditionError(
-          Cat("chown ", owner, " '", path, "' on ", Describe(peer_), ": ",
-                       chown->stderr_data)));
-    }
+  // The replace itself is rename(2) on the node. libssh 0.10's sftp_rename
+  // sends plain SSH_FXP_RENAME, which OpenSSH's sftp-server implements with
+  // link()+unlink() and so refuses to overwrite, and libssh 0.10 has no call
+  // for the posix-rename@openssh.com extension; `mv -f` within one directory
+  // is that rename(2). chown rides along (SFTP only takes numeric ids).
+  std::string finish;
+  if (!owner.empty()) CatTo(finish, "chown -- ", ShellQuote(owner), " ", ShellQuote(tmp), " && ");
+  CatTo(finish, "mv -f -- ", ShellQuote(tmp), " ", ShellQuote(path));
+  absl::StatusOr<CommandResult> done = Exec(finish, deadline, 4096);
+  if (!done.ok()) return fail(done.status());
+  if (done->exit_status != 0) {
+    return fail(absl::FailedPreconditionError(Cat(
+        owner.empty() ? "rename" : "chown/rename", " of '", path, "' on ", Describe(peer_),
+        owner.empty() ? "" : Cat(" to owner '", owner, "'"), ": ", done->stderr_data)));
   }
-  // libssh uses posix-rename@openssh.com when offered: rename(2), replacing atomically.
-  if (sftp_rename(sftp_, tmp.c_str(), target.c_str()) != 0) return fail(SftpError("rename", tmp));
   return absl::OkStatus();
 }
 

@@ -1,6 +1,8 @@
 #include "drivers/ssh/ssh_session.h"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -9,6 +11,7 @@
 #include "base/status_macros.h"
 #include "drivers/ssh/dial.h"
 #include "drivers/ssh/host_key_policy.h"
+#include "drivers/ssh/known_hosts.h"
 #include "drivers/ssh/libssh_init.h"
 
 namespace reconcile::drivers::ssh {
@@ -39,8 +42,8 @@ absl::StatusOr<std::vector<HostKey>> ExpectedKeys(const Peer& peer, const SshTar
 
 // Gathers the evidence DecideHostKey needs from a session past key exchange.
 absl::StatusOr<HostKeyEvidence> GatherEvidence(ssh_session s, const Peer& peer,
-                                               const SshTarget& t,
-                                               std::vector<HostKey> expected) {
+                                               const SshTarget& t, std::vector<HostKey> expected,
+                                               const KnownHostKeys* known_hosts) {
   HostKeyEvidence e;
   e.expected = std::move(expected);
   e.accept_unknown = t.accept_unknown_host_keys;
@@ -56,36 +59,9 @@ absl::StatusOr<HostKeyEvidence> GatherEvidence(ssh_session s, const Peer& peer,
   std::string line = Cat(ssh_key_type_to_char(ssh_key_type(server.get())), " ", b64);
   ssh_string_free_char(b64);
   ASSIGN_OR_RETURN(e.presented, ParseOpenSshPublicKey(line));
-  if (e.expected.empty() && !t.known_hosts_file.empty()) {
+  if (e.expected.empty() && known_hosts != nullptr) {
     e.known_hosts_file = t.known_hosts_file;
-    switch (ssh_session_is_known_server(s)) {
-      case SSH_KNOWN_HOSTS_OK:
-        e.known_hosts = KnownHostsVerdict::kMatch;
-        break;
-      case SSH_KNOWN_HOSTS_CHANGED:
-      case SSH_KNOWN_HOSTS_OTHER: {
-        e.known_hosts = KnownHostsVerdict::kChanged;
-        e.known_hosts_fingerprint = "another key";
-        ssh_knownhosts_entry* entry = nullptr;
-        if (ssh_session_get_known_hosts_entry(s, &entry) == SSH_KNOWN_HOSTS_OK && entry &&
-            entry->publickey) {
-          char* rb64 = nullptr;
-          if (ssh_pki_export_pubkey_base64(entry->publickey, &rb64) == SSH_OK) {
-            absl::StatusOr<HostKey> recorded = ParseOpenSshPublicKey(Cat(
-                ssh_key_type_to_char(ssh_key_type(entry->publickey)), " ", rb64));
-            if (recorded.ok()) {
-              e.known_hosts_fingerprint = Cat(recorded->type, " ", recorded->fingerprint);
-            }
-            ssh_string_free_char(rb64);
-          }
-        }
-        ssh_knownhosts_entry_free(entry);
-        break;
-      }
-      default:  // UNKNOWN, NOT_FOUND (no file), ERROR (unreadable)
-        e.known_hosts = KnownHostsVerdict::kNotFound;
-        break;
-    }
+    e.known_hosts = CheckKnownHosts(*known_hosts, e.presented, &e.known_hosts_fingerprint);
   }
   return e;
 }
@@ -132,6 +108,14 @@ absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget&
         Describe(peer), ": jump_host '", t.jump_host, "' is not supported yet (use netns)"));
   }
   ASSIGN_OR_RETURN(std::vector<HostKey> expected, ExpectedKeys(peer, t));
+  KnownHostKeys known;
+  if (expected.empty() && !t.known_hosts_file.empty()) {
+    // An unreadable file vouches for nothing: the key is then unknown.
+    std::ifstream in(t.known_hosts_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    known = FindKnownHostKeys(text.str(), t.host, t.port);
+  }
   const absl::Time connect_deadline = std::min(deadline, absl::Now() + t.connect_timeout);
   ASSIGN_OR_RETURN(UniqueFd fd, Dial(peer, t.host, t.port, t.netns, connect_deadline));
 
@@ -140,15 +124,17 @@ absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget&
   std::unique_ptr<SshSession> session(new SshSession(raw, peer));
   int port = t.port;
   bool process_config = false;  // ~/.ssh/config must not change what we verify
-  const char* known_hosts = t.known_hosts_file.empty() ? "/dev/null" : t.known_hosts_file.c_str();
   ssh_options_set(raw, SSH_OPTIONS_HOST, t.host.c_str());
   ssh_options_set(raw, SSH_OPTIONS_PORT, &port);
   ssh_options_set(raw, SSH_OPTIONS_USER, t.user.c_str());
   ssh_options_set(raw, SSH_OPTIONS_PROCESS_CONFIG, &process_config);
-  ssh_options_set(raw, SSH_OPTIONS_KNOWNHOSTS, known_hosts);
+  // We verify keys ourselves (host_key_policy.h); libssh's files stay unused.
+  ssh_options_set(raw, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");
   ssh_options_set(raw, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
-  if (!expected.empty()) {
-    std::string algorithms = HostKeyAlgorithmsFor(expected);
+  // Ask for a key type we can verify, so a server with several keys presents it.
+  const std::vector<HostKey>& verifiable = expected.empty() ? known.keys : expected;
+  if (!verifiable.empty()) {
+    std::string algorithms = HostKeyAlgorithmsFor(verifiable);
     ssh_options_set(raw, SSH_OPTIONS_HOSTKEYS, algorithms.c_str());
   }
   session->SetTimeout(connect_deadline);
@@ -162,7 +148,8 @@ absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget&
     return TransportError(peer, "ssh handshake", ssh_get_error(raw));
   }
   ASSIGN_OR_RETURN(HostKeyEvidence evidence,
-                   GatherEvidence(raw, peer, t, std::move(expected)));
+                   GatherEvidence(raw, peer, t, std::move(expected),
+                                  t.known_hosts_file.empty() ? nullptr : &known));
   ASSIGN_OR_RETURN(HostKeyTrust trust, DecideHostKey(peer, evidence));
   if (trust == HostKeyTrust::kTrustedOnFirstUse) {
     spdlog::warn("accepting UNVERIFIED host key {} {} for {} (accept_unknown_host_keys is on)",

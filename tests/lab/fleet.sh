@@ -22,14 +22,16 @@
 #                  --ssh-config for `ssh -F`. Also kept as files in $FLEET_DIR/run/.
 # Files: $FLEET_DIR/keys/id_ed25519 (client key), keys/hostkeys/rcf-K.pub.
 # Env: FLEET_DIR (/tmp/reconcile-ssh-fleet)  FLEET_NET (10.214)  FLEET_BRIDGE (rcfbr0)
+#      FLEET_PREFIX (rcf-: node names; the tests use another so they never collide)
 #      FLEET_JOBS (nproc)      FLEET_MAX (1000: a Linux bridge takes <=1024 ports)
 set -euo pipefail
 
 FLEET_DIR=${FLEET_DIR:-/tmp/reconcile-ssh-fleet}
 FLEET_NET=${FLEET_NET:-10.214}
 BR=${FLEET_BRIDGE:-rcfbr0}
-P=rcf-                           # netns / node / host name prefix
-V=rcfv                           # root-side veth prefix (IFNAMSIZ: rcfv1000 fits)
+P=${FLEET_PREFIX:-rcf-}          # netns / node / host name prefix
+V=${P//-/}v                      # root-side veth prefix (IFNAMSIZ: rcfv1000 fits)
+[[ $P =~ ^[a-z][a-z0-9]{0,6}-$ ]] || { echo "fleet: FLEET_PREFIX must look like 'abc-'" >&2; exit 1; }
 JOBS=${FLEET_JOBS:-}            # default nproc, computed when needed
 MAX=${FLEET_MAX:-1000}
 KEYS=$FLEET_DIR/keys            # client key + cached host keys (survive `down`)
@@ -119,10 +121,10 @@ stop_nodes() {
 # so the per-node chain is kept to unshare -> bash -> ip -> mount -> sshd.
 create_nodes() {
   (( $# )) || return 0
-  local k n d b="" homes=() tmpl cfg self
+  local k n d a b="" homes=() tmpl cfg self
   self=$(readlink -f "$0"); JOBS=${JOBS:-$(nproc)}
   printf '%s\n' "$@" | while read -r k; do [[ -s $KEYS/hostkeys/$P$k ]] || echo "$k"; done |
-    xargs -r -P "$JOBS" -I{} ssh-keygen -q -t ed25519 -N '' -C $P{} -f "$KEYS/hostkeys/$P{}"
+    xargs -r -P "$JOBS" -I{} ssh-keygen -q -t ed25519 -N '' -C "$P{}" -f "$KEYS/hostkeys/$P{}"
   for k; do homes+=("$RUN/nodes/$P$k/home"); done
   # shellcheck disable=SC2174  # mode 700 is meant for the home/ leaf only
   mkdir -p -m 700 "${homes[@]}"
@@ -163,10 +165,14 @@ EOF
     b+="link set $V$k master $BR up"$'\n'
   done
   # fd 9 (the lock) must not leak into the daemons
-  printf '%s\n' "$@" | xargs -P "$JOBS" -I{} unshare --net=/run/netns/$P{} --uts \
+  printf '%s\n' "$@" | xargs -P "$JOBS" -I{} unshare --net="/run/netns/$P{}" --uts \
     --mount --propagation slave -- "$self" _init {} $$ 9>&- || true
   for k; do echo 1 > "/proc/sys/net/ipv6/conf/$V$k/disable_ipv6"; done 2>/dev/null || true
   ip -force -batch - <<<"$b" 2>/dev/null || true      # attach root ends to the bridge
+  # A recreated node has a new MAC: forget the old one now rather than after
+  # the neighbour entry times out (connections would hang until then).
+  b=""; for k; do addr_of "$k" a; b+="neigh flush to $a dev $BR"$'\n'; done
+  ip -force -batch - <<<"$b" 2>/dev/null || true
 }
 
 # _init K ROOTPID: runs inside node K's fresh net/UTS/mount namespaces (mounts
@@ -263,7 +269,9 @@ cmd_down() {
   remove_nodes "${nodes[@]}"
   ! ip link show "$BR" &>/dev/null || ip link del "$BR"
   rm -rf "$RUN"
-  [[ ${1:-} != --purge ]] || rm -rf "$KEYS"
+  if [[ ${1:-} == --purge ]]; then   # leave nothing behind (the lock goes last)
+    rm -rf "$KEYS"; rm -f "$FLEET_DIR/.lock"; rmdir "$FLEET_DIR" 2>/dev/null || true
+  fi
   log "down (removed ${#nodes[@]} nodes)"
 }
 
