@@ -20,8 +20,13 @@ LAB=(
   cpio xz-utils kmod linux-image-amd64 genisoimage qemu-utils bc procps util-linux
 )
 
+# Benchmark comparisons only (bench/compare-probe.sh), installed with --bench;
+# CI does not run benchmarks.
+BENCH=(ansible)
+
 want=("${BUILD[@]}")
 [[ ${1:-} == --build-only ]] || want+=("${LAB[@]}")
+[[ " $* " != *" --bench "* ]] || want+=("${BENCH[@]}")
 
 missing=()
 for p in "${want[@]}"; do
