@@ -5,6 +5,7 @@
 #include "model/text.h"
 #include "model/decode.h"
 #include "model/names.h"
+#include "model/spec_keys.h"
 
 namespace reconcile::model {
 namespace {
@@ -26,7 +27,7 @@ void AddTemplate(YamlReader& r, const YamlNode& node, const std::string& text, b
 
 void DecodeFile(const YamlNode& node, YamlReader& r, FileSpec& file, RoleSources& where) {
   if (!r.ExpectMap(node, "files item")) return;
-  r.CheckKeys(node, {"path", "content", "mode", "owner"}, "file");
+  r.CheckKeys(node, keys::kFile, "file");
   if (auto* n = node.Find("path")) {
     file.path = NonEmptyString(r, *n, "path").value_or("");
     if (!file.path.empty() && file.path.front() != '/') {
@@ -67,7 +68,7 @@ void DecodeFile(const YamlNode& node, YamlReader& r, FileSpec& file, RoleSources
 void DecodeStep(const YamlNode& node, YamlReader& r, StepSpec& step, RoleSources& where) {
   step.location = r.At(node);
   if (!r.ExpectMap(node, "steps item")) return;
-  r.CheckKeys(node, {"name", "run", "check", "files"}, "step");
+  r.CheckKeys(node, keys::kStep, "step");
   if (auto* n = node.Find("name")) {
     step.name = NonEmptyString(r, *n, "name").value_or("");
   } else {
@@ -113,7 +114,7 @@ void DecodeOutputs(const YamlNode& node, YamlReader& r, RoleSpec& role, RoleSour
     OutputSpec output{key.value, "", false};
     const YamlNode* command = &body;
     if (body.kind == YamlNode::Kind::kMap) {
-      r.CheckKeys(body, {"command", "secret"}, Cat("output '", key.value, "'"));
+      r.CheckKeys(body, keys::kOutput, Cat("output '", key.value, "'"));
       command = body.Find("command");
       if (!command) r.Error(key, Cat("output '", key.value, "' needs a 'command'"));
       if (auto* n = body.Find("secret")) output.secret = r.Bool(*n, "secret").value_or(false);
@@ -131,7 +132,7 @@ void DecodeOutputs(const YamlNode& node, YamlReader& r, RoleSpec& role, RoleSour
 void DecodeRole(const YamlNode& key, const YamlNode& body, YamlReader& r, RoleSpec& role,
                 RoleSources& where) {
   if (!r.ExpectMap(body, key.value)) return;
-  r.CheckKeys(body, {"after", "steps", "outputs"}, Cat("role '", key.value, "'"));
+  r.CheckKeys(body, keys::kRole, Cat("role '", key.value, "'"));
   if (auto* n = body.Find("after")) {
     if (auto items = r.StringList(*n, "after")) {
       for (const YamlNode* item : *items) {

@@ -4,6 +4,7 @@
 #include "model/text.h"
 #include "model/decode.h"
 #include "model/names.h"
+#include "model/spec_keys.h"
 
 namespace reconcile::model {
 namespace {
@@ -33,7 +34,7 @@ std::optional<std::string> AbsolutePath(YamlReader& reader, const YamlNode& node
 
 void DecodeHypervisor(const YamlNode& node, YamlReader& r, HypervisorSpec& out) {
   if (!r.ExpectMap(node, "hypervisor")) return;
-  r.CheckKeys(node, {"uri", "network", "pool"}, "hypervisor");
+  r.CheckKeys(node, keys::kHypervisor, "hypervisor");
   if (auto* n = node.Find("uri")) out.uri = NonEmptyString(r, *n, "uri").value_or(out.uri);
   if (auto* n = node.Find("network")) out.network = NonEmptyString(r, *n, "network").value_or(out.network);
   if (auto* n = node.Find("pool")) out.pool = NonEmptyString(r, *n, "pool").value_or(out.pool);
@@ -41,10 +42,7 @@ void DecodeHypervisor(const YamlNode& node, YamlReader& r, HypervisorSpec& out) 
 
 void DecodeSsh(const YamlNode& node, YamlReader& r, SshSpec& out) {
   if (!r.ExpectMap(node, "ssh")) return;
-  r.CheckKeys(node,
-              {"user", "identity", "port", "connect_timeout", "known_hosts",
-               "accept_unknown_host_keys", "jump_host", "netns"},
-              "ssh");
+  r.CheckKeys(node, keys::kSsh, "ssh");
   if (auto* n = node.Find("user")) out.user = NonEmptyString(r, *n, "user").value_or(out.user);
   if (auto* n = node.Find("identity")) out.identity = NonEmptyString(r, *n, "identity").value_or("");
   if (auto* n = node.Find("port")) out.port = static_cast<int>(r.Int(*n, "port", 1, 65535).value_or(out.port));
@@ -67,7 +65,7 @@ void DecodeSsh(const YamlNode& node, YamlReader& r, SshSpec& out) {
 
 void DecodePolicy(const YamlNode& node, YamlReader& r, PolicySpec& out) {
   if (!r.ExpectMap(node, "policy")) return;
-  r.CheckKeys(node, {"prune", "parallel", "retries", "interval"}, "policy");
+  r.CheckKeys(node, keys::kPolicy, "policy");
   if (auto* n = node.Find("prune")) out.prune = r.Bool(*n, "prune").value_or(out.prune);
   if (auto* n = node.Find("parallel")) out.parallel = static_cast<int>(r.Int(*n, "parallel", 1, 1024).value_or(out.parallel));
   if (auto* n = node.Find("retries")) out.retries = static_cast<int>(r.Int(*n, "retries", 0, 100).value_or(out.retries));
@@ -84,7 +82,7 @@ void DecodeImages(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& 
     image.name = key.value;
     image.location = r.At(key);
     if (r.ExpectMap(body, key.value)) {
-      r.CheckKeys(body, {"disk", "kernel", "initrd", "cmdline", "seed"},
+      r.CheckKeys(body, keys::kImage,
                   Cat("image '", key.value, "'"));
       if (auto* n = body.Find("disk")) image.disk = AbsolutePath(r, *n, "disk").value_or("");
       if (auto* n = body.Find("kernel")) image.kernel = AbsolutePath(r, *n, "kernel").value_or("");
@@ -142,10 +140,7 @@ void DecodeHosts(const YamlNode& body, YamlReader& r, GroupSpec& group, GroupSou
 void DecodeGroup(const YamlNode& key, const YamlNode& body, YamlReader& r, GroupSpec& group,
                  GroupSources& where) {
   if (!r.ExpectMap(body, key.value)) return;
-  r.CheckKeys(body,
-              {"count", "image", "cpus", "memory", "disk", "roles", "hosts", "vars",
-               "max_unavailable"},
-              Cat("group '", key.value, "'"));
+  r.CheckKeys(body, keys::kGroup, Cat("group '", key.value, "'"));
   if (body.Find("hosts")) {
     DecodeHosts(body, r, group, where);
   } else {
@@ -221,7 +216,7 @@ void DecodeVars(const YamlNode& node, YamlReader& r, std::string_view where,
     }
     Variable var{key.value, "", false};
     if (body.kind == YamlNode::Kind::kMap) {
-      r.CheckKeys(body, {"value", "secret"}, Cat("variable '", key.value, "'"));
+      r.CheckKeys(body, keys::kVariable, Cat("variable '", key.value, "'"));
       if (auto* n = body.Find("value")) {
         var.value = r.String(*n, "value").value_or("");
       } else {
@@ -241,8 +236,7 @@ void DecodeVars(const YamlNode& node, YamlReader& r, std::string_view where,
 
 void DecodeSpec(const YamlNode& root, YamlReader& r, Spec& spec, SpecSources& sources) {
   if (!r.ExpectMap(root, "spec")) return;
-  r.CheckKeys(root, {"cluster", "hypervisor", "ssh", "images", "groups", "roles", "vars", "policy"},
-              "");
+  r.CheckKeys(root, keys::kTopLevel, "");
   if (const YamlNode* n = root.Find("cluster")) {
     sources.cluster = r.At(*n);
     if (auto name = NonEmptyString(r, *n, "cluster")) {

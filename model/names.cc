@@ -37,11 +37,12 @@ bool IsHostLabel(std::string_view label) {
 bool IsValidHostAddress(std::string_view address) {
   if (address.empty() || address.size() > 253) return false;
   std::string text(address);
-  if (text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
   unsigned char buffer[16];
+  if (text.size() > 2 && text.front() == '[' && text.back() == ']') {  // brackets: IPv6 only
+    return inet_pton(AF_INET6, text.substr(1, text.size() - 2).c_str(), buffer) == 1;
+  }
   if (inet_pton(AF_INET6, text.c_str(), buffer) == 1) return true;
   if (inet_pton(AF_INET, text.c_str(), buffer) == 1) return true;
-  if (text != address) return false;  // brackets only around IPv6
   std::vector<std::string_view> labels = Split(address, '.');
   // All-numeric dotted names that failed inet_pton (e.g. 10.0.0.300) are typos.
   if (std::all_of(labels.begin(), labels.end(), [](std::string_view l) {
@@ -59,18 +60,23 @@ bool IsIdentifier(std::string_view name) {
 }
 
 size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  std::iota(row.begin(), row.end(), 0);
+  // Optimal string alignment: Levenshtein plus adjacent transpositions, the
+  // most common typo ("bsae" for "base").
+  std::vector<size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
+  std::iota(previous.begin(), previous.end(), 0);
   for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
+    current[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        current[j] = std::min(current[j], before[j - 2] + 1);
+      }
     }
+    std::swap(before, previous);
+    std::swap(previous, current);
   }
-  return row[b.size()];
+  return previous[b.size()];
 }
 
 std::optional<std::string> ClosestMatch(std::string_view word,
@@ -79,6 +85,7 @@ std::optional<std::string> ClosestMatch(std::string_view word,
   std::optional<std::string> best;
   size_t best_distance = limit + 1;
   for (const auto& candidate : candidates) {
+    if (candidate == word) continue;  // suggesting the word itself helps nobody
     size_t d = EditDistance(word, candidate);
     if (d < best_distance) {
       best_distance = d;

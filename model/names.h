@@ -22,11 +22,13 @@ bool IsValidHostAddress(std::string_view address);
 // Identifiers for variables and outputs: [A-Za-z_][A-Za-z0-9_-]*.
 bool IsIdentifier(std::string_view name);
 
-// Levenshtein distance (insert, delete, substitute each cost 1).
+// Edit distance: insert, delete, substitute and swap two adjacent characters
+// each cost 1 (optimal string alignment).
 size_t EditDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word` if it is close enough to be a likely typo
-// (distance <= max(1, len/3)); ties go to the earliest candidate.
+// (distance <= max(1, len/3)); ties go to the earliest candidate. Never
+// suggests `word` itself.
 std::optional<std::string> ClosestMatch(std::string_view word,
                                         const std::vector<std::string>& candidates);
 

@@ -101,7 +101,8 @@ class RoleChecker {
 
   std::optional<std::string> VarProblem(const TemplateRef& ref) {
     if (HasVar(spec_.vars, ref.target)) return std::nullopt;
-    if (users_.empty()) {
+    const std::vector<std::string> known = VarNames(spec_);
+    if (users_.empty() || std::find(known.begin(), known.end(), ref.target) == known.end()) {
       if (std::any_of(spec_.groups.begin(), spec_.groups.end(),
                       [&](const GroupSpec& g) { return HasVar(g.vars, ref.target); })) {
         return std::nullopt;

@@ -28,7 +28,7 @@ bool YamlReader::ExpectList(const YamlNode& node, std::string_view what) {
   return false;
 }
 
-void YamlReader::CheckKeys(const YamlNode& map, std::initializer_list<std::string_view> allowed,
+void YamlReader::CheckKeys(const YamlNode& map, std::span<const std::string_view> allowed,
                            std::string_view where) {
   std::vector<std::string> candidates(allowed.begin(), allowed.end());
   for (const auto& [key, value] : map.entries) {

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <cstdint>
-#include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,7 +29,7 @@ class YamlReader {
   bool ExpectMap(const YamlNode& node, std::string_view what);
   bool ExpectList(const YamlNode& node, std::string_view what);
   // Reports every key of `map` not in `allowed`, with a did-you-mean suggestion.
-  void CheckKeys(const YamlNode& map, std::initializer_list<std::string_view> allowed,
+  void CheckKeys(const YamlNode& map, std::span<const std::string_view> allowed,
                  std::string_view where);
 
   std::optional<std::string> String(const YamlNode& node, std::string_view what);

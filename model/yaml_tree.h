@@ -20,7 +20,7 @@ namespace reconcile::model {
 struct YamlLimits {
   size_t max_bytes = 1 << 20;   // a cluster spec is a few KiB
   int max_depth = 64;           // specs nest about six levels deep
-  size_t max_nodes = 200'000;   // after expanding aliases
+  size_t max_nodes = 50'000;    // after expanding aliases; real specs have a few thousand
 };
 
 struct YamlNode {

@@ -1,0 +1,28 @@
+// The keys each mapping of a spec accepts. The decoder rejects anything else
+// (with did-you-mean), and tests check docs/spec.schema.json lists the same.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace reconcile::model::keys {
+
+inline constexpr std::array<std::string_view, 8> kTopLevel = {
+    "cluster", "hypervisor", "ssh", "images", "groups", "roles", "vars", "policy"};
+inline constexpr std::array<std::string_view, 3> kHypervisor = {"uri", "network", "pool"};
+inline constexpr std::array<std::string_view, 8> kSsh = {
+    "user", "identity", "port", "connect_timeout", "known_hosts", "accept_unknown_host_keys",
+    "jump_host", "netns"};
+inline constexpr std::array<std::string_view, 5> kImage = {"disk", "kernel", "initrd", "cmdline",
+                                                           "seed"};
+inline constexpr std::array<std::string_view, 9> kGroup = {
+    "count", "image", "cpus", "memory", "disk", "roles", "hosts", "vars", "max_unavailable"};
+inline constexpr std::array<std::string_view, 3> kRole = {"after", "steps", "outputs"};
+inline constexpr std::array<std::string_view, 4> kStep = {"name", "run", "check", "files"};
+inline constexpr std::array<std::string_view, 4> kFile = {"path", "content", "mode", "owner"};
+inline constexpr std::array<std::string_view, 2> kOutput = {"command", "secret"};
+inline constexpr std::array<std::string_view, 2> kVariable = {"value", "secret"};
+inline constexpr std::array<std::string_view, 4> kPolicy = {"prune", "parallel", "retries",
+                                                            "interval"};
+
+}  // namespace reconcile::model::keys
