@@ -5,6 +5,7 @@
 
 #include "base/status_macros.h"
 #include "fmt/format.h"
+#include "model/sha256.h"
 #include "reconciler/redact.h"
 #include "model/expand.h"
 #include "reconciler/render_context.h"
@@ -207,22 +208,25 @@ absl::Status ClusterActions::Configure(const model::Node& node, const std::strin
                    addresses_.TargetFor(node, std::min(Until(deadline), options_.boot_timeout)));
   ASSIGN_OR_RETURN(model::RenderContext context, ContextFor(node, *role, target.host, deadline));
 
-  for (size_t i = 0; i < role->steps.size(); ++i) {
-    const model::StepSpec& step = role->steps[i];
+  std::string file_digests;  // sha256sum -c format: what the probe re-checks
+  for (const model::StepSpec& step : role->steps) {
     const std::string what = fmt::format("{}: role {} step '{}'", node.name, role_name, step.name);
+    // Files are declared state: always put in place (atomically), so a file
+    // changed on the node is restored even when the step's check passes.
+    for (const model::FileSpec& file : step.files) {
+      ASSIGN_OR_RETURN(std::string content,
+                       RenderText(file.content, context, model::Quoting::kNone,
+                                  fmt::format("{} file {}", what, file.path)));
+      RETURN_IF_ERROR(shell_.Upload(target, file.path, content, file.mode, file.owner, deadline));
+      file_digests += fmt::format("{}  {}\n", model::Sha256Hex(content), file.path);
+    }
+    if (step.run.empty()) continue;
     if (!step.check.empty()) {
       ASSIGN_OR_RETURN(std::string check,
                        RenderText(step.check, context, model::Quoting::kShell, what + " check"));
       ASSIGN_OR_RETURN(drivers::CommandResult checked, shell_.Run(target, check, deadline));
       if (checked.exit_status == 0) continue;  // already applied
     }
-    for (const model::FileSpec& file : step.files) {
-      ASSIGN_OR_RETURN(std::string content,
-                       RenderText(file.content, context, model::Quoting::kNone,
-                                  fmt::format("{} file {}", what, file.path)));
-      RETURN_IF_ERROR(shell_.Upload(target, file.path, content, file.mode, file.owner, deadline));
-    }
-    if (step.run.empty()) continue;
     ASSIGN_OR_RETURN(std::string command,
                      RenderText(step.run, context, model::Quoting::kShell, what));
     ASSIGN_OR_RETURN(drivers::CommandResult result, shell_.Run(target, command, deadline));
@@ -231,7 +235,16 @@ absl::Status ClusterActions::Configure(const model::Node& node, const std::strin
           fmt::format("{} exited {}: {}", what, result.exit_status, Tail(result.stderr_data)));
     }
   }
+  return RecordApplied(target, node, role_name, file_digests, deadline);
+}
 
+absl::Status ClusterActions::RecordApplied(const drivers::SshTarget& target,
+                                           const model::Node& node, const std::string& role,
+                                           const std::string& file_digests, absl::Time deadline) {
+  auto hash = node.role_hashes.find(role);
+  if (hash == node.role_hashes.end()) {
+    return absl::InternalError(fmt::format("{}: no hash for role '{}'", node.name, role));
+  }
   const std::string roles_dir = options_.state_dir + "/roles";
   ASSIGN_OR_RETURN(drivers::CommandResult made,
                    shell_.Run(target, "mkdir -p " + model::ShellQuote(roles_dir), deadline));
@@ -239,12 +252,14 @@ absl::Status ClusterActions::Configure(const model::Node& node, const std::strin
     return absl::FailedPreconditionError(fmt::format(
         "{}: cannot create {}: {}", node.name, roles_dir, Tail(made.stderr_data)));
   }
-  auto hash = node.role_hashes.find(role_name);
-  if (hash == node.role_hashes.end()) {
-    return absl::InternalError(fmt::format("{}: no hash for role '{}'", node.name, role_name));
-  }
-  return shell_.Upload(target, roles_dir + "/" + role_name + ".hash", hash->second, 0644, "",
-                       deadline);
+  RETURN_IF_ERROR(shell_.Upload(target, FileDigestsPath(options_.state_dir, role), file_digests,
+                                0600, "", deadline));
+  // Last: the hash is what marks the role applied.
+  return shell_.Upload(target, roles_dir + "/" + role + ".hash", hash->second, 0644, "", deadline);
+}
+
+std::string FileDigestsPath(const std::string& state_dir, const std::string& role) {
+  return state_dir + "/roles/" + role + ".files";
 }
 
 }  // namespace reconcile

@@ -2,12 +2,14 @@
 // interfaces: create/start/update/replace/delete through the Hypervisor,
 // configure through the NodeShell.
 //
-// Configure runs a role's steps in order on the node: a step whose `check`
-// exits 0 is skipped; files are uploaded (atomically) before the step's
-// command; a command that exits non-zero fails the action (terminal: the same
-// command will fail the same way until something changes). When every step
-// succeeded, the role's hash is written to <state_dir>/roles/<role>.hash so
-// the next probe sees the role as applied. Role outputs a template needs are
+// Configure runs a role's steps in order on the node. A step's files are
+// always uploaded (atomically): they are declared state. Its command is
+// skipped when its `check` exits 0, and fails the action when it exits
+// non-zero (terminal: it will fail the same way until something changes). When
+// every step succeeded, <state_dir>/roles/<role>.files records the digest of
+// every uploaded file (the probe re-checks them with sha256sum -c, so a file
+// edited on the node is drift) and <state_dir>/roles/<role>.hash the role's
+// hash, last, so the next probe sees the role as applied. Role outputs a template needs are
 // captured on the providing role's first node, once per pass.
 //
 // One ClusterActions lives for one pass: its caches (outputs, addresses) must
@@ -37,6 +39,9 @@ struct ClusterActionsOptions {
   absl::Duration shutdown_grace = absl::Seconds(60);
 };
 
+// Where the digests of a role's uploaded files are recorded on the node.
+std::string FileDigestsPath(const std::string& state_dir, const std::string& role);
+
 class ClusterActions final : public ActionRunner {
  public:
   ClusterActions(const model::Spec& spec, const std::vector<model::Node>& nodes,
@@ -55,6 +60,9 @@ class ClusterActions final : public ActionRunner {
   absl::Status Create(const model::Node& node);
   absl::Status Update(const model::Action& action, const model::Node& node);
   absl::Status Configure(const model::Node& node, const std::string& role, absl::Time deadline);
+  absl::Status RecordApplied(const drivers::SshTarget& target, const model::Node& node,
+                             const std::string& role, const std::string& file_digests,
+                             absl::Time deadline);
   absl::StatusOr<model::RenderContext> ContextFor(const model::Node& node,
                                                   const model::RoleSpec& role,
                                                   const std::string& address, absl::Time deadline);

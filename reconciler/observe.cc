@@ -5,7 +5,9 @@
 #include "base/parallel.h"
 #include "base/status_macros.h"
 #include "model/expand.h"
+#include "reconciler/cluster_actions.h"
 #include "reconciler/render_context.h"
+#include "fmt/format.h"
 
 namespace reconcile {
 
@@ -59,6 +61,14 @@ drivers::ProbeRequest BuildProbeRequest(const model::Spec& spec,
   for (const std::string& role_name : node.roles) {
     const model::RoleSpec* role = spec.FindRole(role_name);
     if (role == nullptr) continue;
+    const bool has_files = std::any_of(role->steps.begin(), role->steps.end(),
+                                       [](const model::StepSpec& step) { return !step.files.empty(); });
+    if (has_files) {
+      // Files uploaded by the last apply still have the content it recorded.
+      const std::string list = model::ShellQuote(FileDigestsPath(state_dir, role_name));
+      request.checks.push_back({FilesCheckId(role_name),
+                                fmt::format("test ! -e {0} || sha256sum -c {0}", list)});
+    }
     for (size_t i = 0; i < role->steps.size(); ++i) {
       if (role->steps[i].check.empty()) continue;
       absl::StatusOr<std::string> check =

@@ -20,5 +20,6 @@ absl::StatusOr<std::string> RenderText(std::string_view text, const model::Rende
 }
 
 std::string CheckId(std::string_view role, size_t step) { return fmt::format("{}/{}", role, step); }
+std::string FilesCheckId(std::string_view role) { return fmt::format("{}/files", role); }
 
 }  // namespace reconcile

@@ -20,7 +20,9 @@ namespace reconcile {
 absl::StatusOr<std::string> RenderText(std::string_view text, const model::RenderContext& context,
                                        model::Quoting quoting, std::string_view what);
 
-// The probe's check id for step `step` (0-based) of `role`.
+// The probe's check id for step `step` (0-based) of `role`, and for the check
+// that the role's uploaded files are unchanged.
 std::string CheckId(std::string_view role, size_t step);
+std::string FilesCheckId(std::string_view role);
 
 }  // namespace reconcile

@@ -1,5 +1,6 @@
 #include "reconciler/reconciler.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -228,6 +229,30 @@ TEST_F(ReconcilerTest, CorrectsDrift) {
   EXPECT_EQ(hypervisor_.domains().at("lab-wk-1").state, drivers::DomainState::kRunning);
   EXPECT_EQ(hypervisor_.domains().count("lab-wk-2"), 1u);
   EXPECT_EQ(shell_.files("lab-cp-1")["/var/lib/reconcile/roles/control.hash"], "control-h1");
+}
+
+// This test verifies that a managed file edited on a node is drift: the probe
+// notices it, and the next apply restores it without re-running the step.
+TEST_F(ReconcilerTest, EditedFileIsRestored) {
+  Reconciler reconciler = Make();
+  ASSERT_TRUE(Apply(reconciler).converged);
+  const std::string original = shell_.files("lab-wk-1")["/etc/join.conf"];
+  shell_.WriteFile("lab-wk-1", "/etc/join.conf", "token=tampered\n");
+
+  absl::StatusOr<PassResult> drifted = reconciler.PlanPass();
+  ASSERT_TRUE(drifted.ok());
+  ASSERT_EQ(drifted->plan.actions.size(), 1u);
+  EXPECT_EQ(drifted->plan.actions[0].node, "lab-wk-1");
+  EXPECT_EQ(drifted->plan.actions[0].reason, "a check fails");
+
+  const auto joins = [&] {
+    const std::vector<std::string> commands = shell_.commands("lab-wk-1");
+    return std::count(commands.begin(), commands.end(), "join-with-token");
+  };
+  const auto joins_before = joins();
+  ASSERT_TRUE(Apply(reconciler).converged);
+  EXPECT_EQ(shell_.files("lab-wk-1")["/etc/join.conf"], original);
+  EXPECT_EQ(joins(), joins_before) << "the step's check passes, so only the file is put back";
 }
 
 // This test verifies that scaling a group down with prune deletes exactly the

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 
+#include <regex>
+#include <sstream>
+
 #include "fmt/format.h"
+#include "model/sha256.h"
 
 namespace reconcile::testing {
 
@@ -77,6 +81,20 @@ CommandResult FakeNodeShell::Execute(const std::string& node, const std::string&
   Files& files = files_[node];
   if (handler_) {
     if (std::optional<CommandResult> answer = handler_(node, command, files)) return *answer;
+  }
+  // The probe's file check: test ! -e LIST || sha256sum -c LIST
+  static const std::regex kDigestCheck(R"(^test ! -e (\S+) \|\| sha256sum -c \1$)");
+  if (std::smatch m; std::regex_match(command, m, kDigestCheck)) {
+    auto list = files.find(m[1].str());
+    if (list == files.end()) return CommandResult{.exit_status = 0};
+    std::istringstream lines(list->second);
+    for (std::string digest, path; lines >> digest >> path;) {
+      auto file = files.find(path);
+      if (file == files.end() || model::Sha256Hex(file->second) != digest) {
+        return CommandResult{.exit_status = 1};
+      }
+    }
+    return CommandResult{.exit_status = 0};
   }
   if (command.rfind("test -f ", 0) == 0) {
     return CommandResult{.exit_status = files.count(command.substr(8)) ? 0 : 1};

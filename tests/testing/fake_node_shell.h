@@ -1,6 +1,7 @@
 // An in-memory NodeShell for reconciler tests. Each node has a file map; a
 // command is answered by the test's handler when it has an answer, otherwise
-// by a few built-ins (`test -f PATH`, `cat PATH`, `mkdir -p ...`); anything
+// by a few built-ins (`test -f PATH`, `cat PATH`, the probe's sha256sum file
+// check); anything
 // else exits 0. Every command is recorded per node; nodes can be taken down.
 #pragma once
 
