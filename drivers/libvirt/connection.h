@@ -17,8 +17,9 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // A live connection: opens it on first use and reopens it when
-  // virConnectIsAlive says the old one died (libvirtd restarted).
+  // A live connection: opens it on first use and reopens it when the old
+  // one no longer answers (libvirtd restarted): each call checks
+  // virConnectIsAlive and makes one cheap RPC (virConnectGetLibVersion).
   // kUnavailable when the daemon cannot be reached. The pointer stays owned
   // by this object and valid until the next Get() that reconnects.
   absl::StatusOr<virConnectPtr> Get();

@@ -110,21 +110,26 @@ for m in $(cat /etc/modules.order); do insmod /lib/modules/$m.ko; done
 ip link set lo up
 ip link set eth0 up 2>/dev/null
 # NoCloud seed: the block device labelled cidata (a read-only virtio disk).
+# findfs reads the label like blkid; the dd fallback reads the ISO 9660
+# primary volume descriptor's label field directly (sector 16, offset 40).
 SEED=""
 for try in 1 2 3 4 5 6 7 8 9 10; do
-  for d in /dev/vd*; do
-    [ -b "$d" ] && blkid "$d" 2>/dev/null | grep -q 'LABEL="cidata"' && SEED=$d
-  done
+  SEED=$(findfs LABEL=cidata 2>/dev/null) || SEED=""
+  if [ -z "$SEED" ]; then
+    for d in /dev/vd*; do
+      [ -b "$d" ] && [ "$(dd if="$d" bs=1 skip=32808 count=6 2>/dev/null)" = cidata ] && SEED=$d
+    done
+  fi
   [ -n "$SEED" ] && break
   sleep 0.2
 done
 HN=unseeded
 mkdir -p /run/seed
 if [ -n "$SEED" ] && mount -t iso9660 -o ro "$SEED" /run/seed &&
-   nocloud-apply /run/seed / > /dev/kmsg 2>&1; then
+   nocloud-apply /run/seed / > /dev/console 2>&1; then
   HN=$(cat /etc/hostname)
 else
-  echo "lab: no usable NoCloud seed (device '$SEED'): no SSH" > /dev/kmsg
+  echo "lab: no usable NoCloud seed (device '$SEED'): no SSH" > /dev/console
 fi
 umount /run/seed 2>/dev/null
 hostname "$HN"

@@ -17,6 +17,7 @@ NS=${NS:-rcl-lab}
 NET=${NET:-rcl-lab}
 SUBNET=${SUBNET:-10.78.0}
 POOL=${POOL:-rcl}
+. "$(dirname "$0")/libvirtd-launch.sh"
 
 if ip netns list | grep -qw "$NS"; then
   echo "start-lab: namespace $NS exists; run teardown.sh first" >&2
@@ -56,19 +57,9 @@ done
 
 ip netns add "$NS"
 ip -n "$NS" link set lo up
-# `ip netns exec` gives the command a private mount namespace.
-ip netns exec "$NS" /bin/sh -c "
-  mount --bind '$S/etc'   /etc/libvirt
-  mount --bind '$S/lib'   /var/lib/libvirt
-  mount --bind '$S/cache' /var/cache/libvirt
-  mount --bind '$S/log'   /var/log/libvirt
-  mount --bind '$S/run'   /run/libvirt
-  exec /usr/sbin/libvirtd -d -p '$S/libvirtd.pid'
-"
+launch_libvirtd
 URI="qemu:///system?socket=$S/run/libvirt-sock"
 V() { virsh -q -c "$URI" "$@"; }
-for _ in $(seq 1 100); do V version >/dev/null 2>&1 && break; sleep 0.1; done
-V version >/dev/null
 
 cat > "$S/net-$NET.xml" <<EOC
 <network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>
@@ -83,8 +74,10 @@ cat > "$S/net-$NET.xml" <<EOC
 EOC
 V net-define "$S/net-$NET.xml" >/dev/null
 V net-start "$NET" >/dev/null
+V net-autostart "$NET" >/dev/null
 V pool-define-as "$POOL" dir --target "$S/pool" >/dev/null
 V pool-start "$POOL" >/dev/null
+V pool-autostart "$POOL" >/dev/null
 # The base image overlays are created on; guests boot their kernel directly,
 # so it stays empty (the overlay path is what is exercised).
 V vol-create-as "$POOL" base.qcow2 64M --format qcow2 >/dev/null
