@@ -103,7 +103,13 @@ TEST_F(LibvirtE2eTest, ThreeSeededGuestsOverVerifiedSshThenNothingLeft) {
     names.push_back(created->domain.name);
     host_keys.push_back(created->domain.owner->host_public_key);
     EXPECT_EQ(created->domain.state, DomainState::kRunning);
+    EXPECT_THAT(created->domain.owner->volumes,
+                ElementsAre(OwnedVolume{"rcl", names.back() + "-overlay.qcow2"},
+                            OwnedVolume{"rcl", names.back() + "-seed.iso"}));
   }
+  // The overlay is a real copy-on-write child of the base image.
+  auto overlay = RunCommand("qemu-img info -U " + StateDir() + "/pool/e2e-node-1-overlay.qcow2");
+  EXPECT_THAT(overlay.output, HasSubstr("backing file: " + StateDir() + "/pool/base.qcow2"));
 
   // Each node: address by lease, then SSH until the guest's dropbear answers.
   std::vector<std::string> ips(kGuests), hostnames(kGuests), errors(kGuests);
