@@ -19,6 +19,16 @@
 
 namespace reconcile::drivers::libvirt {
 
+// Advances only when the driver sleeps: waits cost no wall time.
+class SteppingClock : public Clock {
+ public:
+  absl::Time Now() override { return now_; }
+  void SleepFor(absl::Duration d) override { now_ += d; }
+
+ private:
+  absl::Time now_ = absl::FromUnixSeconds(1'000'000);
+};
+
 class TestDriverFixture : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -29,6 +39,7 @@ class TestDriverFixture : public ::testing::Test {
     connection_ = std::make_shared<Connection>(uri);
     LibvirtOptions options;
     options.cluster = "lab";
+    options.clock = std::make_shared<SteppingClock>();
     options.before_create_step = [this](absl::string_view step) -> absl::Status {
       if (step == fail_at_) return absl::UnavailableError("injected failure at " + fail_at_);
       return absl::OkStatus();
