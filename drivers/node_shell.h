@@ -26,7 +26,6 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,7 +62,9 @@ struct SshTarget {
 };
 
 struct CommandResult {
-  int exit_status = -1;  // the command's exit status; 128+N when killed by signal N
+  // The command's exit status; -1 when it died of a signal (libssh 0.10 does
+  // not report which one).
+  int exit_status = -1;
   std::string stdout_data;
   std::string stderr_data;
   // True when the stream produced more than the implementation's output bound;

@@ -77,7 +77,7 @@ absl::StatusOr<CommandResult> SshSession::Exec(std::string_view command, absl::T
                            deadline - start);
     }
     // Waits for stdout (or EOF); a short slice keeps stderr flowing too.
-    int slice = static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(left), 1, 5));
+    int slice = static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(left), 1, 50));
     int rc = ssh_channel_poll_timeout(ch.get(), slice, 0);
     if (rc == SSH_ERROR || ssh_is_connected(session_) != 1) {
       health_ = SessionHealth::kBroken;

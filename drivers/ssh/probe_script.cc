@@ -33,6 +33,8 @@ std::string Delimiter(std::string_view nonce) { return Cat("@@rcprobe-", nonce);
 
 }  // namespace
 
+std::string ProbeEndMarker(std::string_view nonce) { return Cat("\n", Delimiter(nonce), " end\n"); }
+
 absl::StatusOr<std::string> BuildProbeScript(const ProbeRequest& request,
                                              std::string_view nonce) {
   if (!IsValidNonce(nonce)) {
@@ -58,11 +60,11 @@ absl::StatusOr<std::string> BuildProbeScript(const ProbeRequest& request,
     CatTo(s, "if [ -f ", path, " ]; then p 'role ", i, "' ", path, "; fi\n");
   }
   for (size_t i = 0; i < request.checks.size(); ++i) {
-    // Its own shell: a check that exits, execs or has unbalanced quotes cannot
-    // affect the rest of the probe. Output is discarded, only the status kept.
-    CatTo(s, "sh -c ", ShellQuote(request.checks[i].command),
-                    " </dev/null >/dev/null 2>&1; printf '\\n%s check ", i,
-                    " %d' \"$D\" $?\n");
+    // A subshell (a fork, no exec: cheap) evaluating the quoted command: a
+    // check that exits, execs or has unbalanced quotes cannot affect the rest
+    // of the probe. Output is discarded, only the status kept.
+    CatTo(s, "( eval ", ShellQuote(request.checks[i].command),
+          " ) </dev/null >/dev/null 2>&1; printf '\\n%s check ", i, " %d' \"$D\" $?\n");
   }
   CatTo(s, "printf '\\n%s end\\n' \"$D\"\n");
   return s;

@@ -9,7 +9,8 @@
 //   \n<D> check <i> <status>    \n<D> end
 //
 // Roles and checks are referred to by index in the output, never by name, and
-// every name or command is single-quoted in the script.
+// every name or command is single-quoted in the script; each check runs in
+// its own subshell.
 #pragma once
 
 #include <string>
@@ -25,6 +26,9 @@ namespace reconcile::drivers::ssh {
 // component (empty, ".", "..", containing '/' or NUL).
 absl::StatusOr<std::string> BuildProbeScript(const ProbeRequest& request,
                                              std::string_view nonce);
+
+// What the script prints last: a caller streaming its output stops there.
+std::string ProbeEndMarker(std::string_view nonce);
 
 // Parses the script's stdout. Fails (kDataLoss) naming what is missing when
 // the output is incomplete, e.g. because the node cut the script short.

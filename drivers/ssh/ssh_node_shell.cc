@@ -69,15 +69,15 @@ absl::StatusOr<ProbeResult> SshNodeShell::Probe(const SshTarget& target,
     return absl::InvalidArgumentError(
         Cat("probe of node ", target.node, ": ", script.status().message()));
   }
-  absl::StatusOr<CommandResult> run = Run(target, *script, deadline);
-  if (!run.ok()) return run.status();
-  absl::StatusOr<ProbeResult> parsed = ParseProbeOutput(request, nonce, run->stdout_data);
+  absl::StatusOr<std::string> output =
+      WithSession<absl::StatusOr<std::string>>(target, deadline, [&](SshSession& s) {
+        return s.RunScript(*script, ProbeEndMarker(nonce), deadline, options_.max_output_bytes);
+      });
+  if (!output.ok()) return output.status();
+  absl::StatusOr<ProbeResult> parsed = ParseProbeOutput(request, nonce, *output);
   if (!parsed.ok()) {
     return absl::Status(parsed.status().code(),
-                        Cat("probe of node ", target.node, " (exit ", run->exit_status,
-                                     "): ", parsed.status().message(),
-                                     run->stderr_data.empty() ? "" : "; stderr: ",
-                                     run->stderr_data.substr(0, 200)));
+                        Cat("probe of node ", target.node, ": ", parsed.status().message()));
   }
   return parsed;
 }

@@ -160,6 +160,7 @@ absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget&
 }
 
 SshSession::~SshSession() {
+  DropScriptShell();
   if (sftp_ != nullptr) sftp_free(sftp_);
   ssh_disconnect(session_);
   ssh_free(session_);

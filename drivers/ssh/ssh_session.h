@@ -48,6 +48,13 @@ class SshSession {
   absl::StatusOr<CommandResult> Exec(std::string_view command, absl::Time deadline,
                                      size_t max_output);
 
+  // Feeds `script` to a long-lived /bin/sh on this session (started on first
+  // use, script_channel.cc) and returns its stdout up to and including
+  // `end_marker`, which the script must print last. One round trip and no
+  // process start per call: what makes warm probes cheap for the node.
+  absl::StatusOr<std::string> RunScript(std::string_view script, std::string_view end_marker,
+                                        absl::Time deadline, size_t max_output);
+
   // SFTP, on one subsystem channel opened on first use (sftp_ops.cc).
   absl::Status Upload(std::string_view path, std::string_view content, uint32_t mode,
                       std::string_view owner, absl::Time deadline);
@@ -60,9 +67,12 @@ class SshSession {
   bool SetTimeout(absl::Time deadline);
   absl::Status EnsureSftp(absl::Time deadline);
   absl::Status SftpError(std::string_view operation, std::string_view path);
+  absl::Status EnsureScriptShell(absl::Time deadline);
+  void DropScriptShell();
 
   ssh_session session_;
   sftp_session sftp_ = nullptr;
+  ssh_channel script_shell_ = nullptr;
   Peer peer_;
   SessionHealth health_ = SessionHealth::kOk;
 };

@@ -104,7 +104,11 @@ TEST(ProbeScript, HostileNamesAndChecksRunQuotedAndIsolated) {
   };
   absl::StatusOr<std::string> script = BuildProbeScript(req, kNonce);
   ASSERT_THAT(script, IsOk());
-  absl::StatusOr<ProbeResult> r = ParseProbeOutput(req, kNonce, RunLocally(*script, state));
+  const std::string output = RunLocally(*script, state);
+  // The end marker comes last, exactly once: a streaming reader can stop there.
+  ASSERT_GE(output.size(), ProbeEndMarker(kNonce).size());
+  EXPECT_EQ(output.find(ProbeEndMarker(kNonce)), output.size() - ProbeEndMarker(kNonce).size());
+  absl::StatusOr<ProbeResult> r = ParseProbeOutput(req, kNonce, output);
   ASSERT_THAT(r, IsOk());
   EXPECT_FALSE(r->hostname.empty());
   EXPECT_EQ(r->boot_id.size(), 36u);

@@ -190,5 +190,32 @@ TEST_F(SshFleetTest, FiftyNodesProbedInParallel) {
   EXPECT_EQ(shell.pool().open_sessions(), static_cast<size_t>(kNodes));
 }
 
+TEST_F(SshFleetTest, ProbeSurvivesACheckThatKillsTheProbeShell) {
+  SshNodeShell shell;
+  ProbeRequest req;
+  req.checks = {{"ok", "true"}};
+  ASSERT_THAT(shell.Probe(Target(12), req, In(absl::Seconds(20))), IsOk());
+  ProbeRequest hostile = req;
+  hostile.checks.push_back({"killer", "kill -9 $$"});  // $$: the long-lived shell
+  EXPECT_THAT(shell.Probe(Target(12), hostile, In(absl::Seconds(20))),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr(Name(12))));
+  absl::StatusOr<ProbeResult> again = shell.Probe(Target(12), req, In(absl::Seconds(20)));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(again->hostname, Name(12));
+  EXPECT_EQ(again->check_exit_status.at("ok"), 0);
+}
+
+TEST_F(SshFleetTest, ProbeThatOutlivesItsDeadlineIsCutOff) {
+  SshNodeShell shell;
+  ProbeRequest req;
+  req.checks = {{"slow", "sleep 1000"}};
+  const absl::Time start = absl::Now();
+  EXPECT_THAT(shell.Probe(Target(13), req, start + absl::Seconds(2)),
+              StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr(Name(13))));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  req.checks = {{"fast", "true"}};
+  EXPECT_THAT(shell.Probe(Target(13), req, In(absl::Seconds(20))), IsOk());
+}
+
 }  // namespace
 }  // namespace reconcile::drivers::ssh
