@@ -28,8 +28,8 @@ class FakeClock : public Clock {
 
 using Answers = std::vector<absl::StatusOr<std::vector<std::string>>>;
 
-// This test verifies the order: the lease is asked first and wins when it has
-// an address, without asking the agent or ARP.
+// This test verifies that the lease is asked first and wins when it has an
+// address, without asking the agent or ARP.
 TEST(AddressDiscoveryTest, LeaseFirst) {
   FakeClock clock;
   std::vector<AddressSource> asked;
@@ -41,7 +41,8 @@ TEST(AddressDiscoveryTest, LeaseFirst) {
   EXPECT_THAT(asked, ElementsAre(AddressSource::kLease));
 }
 
-// This test verifies the fall-through: lease empty, agent failing, ARP answers.
+// This test verifies that discovery falls through: lease empty, agent failing,
+// ARP answers.
 TEST(AddressDiscoveryTest, FallsThroughToArp) {
   FakeClock clock;
   std::vector<AddressSource> asked;
@@ -56,8 +57,8 @@ TEST(AddressDiscoveryTest, FallsThroughToArp) {
                                  AddressSource::kArp));
 }
 
-// This test verifies polling: a lease that appears on the third round is
-// found, after sleeping on the injected clock.
+// This test verifies that a lease appearing on the third round is found,
+// after sleeping on the injected clock.
 TEST(AddressDiscoveryTest, PollsUntilTheLeaseAppears) {
   FakeClock clock;
   int rounds = 0;
@@ -70,7 +71,8 @@ TEST(AddressDiscoveryTest, PollsUntilTheLeaseAppears) {
   EXPECT_EQ(clock.sleeps(), 2);
 }
 
-// This test verifies the deadline error names every source and its last answer.
+// This test verifies that the deadline error names every source and its last
+// answer.
 TEST(AddressDiscoveryTest, DeadlineNamesWhatWasTried) {
   FakeClock clock;
   auto query = [&](AddressSource s) -> absl::StatusOr<std::vector<std::string>> {

@@ -75,7 +75,7 @@ class LibvirtE2eTest : public LabFixture {
   std::string key_path_;
 };
 
-// This test verifies the whole life of three nodes on real libvirt: created
+// This test verifies that three nodes live their whole life on real libvirt: created
 // with overlay and seed, reachable over SSH with the seeded hostname and host
 // key, manageable across a libvirtd restart, and gone without a trace after
 // delete. It prints the time from creation to all three reachable.

@@ -12,7 +12,7 @@ namespace {
 using ::reconcile::testing::StatusIs;
 using ::testing::HasSubstr;
 
-// This test verifies the code mapping that carries retry meaning: daemon and
+// This test verifies that the code mapping carries retry meaning: daemon and
 // RPC trouble is retryable, bad input and wrong state are terminal.
 TEST(ErrorsTest, MapsLibvirtCodesToRetryMeaning) {
   EXPECT_EQ(StatusCodeForLibvirtError(VIR_ERR_NO_CONNECT), absl::StatusCode::kUnavailable);
@@ -42,7 +42,7 @@ TEST(ErrorsTest, StatusCarriesContextAndMessage) {
               StatusIs(absl::StatusCode::kUnknown, HasSubstr("start y")));
 }
 
-// This test verifies the mapping end to end on a real libvirt call: looking up
+// This test verifies that the mapping holds on a real libvirt call: looking up
 // a missing domain on the test driver gives kNotFound with libvirt's message,
 // and nothing is printed by libvirt itself (the callback is installed).
 TEST(ErrorsTest, RealLibvirtErrorBecomesStatus) {

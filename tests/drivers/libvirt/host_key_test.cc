@@ -20,7 +20,8 @@ using ::reconcile::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-// This test verifies the shape of a generated key and that two keys differ.
+// This test verifies that a generated key has the right shape and that two
+// keys differ.
 TEST(HostKeyTest, GeneratesDistinctEd25519Keys) {
   absl::StatusOr<HostKey> a = GenerateHostKey();
   absl::StatusOr<HostKey> b = GenerateHostKey();
@@ -35,7 +36,7 @@ TEST(HostKeyTest, GeneratesDistinctEd25519Keys) {
               IsOkAndHolds(a->fingerprint));
 }
 
-// This test verifies the key with OpenSSH itself: ssh-keygen derives the same
+// This test verifies that OpenSSH agrees with the pair: ssh-keygen derives the same
 // public key from the private text and prints the same fingerprint.
 TEST(HostKeyTest, OpenSshAgreesWithThePair) {
   if (RunCommand("command -v ssh-keygen >/dev/null").exit_code != 0) {

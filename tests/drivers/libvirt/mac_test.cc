@@ -20,7 +20,7 @@ TEST(MacTest, DeterministicPerClusterAndNode) {
   EXPECT_NE(DeterministicMac("ab", "c"), DeterministicMac("a", "bc"));
 }
 
-// This test verifies a pinned value, so the hash cannot change silently
+// This test verifies that a pinned value holds, so the hash cannot change silently
 // between releases (a changed MAC would give every node a new lease).
 TEST(MacTest, PinnedValue) {
   // Computed independently (FNV-1a 64 of "lab\0lab-worker-1", top 3 bytes).

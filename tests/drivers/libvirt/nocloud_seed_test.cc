@@ -37,7 +37,7 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-// This test verifies the cloud-config carries identity only: hostname, the
+// This test verifies that the cloud-config carries identity only: hostname, the
 // quoted authorized key, the host key pair, and nothing else.
 TEST(NoCloudSeedTest, UserDataCarriesIdentityOnly) {
   SeedIdentity id = Identity();
@@ -63,7 +63,7 @@ TEST(NoCloudSeedTest, RejectsUnsafeInput) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("Bad_Host")));
 }
 
-// This test verifies the whole path a guest takes: ISO labelled cidata, files
+// This test verifies that the whole path a guest takes works: ISO labelled cidata, files
 // extracted, identity applied by the lab script, and the installed host key is
 // the pair recorded for the node (OpenSSH and dropbear both derive the same
 // public key).

@@ -24,7 +24,7 @@ const DomainInfo* Find(const std::vector<DomainInfo>& all, const std::string& na
 
 using TestDriverTest = TestDriverFixture;
 
-// This test verifies creation: an overlay in the pool, a running domain with
+// This test verifies that creation makes an overlay in the pool, a running domain with
 // the deterministic MAC, sizes and full ownership record including the host key.
 TEST_F(TestDriverTest, CreateDefinesOwnedRunningDomainWithOverlay) {
   absl::StatusOr<CreatedNode> created = hypervisor_->CreateNode(Request("worker", 1));
@@ -47,7 +47,7 @@ TEST_F(TestDriverTest, CreateDefinesOwnedRunningDomainWithOverlay) {
   EXPECT_TRUE(VolumeExists("lab-worker-1-overlay.qcow2"));
 }
 
-// This test verifies listing: owned, unmanaged and foreign-cluster domains are
+// This test verifies that owned, unmanaged and foreign-cluster domains are
 // all reported, each with its ownership (or none) and state.
 TEST_F(TestDriverTest, ListReportsOwnedUnmanagedAndForeign) {
   ASSERT_THAT(hypervisor_->CreateNode(Request("worker", 1)), IsOk());
@@ -67,7 +67,7 @@ TEST_F(TestDriverTest, ListReportsOwnedUnmanagedAndForeign) {
   EXPECT_EQ(foreign->owner->cluster, "other");
 }
 
-// This test verifies deletion: domain and exactly its volumes go, the base
+// This test verifies that deletion removes the domain and exactly its volumes, the base
 // image and other volumes stay, and deleting again is OK.
 TEST_F(TestDriverTest, DeleteRemovesDomainAndOnlyItsVolumes) {
   ASSERT_THAT(hypervisor_->CreateNode(Request("worker", 1)), IsOk());
@@ -83,7 +83,7 @@ TEST_F(TestDriverTest, DeleteRemovesDomainAndOnlyItsVolumes) {
   EXPECT_THAT(hypervisor_->GetDomain("lab-worker-1"), StatusIs(absl::StatusCode::kNotFound));
 }
 
-// This test verifies idempotent calls: a second create is AlreadyExists and
+// This test verifies that calls are idempotent: a second create is AlreadyExists and
 // changes nothing, start on running and stop on stopped are no-ops.
 TEST_F(TestDriverTest, RepeatedCallsAreIdempotent) {
   absl::StatusOr<CreatedNode> first = hypervisor_->CreateNode(Request("worker", 1));
@@ -101,7 +101,7 @@ TEST_F(TestDriverTest, RepeatedCallsAreIdempotent) {
   EXPECT_THAT(hypervisor_->GetDomain("lab-worker-1")->state, DomainState::kRunning);
 }
 
-// This test verifies update: unchanged is reported as such; a running domain's
+// This test verifies that update reports unchanged as such; a running domain's
 // new size needs a restart and shows after one; a shut-off domain's applies at
 // once; host key and volumes are kept.
 TEST_F(TestDriverTest, UpdateReportsRestartAndKeepsIdentity) {
@@ -178,7 +178,7 @@ TEST_F(TestDriverTest, FailureHalfWayLeavesNothingBehind) {
   EXPECT_THAT(hypervisor_->CreateNode(Request("worker", 1)), IsOk());
 }
 
-// This test verifies a real libvirt failure half way: the test driver cannot
+// This test verifies that a real libvirt failure half way cleans up: the test driver cannot
 // upload a seed, so creation fails after the overlay and the seed volume were
 // created; both are removed again.
 TEST_F(TestDriverTest, RealUploadFailureRemovesOverlayAndSeed) {
@@ -191,7 +191,7 @@ TEST_F(TestDriverTest, RealUploadFailureRemovesOverlayAndSeed) {
   EXPECT_EQ(VolumeCount(), volumes_before);
 }
 
-// This test verifies crash recovery: volumes left by a creation that died
+// This test verifies that volumes left by a creation that died
 // before defining its domain are removed (explicitly, or by the next create).
 TEST_F(TestDriverTest, OrphansOfACrashedCreationAreCleanedUp) {
   PlantVolume("lab-worker-4-overlay.qcow2");
@@ -209,7 +209,7 @@ TEST_F(TestDriverTest, OrphansOfACrashedCreationAreCleanedUp) {
   EXPECT_TRUE(VolumeExists("lab-worker-1-overlay.qcow2"));
 }
 
-// This test verifies request validation names the node and the problem.
+// This test verifies that request validation names the node and the problem.
 TEST_F(TestDriverTest, BadRequestsAreRejectedBeforeAnyChange) {
   NodeRequest wrong_cluster = Request("worker", 1);
   wrong_cluster.cluster = "other";
@@ -227,7 +227,7 @@ TEST_F(TestDriverTest, BadRequestsAreRejectedBeforeAnyChange) {
   EXPECT_FALSE(DomainExists("lab-worker-1"));
 }
 
-// This test verifies address discovery through libvirt: the test driver's
+// This test verifies that address discovery works through libvirt: the test driver's
 // made-up lease for the node's own MAC is found; a shut-off node times out
 // with every source named; a missing one is kNotFound at once.
 TEST_F(TestDriverTest, DiscoverAddressUsesTheNodesInterface) {
