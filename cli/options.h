@@ -2,9 +2,12 @@
 // and handed to the command that runs.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
+
+#include "absl/time/time.h"
 
 namespace reconcile::cli {
 
@@ -12,8 +15,38 @@ struct ValidateOptions {
   std::vector<std::string> specs;
 };
 
-// One alternative per subcommand; later commands (plan, apply, ...) add theirs.
-using Command = std::variant<ValidateOptions>;
+// What every command that talks to a cluster shares.
+struct TargetOptions {
+  std::string spec;
+  std::string connect;  // overrides the spec's hypervisor.uri (e.g. test:///default)
+};
+
+struct PlanOptions {
+  TargetOptions target;
+  bool json = false;
+  bool detailed_exitcode = false;  // 0 no changes, 2 changes pending, 1 error
+};
+
+struct ApplyOptions {
+  TargetOptions target;
+  bool dry_run = false;  // plan only
+  int max_passes = 10;
+  std::string lock_dir;  // empty: the default (reconciler/lock/lock_dir.h)
+};
+
+struct WatchCommandOptions {
+  TargetOptions target;
+  std::optional<absl::Duration> interval;  // overrides policy.interval
+  std::string lock_dir;
+};
+
+struct StatusOptions {
+  TargetOptions target;
+  bool json = false;
+};
+
+using Command =
+    std::variant<ValidateOptions, PlanOptions, ApplyOptions, WatchCommandOptions, StatusOptions>;
 
 struct Options {
   Command command;

@@ -110,6 +110,10 @@ absl::Status ClusterActions::Run(const model::Action& action, absl::Time deadlin
 }
 
 absl::Status ClusterActions::Create(const model::Node& node) {
+  if (node.image.seed && options_.authorized_key.empty()) {
+    return absl::FailedPreconditionError(fmt::format(
+        "{}: no operator public key to seed it with (ssh.identity's .pub file)", node.name));
+  }
   absl::StatusOr<drivers::CreatedNode> created = hypervisor_.CreateNode(RequestFor(node));
   if (created.ok()) return absl::OkStatus();
   if (created.status().code() != absl::StatusCode::kAlreadyExists) return created.status();

@@ -62,22 +62,29 @@ class DagRun {
         ready_.pop_front();
         if (Cancelled()) {
           Decide(id, ActionResult{.action_id = id, .outcome = Outcome::kSkipped,
-                                  .status = absl::CancelledError("cancelled before it started")});
+                                  .status = absl::CancelledError("cancelled before it started")},
+                 nullptr);
           continue;
         }
       }
       Notify(options_.on_start, plan_.actions[id]);
       ActionResult result = RunWithRetries(plan_.actions[id]);
       Notify(options_.on_done, plan_.actions[id], result);
-      absl::MutexLock lock(&mu_);
-      Decide(id, std::move(result));
+      std::vector<ActionResult> skipped;
+      {
+        absl::MutexLock lock(&mu_);
+        Decide(id, std::move(result), &skipped);
+      }
+      for (const ActionResult& s : skipped) Notify(options_.on_done, plan_.actions[s.action_id], s);
     }
   }
 
   bool HasWorkOrDone() const { return !ready_.empty() || decided_count_ == plan_.actions.size(); }
 
-  // Records an outcome; releases dependants on success, skips them otherwise.
-  void Decide(int id, ActionResult result) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  // Records an outcome; releases dependants on success, skips them otherwise
+  // (appending each skip to `skipped` when given, for the progress callback).
+  void Decide(int id, ActionResult result, std::vector<ActionResult>* skipped)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     const bool succeeded = result.outcome == Outcome::kSucceeded;
     report_.results[id] = std::move(result);
     decided_[id] = true;
@@ -89,11 +96,12 @@ class DagRun {
         continue;
       }
       const model::Action& failed = plan_.actions[id];
-      Decide(next, ActionResult{
-                       .action_id = next, .outcome = Outcome::kSkipped,
-                       .status = absl::AbortedError(fmt::format(
-                           "skipped: {} {}{} did not succeed", model::ActionKindName(failed.kind),
-                           failed.node, failed.role.empty() ? "" : " " + failed.role))});
+      ActionResult skip{.action_id = next, .outcome = Outcome::kSkipped,
+                        .status = absl::AbortedError(fmt::format(
+                            "{} {}{} did not succeed", model::ActionKindName(failed.kind),
+                            failed.node, failed.role.empty() ? "" : " " + failed.role))};
+      if (skipped != nullptr) skipped->push_back(skip);
+      Decide(next, std::move(skip), skipped);
     }
   }
 

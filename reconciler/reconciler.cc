@@ -7,6 +7,14 @@
 
 namespace reconcile {
 
+ReconcilerOptions OptionsFromPolicy(const model::Spec& spec) {
+  ReconcilerOptions options;
+  options.executor.parallel = spec.policy.parallel;
+  options.executor.retries = spec.policy.retries;
+  options.observe.parallel = spec.policy.parallel;
+  return options;
+}
+
 Reconciler::Reconciler(model::Spec spec, std::vector<model::Node> nodes,
                        drivers::Hypervisor& hypervisor, drivers::NodeShell& shell, Clock& clock,
                        ReconcilerOptions options)
@@ -29,6 +37,7 @@ absl::StatusOr<PassResult> Reconciler::Pass(bool execute) {
                    Observe(spec_, nodes_, hypervisor_, shell_, addresses, options_.observe, clock_));
   result.plan = ComputePlan(spec_, nodes_, result.observed);
   if (execute && !result.plan.actions.empty()) {
+    if (options_.on_plan) options_.on_plan(result.plan);
     ClusterActions actions(spec_, nodes_, hypervisor_, shell_, addresses, options_.actions, clock_);
     result.execution = Execute(result.plan, actions, options_.executor, clock_);
   }

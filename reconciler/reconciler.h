@@ -28,7 +28,12 @@ struct ReconcilerOptions {
   ObserveOptions observe;
   ClusterActionsOptions actions;
   ExecutorOptions executor;  // parallel and retries default from the spec's policy
+  // Called with each pass's plan before it is executed (apply shows it).
+  std::function<void(const model::Plan&)> on_plan;
 };
+
+// Options for `spec` as its policy asks: parallelism and retries.
+ReconcilerOptions OptionsFromPolicy(const model::Spec& spec);
 
 struct PassResult {
   model::ObservedState observed;

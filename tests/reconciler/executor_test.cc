@@ -223,5 +223,21 @@ TEST(Executor, ReportsProgress) {
   EXPECT_THAT(events, ElementsAre("start a", "ok a", "start b", "failed b"));
 }
 
+// This test verifies that actions skipped because a dependency failed are
+// reported to the progress callback too, after the failure.
+TEST(Executor, ReportsSkippedActions) {
+  model::Plan plan = Chain({{"a", {}}, {"b", {0}}, {"c", {1}}});
+  ScriptedRunner runner;
+  runner.Script("a", {absl::InvalidArgumentError("bad")});
+  testing::SimulatedClock clock;
+  std::vector<std::string> events;
+  ExecutorOptions options = Serial();
+  options.on_done = [&](const Action& a, const ActionResult& r) {
+    events.push_back((r.outcome == Outcome::kSkipped ? "skipped " : "done ") + a.node);
+  };
+  Execute(plan, runner, options, clock);
+  EXPECT_THAT(events, ElementsAre("done a", "skipped b", "skipped c"));
+}
+
 }  // namespace
 }  // namespace reconcile

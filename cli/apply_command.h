@@ -1,0 +1,14 @@
+#pragma once
+
+#include <ostream>
+
+#include "cli/options.h"
+
+namespace reconcile::cli {
+
+// `reconcile apply`: takes the cluster lock, then observe -> plan -> execute
+// until converged; shows each plan, each action's outcome with elapsed time,
+// and a final report. Exit 0 only when the cluster converged.
+int RunApply(const ApplyOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace reconcile::cli

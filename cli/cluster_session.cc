@@ -1,0 +1,85 @@
+#include "cli/cluster_session.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "drivers/libvirt/libvirt_hypervisor.h"
+#include "drivers/ssh/ssh_node_shell.h"
+#include "model/diagnostics.h"
+#include "model/expand.h"
+#include "model/loader.h"
+
+namespace reconcile::cli {
+namespace {
+
+// The operator's public key, seeded into new nodes: <identity>.pub.
+absl::StatusOr<std::string> AuthorizedKey(const model::SshSpec& ssh) {
+  std::string identity = ssh.identity.empty() ? "~/.ssh/id_ed25519" : ssh.identity;
+  const std::string path = ExpandUser(identity) + ".pub";
+  std::ifstream in(path);
+  if (!in) return absl::FailedPreconditionError("cannot read the operator's public key " + path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+}  // namespace
+
+std::string ExpandUser(const std::string& path) {
+  if (path.rfind("~/", 0) != 0) return path;
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : "") + path.substr(1);
+}
+
+absl::StatusOr<Desired> LoadDesired(const std::string& path, const std::string& connect,
+                                    std::ostream& err) {
+  model::Diagnostics diagnostics;
+  absl::StatusOr<model::Spec> spec = model::LoadSpec(path, diagnostics);
+  if (!spec.ok()) {
+    err << diagnostics.ToString();
+    return spec.status();
+  }
+  if (!connect.empty()) spec->hypervisor.uri = connect;
+  spec->ssh.identity = ExpandUser(spec->ssh.identity);
+  spec->ssh.known_hosts = ExpandUser(spec->ssh.known_hosts);
+  absl::StatusOr<std::vector<model::Node>> nodes = model::ExpandSpec(*spec);
+  if (!nodes.ok()) {
+    err << path << ": " << nodes.status().message() << "\n";
+    return nodes.status();
+  }
+  return Desired{*std::move(spec), *std::move(nodes)};
+}
+
+Reconciler ClusterSession::MakeReconciler(Clock& clock) const {
+  return Reconciler(desired.spec, desired.nodes, *hypervisor, *shell, clock, options);
+}
+
+absl::StatusOr<ClusterSession> OpenCluster(const TargetOptions& target, std::ostream& err) {
+  ClusterSession session;
+  absl::StatusOr<Desired> desired = LoadDesired(target.spec, target.connect, err);
+  if (!desired.ok()) return desired.status();
+  session.desired = *std::move(desired);
+  const model::Spec& spec = session.desired.spec;
+
+  drivers::libvirt::LibvirtOptions libvirt;
+  libvirt.cluster = spec.cluster;
+  libvirt.uris = {spec.hypervisor.uri};
+  absl::StatusOr<std::unique_ptr<drivers::Hypervisor>> hypervisor =
+      drivers::libvirt::MakeLibvirtHypervisor(std::move(libvirt));
+  if (!hypervisor.ok()) {
+    err << "reconcile: " << spec.hypervisor.uri << ": " << hypervisor.status().message() << "\n";
+    return hypervisor.status();
+  }
+  session.hypervisor = *std::move(hypervisor);
+  session.shell = std::make_unique<drivers::ssh::SshNodeShell>();
+  session.options = OptionsFromPolicy(spec);
+  // Only creating nodes needs the key; a plan or status of an existing
+  // cluster works without it.
+  if (absl::StatusOr<std::string> key = AuthorizedKey(spec.ssh); key.ok()) {
+    session.options.actions.authorized_key = *key;
+  }
+  return session;
+}
+
+}  // namespace reconcile::cli

@@ -1,0 +1,39 @@
+// Wiring: from a spec path and the command line to a Reconciler over the real
+// drivers (libvirt, libssh). The only place that names the implementations.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "cli/options.h"
+#include "drivers/hypervisor.h"
+#include "drivers/node_shell.h"
+#include "reconciler/reconciler.h"
+#include "reconciler/watch.h"
+
+namespace reconcile::cli {
+
+// Loads, validates and expands a spec; diagnostics go to `err`. `connect`
+// (when set) replaces the spec's hypervisor URI.
+absl::StatusOr<Desired> LoadDesired(const std::string& path, const std::string& connect,
+                                    std::ostream& err);
+
+struct ClusterSession {
+  Desired desired;
+  std::unique_ptr<drivers::Hypervisor> hypervisor;
+  std::unique_ptr<drivers::NodeShell> shell;
+  ReconcilerOptions options;  // from the spec's policy; the command adds its hooks
+
+  Reconciler MakeReconciler(Clock& clock) const;
+};
+
+// Loads the spec and opens the drivers. Errors are printed to `err` and
+// returned.
+absl::StatusOr<ClusterSession> OpenCluster(const TargetOptions& target, std::ostream& err);
+
+// "~/x" -> "$HOME/x".
+std::string ExpandUser(const std::string& path);
+
+}  // namespace reconcile::cli

@@ -1,0 +1,38 @@
+#include "cli/progress.h"
+
+#include "cli/render/terminal_text.h"
+#include "fmt/format.h"
+#include "reconciler/reconciler.h"
+
+namespace reconcile::cli {
+
+std::string ProgressLine(const model::Action& action, const ActionResult& result,
+                         absl::Duration since_start) {
+  std::string_view outcome = result.outcome == Outcome::kSucceeded ? "ok"
+                             : result.outcome == Outcome::kFailed  ? "FAILED"
+                                                                   : "skipped";
+  std::string target = action.role.empty() ? action.node
+                                           : fmt::format("{} [{}]", action.node, action.role);
+  std::string line = fmt::format("[{:6.1f}s] {:<7} {:<3} {:<28} {}",
+                                 absl::ToDoubleSeconds(since_start), outcome,
+                                 model::ActionKindSymbol(action.kind), render::TerminalSafe(target),
+                                 model::ActionKindName(action.kind));
+  if (!result.status.ok()) line += ": " + render::TerminalSafe(std::string(result.status.message()));
+  if (result.attempts > 1) line += fmt::format(" ({} attempts)", result.attempts);
+  return line;
+}
+
+std::string ApplyReportLine(const ApplyOutcome& outcome, absl::Duration elapsed) {
+  const double seconds = absl::ToDoubleSeconds(elapsed);
+  if (outcome.converged) {
+    return fmt::format("Apply complete: converged after {} {} in {:.1f}s.", outcome.passes,
+                       outcome.passes == 1 ? "pass" : "passes", seconds);
+  }
+  std::string line = fmt::format("Apply stopped after {} {} in {:.1f}s: {}.", outcome.passes,
+                                 outcome.passes == 1 ? "pass" : "passes", seconds,
+                                 outcome.stopped_because);
+  if (!outcome.error.ok()) line += " Last error: " + std::string(outcome.error.message());
+  return line;
+}
+
+}  // namespace reconcile::cli

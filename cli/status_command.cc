@@ -1,0 +1,29 @@
+#include "cli/status_command.h"
+
+#include "base/clock.h"
+#include "cli/cluster_session.h"
+#include "cli/render/status_text.h"
+
+namespace reconcile::cli {
+
+int RunStatus(const StatusOptions& options, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<ClusterSession> session = OpenCluster(options.target, err);
+  if (!session.ok()) return 1;
+  Reconciler reconciler = session->MakeReconciler(Clock::Real());
+  absl::StatusOr<PassResult> pass = reconciler.PlanPass();
+  if (!pass.ok()) {
+    err << "reconcile: cannot observe the cluster: " << pass.status().message() << "\n";
+    return 1;
+  }
+  std::vector<render::NodeStatus> rows =
+      render::BuildStatus(session->desired.nodes, pass->observed, pass->plan);
+  if (options.json) {
+    out << render::StatusToJson(rows, pass->plan).dump(2) << "\n";
+  } else {
+    out << render::RenderStatusText(rows, pass->plan);
+  }
+  if (!pass->plan.problems.empty()) return 1;
+  return pass->plan.converged() ? 0 : 2;
+}
+
+}  // namespace reconcile::cli

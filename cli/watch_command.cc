@@ -1,0 +1,58 @@
+#include "cli/watch_command.h"
+
+#include "absl/time/clock.h"
+#include "base/clock.h"
+#include "cli/cluster_session.h"
+#include "cli/progress.h"
+#include "cli/watch_events.h"
+#include "reconciler/lock/cluster_lock.h"
+
+namespace reconcile::cli {
+
+int RunWatch(const WatchCommandOptions& options, std::ostream& log) {
+  auto stamp = [] { return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ ", absl::Now(), absl::UTCTimeZone()); };
+  absl::StatusOr<ClusterSession> session = OpenCluster(options.target, log);
+  if (!session.ok()) return 1;
+  const model::Spec& spec = session->desired.spec;
+  absl::StatusOr<ClusterLock> lock = ClusterLock::Acquire(spec.cluster, options.lock_dir);
+  if (!lock.ok()) {
+    log << "reconcile: " << lock.status().message() << "\n";
+    return 1;
+  }
+  absl::StatusOr<std::unique_ptr<SpecFileEvents>> events = SpecFileEvents::Create(options.target.spec);
+  if (!events.ok()) {
+    log << "reconcile: " << events.status().message() << "\n";
+    return 1;
+  }
+  Clock& clock = Clock::Real();
+  absl::Time pass_start = clock.Now();
+  session->options.executor.cancel = &SpecFileEvents::StopRequested();
+  session->options.on_plan = [&](const model::Plan&) { pass_start = clock.Now(); };
+  session->options.executor.on_done = [&](const model::Action& action, const ActionResult& result) {
+    log << stamp() << "  " << ProgressLine(action, result, clock.Now() - pass_start) << "\n"
+        << std::flush;
+  };
+  Reconciler reconciler = session->MakeReconciler(clock);
+
+  WatchOptions watch;
+  watch.interval = options.interval.value_or(spec.policy.interval);
+  log << stamp() << "watching " << options.target.spec << " (cluster " << spec.cluster
+      << ", drift check every " << absl::FormatDuration(watch.interval) << ")\n" << std::flush;
+  std::ostringstream reload_errors;
+  auto reload = [&]() -> absl::StatusOr<Desired> {
+    reload_errors.str("");
+    absl::StatusOr<Desired> desired = LoadDesired(options.target.spec, options.target.connect, reload_errors);
+    if (!desired.ok()) return absl::InvalidArgumentError(reload_errors.str());
+    if (desired->spec.cluster != spec.cluster) {
+      return absl::InvalidArgumentError("the cluster name cannot change under a running watch");
+    }
+    return desired;
+  };
+  absl::Status status = Watch(reconciler, **events, clock, reload, watch, [&](const std::string& line) {
+    log << stamp() << line << "\n" << std::flush;
+  });
+  log << stamp() << "stopped\n";
+  return status.ok() ? 0 : 1;
+}
+
+}  // namespace reconcile::cli

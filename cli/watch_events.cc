@@ -1,0 +1,99 @@
+#include "cli/watch_events.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "absl/time/clock.h"
+#include "fmt/format.h"
+
+namespace reconcile::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+int g_stop_pipe[2] = {-1, -1};
+
+void OnStopSignal(int) {
+  g_stop.store(true);
+  char byte = 1;
+  [[maybe_unused]] ssize_t n = write(g_stop_pipe[1], &byte, 1);  // async-signal-safe
+}
+
+absl::Status InstallStopHandlers() {
+  if (g_stop_pipe[0] >= 0) return absl::OkStatus();
+  if (pipe2(g_stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+    return absl::InternalError(fmt::format("pipe: {}", std::strerror(errno)));
+  }
+  struct sigaction action = {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  for (int sig : {SIGINT, SIGTERM}) {
+    if (sigaction(sig, &action, nullptr) != 0) {
+      return absl::InternalError(fmt::format("sigaction: {}", std::strerror(errno)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const std::atomic<bool>& SpecFileEvents::StopRequested() { return g_stop; }
+
+absl::StatusOr<std::unique_ptr<SpecFileEvents>> SpecFileEvents::Create(const std::string& spec_path) {
+  if (absl::Status s = InstallStopHandlers(); !s.ok()) return s;
+  std::filesystem::path path = std::filesystem::absolute(spec_path);
+  int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  if (fd < 0) return absl::InternalError(fmt::format("inotify: {}", std::strerror(errno)));
+  const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_ATTRIB;
+  if (inotify_add_watch(fd, path.parent_path().c_str(), mask) < 0) {
+    int err = errno;
+    close(fd);
+    return absl::FailedPreconditionError(
+        fmt::format("cannot watch {}: {}", path.parent_path().string(), std::strerror(err)));
+  }
+  return std::unique_ptr<SpecFileEvents>(new SpecFileEvents(fd, path.filename().string()));
+}
+
+SpecFileEvents::~SpecFileEvents() { close(inotify_fd_); }
+
+bool SpecFileEvents::DrainMatches() {
+  alignas(struct inotify_event) char buffer[8192];
+  bool matched = false;
+  for (;;) {
+    ssize_t n = read(inotify_fd_, buffer, sizeof buffer);
+    if (n <= 0) return matched;
+    for (ssize_t offset = 0; offset < n;) {
+      const auto* event = reinterpret_cast<const struct inotify_event*>(buffer + offset);
+      if (event->len > 0 && file_name_ == event->name) matched = true;
+      offset += static_cast<ssize_t>(sizeof(struct inotify_event) + event->len);
+    }
+  }
+}
+
+WatchEvents::Event SpecFileEvents::WaitUntil(absl::Time deadline) {
+  for (;;) {
+    if (g_stop.load()) return Event::kStop;
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) return Event::kTimeout;
+    struct pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {g_stop_pipe[0], POLLIN, 0}};
+    int timeout_ms = static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(left) + 1, 1 << 30));
+    int ready = poll(fds, 2, timeout_ms);
+    if (ready < 0 && errno != EINTR) return Event::kStop;  // cannot wait: stop rather than spin
+    if (fds[1].revents & POLLIN) return Event::kStop;
+    if ((fds[0].revents & POLLIN) && DrainMatches()) {
+      // Editors write in bursts (truncate, write, rename): let it settle.
+      absl::SleepFor(absl::Milliseconds(100));
+      DrainMatches();
+      return Event::kSpecChanged;
+    }
+  }
+}
+
+}  // namespace reconcile::cli
