@@ -100,7 +100,7 @@ class TreeBuilder : public YAML::EventHandler {
   void OnMapEnd() override {
     Frame& frame = stack_.back();
     if (frame.pending_key) {  // yaml-cpp always pairs keys; be defensive anyway
-      frame.node.entries.emplace_back(std::move(*frame.pending_key), YamlNode{});
+      frame.node.entries.push_back({std::move(*frame.pending_key), YamlNode{}});
       frame.pending_key.reset();
     }
     FinishMap(frame.node);
@@ -159,7 +159,7 @@ class TreeBuilder : public YAML::EventHandler {
   // Reports duplicate and non-scalar keys, then applies `<<` merge keys.
   void FinishMap(YamlNode& map) {
     absl::flat_hash_map<std::string, std::pair<int, int>> seen;  // key -> line, column
-    std::vector<std::pair<YamlNode, YamlNode>> kept;
+    std::vector<YamlEntry> kept;
     std::vector<YamlNode> merges;
     for (auto& entry : map.entries) {
       const YamlNode& key = entry.first;
@@ -197,7 +197,7 @@ class TreeBuilder : public YAML::EventHandler {
       for (YamlNode* source : sources) {
         for (auto& [key, value] : source->entries) {
           if (seen.contains(key.value)) continue;  // explicit keys win over merged ones
-          kept.emplace_back(key, value);
+          kept.push_back({key, value});
           seen.emplace(key.value, std::pair{key.line, key.column});
         }
       }
@@ -217,7 +217,7 @@ class TreeBuilder : public YAML::EventHandler {
     } else if (!parent.pending_key) {
       parent.pending_key = std::move(node);
     } else {
-      parent.node.entries.emplace_back(std::move(*parent.pending_key), std::move(node));
+      parent.node.entries.push_back({std::move(*parent.pending_key), std::move(node)});
       parent.pending_key.reset();
     }
   }

@@ -23,6 +23,8 @@ struct YamlLimits {
   size_t max_nodes = 50'000;    // after expanding aliases; real specs have a few thousand
 };
 
+struct YamlEntry;
+
 struct YamlNode {
   enum class Kind { kNull, kScalar, kSequence, kMap };
   Kind kind = Kind::kNull;
@@ -31,10 +33,16 @@ struct YamlNode {
   std::string value;     // scalars only: the text as written (without quotes)
   bool quoted = false;   // scalars only: quoted or explicitly tagged, so never a number/bool
   std::vector<YamlNode> items;                          // sequences
-  std::vector<std::pair<YamlNode, YamlNode>> entries;   // maps, in written order
+  std::vector<YamlEntry> entries;                       // maps, in written order
 
   const YamlNode* Find(std::string_view key) const;  // maps only; nullptr if absent
   std::string_view KindName() const;                 // "a string", "a list", ...
+};
+
+// A std::pair would need YamlNode complete inside its own definition.
+struct YamlEntry {
+  YamlNode first;   // the key
+  YamlNode second;  // the value
 };
 
 // Parses one YAML document. Problems (syntax errors, duplicate keys, limits,
