@@ -3,6 +3,7 @@
 #include <libvirt/libvirt.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "drivers/libvirt/address_discovery.h"
@@ -47,7 +48,7 @@ DomainState StateOf(int state, int reason) {
 // "test" for libvirt's test driver; "kvm" when the host offers it, else "qemu" (TCG).
 std::string DomainTypeFor(virConnectPtr conn) {
   const char* type = virConnectGetType(conn);
-  if (type != nullptr && absl::string_view(type) == "Test") return "test";
+  if (type != nullptr && absl::EqualsIgnoreCase(type, "test")) return "test";  // "TEST"
   char* caps = virConnectGetDomainCapabilities(conn, nullptr, "x86_64", nullptr, "kvm", 0);
   virResetLastError();
   if (caps == nullptr) return "qemu";
@@ -130,6 +131,12 @@ absl::StatusOr<DomainInfo> LibvirtHypervisor::GetDomain(absl::string_view name) 
 
 absl::StatusOr<std::string> LibvirtHypervisor::DiscoverAddress(absl::string_view name,
                                                                absl::Duration timeout) {
+  if (domain_type_ == "test") {
+    // The test driver invents addresses for its pretend guests. Nothing there
+    // is a node of ours, so never hand one out to be dialled.
+    return absl::UnavailableError(absl::StrCat(
+        name, ": libvirt's test driver runs no real guests; it has no address to reach"));
+  }
   auto query = [&](AddressSource source) -> absl::StatusOr<std::vector<std::string>> {
     ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
     ASSIGN_OR_RETURN(DomainHandle domain, Lookup(conn, name));

@@ -40,6 +40,7 @@ std::string RenderOwnershipXml(const Ownership& owner, int indent) {
   out += field("group", owner.group);
   out += field("index", absl::StrCat(owner.index));
   out += field("hardware-hash", owner.hardware_hash);
+  out += field("image-hash", owner.image_hash);
   out += field("host-key", owner.host_public_key);
   if (owner.volumes.empty()) {
     absl::StrAppend(&out, pad, "  <", p, "volumes/>\n");
@@ -69,6 +70,7 @@ absl::StatusOr<Ownership> ParseOwnershipElement(xmlNode* element) {
         absl::StrCat("ownership metadata: <index> is not a number: \"", index, "\""));
   }
   ASSIGN_OR_RETURN(owner.hardware_hash, RequiredText(element, "hardware-hash"));
+  ASSIGN_OR_RETURN(owner.image_hash, RequiredText(element, "image-hash"));
   ASSIGN_OR_RETURN(owner.host_public_key, RequiredText(element, "host-key"));
   if (owner.cluster.empty()) {
     return absl::InvalidArgumentError("ownership metadata: <cluster> is empty");

@@ -100,8 +100,9 @@ absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& req
   RETURN_IF_ERROR(RemoveOrphanVolumes(pool, node.name).status());
 
   ASSIGN_OR_RETURN(HostKey host_key, GenerateHostKey());
-  Ownership owner{request.cluster, node.group, node.index, node.hardware_hash,
-                  host_key.public_line, {}};
+  Ownership owner{.cluster = request.cluster, .group = node.group, .index = node.index,
+                  .hardware_hash = node.hardware_hash, .host_public_key = host_key.public_line,
+                  .image_hash = node.image_hash};
   DomainHandle domain;
   // Undo everything this attempt created unless it is dismissed at the end.
   absl::Cleanup undo = [&] {

@@ -35,7 +35,8 @@ void ExpectMatchesGolden(const std::string& actual, const std::string& file) {
 
 Ownership SampleOwner() {
   return Ownership{"lab", "worker", 2, "9f2c4e1a", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample",
-                   {{"default", "lab-worker-2-overlay.qcow2"}, {"default", "lab-worker-2-seed.iso"}}};
+                   {{"default", "lab-worker-2-overlay.qcow2"}, {"default", "lab-worker-2-seed.iso"}},
+                   "41d07c3b"};
 }
 
 DomainDefinition OverlayDefinition() {

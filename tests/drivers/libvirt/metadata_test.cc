@@ -22,7 +22,7 @@ TEST(MetadataTest, RoundTrip) {
 // This test verifies that an owner with no volumes (direct kernel boot, no
 // seed) round-trips with an empty list.
 TEST(MetadataTest, RoundTripWithoutVolumes) {
-  Ownership owner{"lab", "ctl", 1, "h", "ssh-ed25519 AAAA", {}};
+  Ownership owner{"lab", "ctl", 1, "h", "ssh-ed25519 AAAA", {}, "i"};
   EXPECT_THAT(ParseOwnershipXml(RenderOwnershipXml(owner)), IsOkAndHolds(owner));
 }
 
@@ -31,10 +31,11 @@ TEST(MetadataTest, RoundTripWithoutVolumes) {
 TEST(MetadataTest, ParsesLibvirtReformattedElement) {
   const char* xml = R"(<r:node xmlns:r="https://reconcile.dev/xmlns/domain/1">
       <r:cluster>lab</r:cluster><r:group>g</r:group><r:index>3</r:index>
-      <r:hardware-hash>h</r:hardware-hash><r:host-key>ssh-ed25519 K</r:host-key>
+      <r:hardware-hash>h</r:hardware-hash><r:image-hash>i</r:image-hash>
+      <r:host-key>ssh-ed25519 K</r:host-key>
       <r:volumes><r:volume name='v' pool='p'/></r:volumes></r:node>)";
   EXPECT_THAT(ParseOwnershipXml(xml),
-              IsOkAndHolds(Ownership{"lab", "g", 3, "h", "ssh-ed25519 K", {{"p", "v"}}}));
+              IsOkAndHolds(Ownership{"lab", "g", 3, "h", "ssh-ed25519 K", {{"p", "v"}}, "i"}));
 }
 
 // This test verifies that a malformed record names the problem.

@@ -227,21 +227,13 @@ TEST_F(TestDriverTest, BadRequestsAreRejectedBeforeAnyChange) {
   EXPECT_FALSE(DomainExists("lab-worker-1"));
 }
 
-// This test verifies that address discovery works through libvirt: the test driver's
-// made-up lease for the node's own MAC is found; a shut-off node times out
-// with every source named; a missing one is kNotFound at once.
-TEST_F(TestDriverTest, DiscoverAddressUsesTheNodesInterface) {
+// This test verifies that no address is ever handed out for the test
+// driver's pretend guests: the addresses it invents would send a reconciler's
+// SSH traffic to hosts that are not ours.
+TEST_F(TestDriverTest, DiscoverAddressRefusesTheTestDriversInventedAddresses) {
   ASSERT_THAT(hypervisor_->CreateNode(Request("worker", 1)), IsOk());
-  absl::StatusOr<std::string> ip = hypervisor_->DiscoverAddress("lab-worker-1", absl::Seconds(5));
-  ASSERT_THAT(ip, IsOk());
-  EXPECT_THAT(*ip, ::testing::MatchesRegex("10\\.77\\.0\\.[0-9]+"));
-  ASSERT_THAT(hypervisor_->StopNode("lab-worker-1", absl::Seconds(1)), IsOk());
   EXPECT_THAT(hypervisor_->DiscoverAddress("lab-worker-1", absl::Seconds(5)),
-              StatusIs(absl::StatusCode::kDeadlineExceeded,
-                       ::testing::AllOf(HasSubstr("lease: "), HasSubstr("agent: "),
-                                        HasSubstr("arp: "))));
-  EXPECT_THAT(hypervisor_->DiscoverAddress("lab-worker-7", absl::Seconds(5)),
-              StatusIs(absl::StatusCode::kNotFound));
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("test driver")));
 }
 
 }  // namespace
