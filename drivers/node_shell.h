@@ -54,8 +54,9 @@ struct SshTarget {
   // Network namespace (a name under /run/netns) to open the TCP connection in,
   // for nodes that exist only inside one (lab guests). Empty: the caller's.
   std::string netns;
-  // [user@]host[:port] to dial through (ProxyJump). Not implemented yet:
-  // a non-empty value is rejected with kUnimplemented.
+  // [user@]host[:port] to dial through (ProxyJump; user defaults to `user`).
+  // The jump host is verified with known_hosts_file (or trust-on-first-use),
+  // never with expected_host_keys, which are the node's own.
   std::string jump_host;
 
   friend bool operator==(const SshTarget&, const SshTarget&) = default;

@@ -98,14 +98,10 @@ absl::Status Authenticate(ssh_session s, const Peer& peer, const SshTarget& t) {
 absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget& t,
                                                                 absl::Time deadline) {
   EnsureLibsshInitialized();
-  Peer peer{t.node, AddressOf(t)};
+  Peer peer{t.node, t.jump_host.empty() ? AddressOf(t) : Cat(AddressOf(t), " via ", t.jump_host)};
   if (t.node.empty() || t.host.empty() || t.port <= 0 || t.port > 65535) {
     return absl::InvalidArgumentError(
         Cat("ssh target for ", Describe(peer), " needs a node name, host and port"));
-  }
-  if (!t.jump_host.empty()) {
-    return absl::UnimplementedError(Cat(
-        Describe(peer), ": jump_host '", t.jump_host, "' is not supported yet (use netns)"));
   }
   ASSIGN_OR_RETURN(std::vector<HostKey> expected, ExpectedKeys(peer, t));
   KnownHostKeys known;
@@ -117,11 +113,20 @@ absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget&
     known = FindKnownHostKeys(text.str(), t.host, t.port);
   }
   const absl::Time connect_deadline = std::min(deadline, absl::Now() + t.connect_timeout);
-  ASSIGN_OR_RETURN(UniqueFd fd, Dial(peer, t.host, t.port, t.netns, connect_deadline));
+  std::unique_ptr<JumpTunnel> tunnel;
+  UniqueFd fd;
+  if (t.jump_host.empty()) {
+    ASSIGN_OR_RETURN(fd, Dial(peer, t.host, t.port, t.netns, connect_deadline));
+  } else {
+    int tunnel_fd = -1;
+    ASSIGN_OR_RETURN(tunnel, JumpTunnel::Open(t, connect_deadline, &tunnel_fd));
+    fd = UniqueFd(tunnel_fd);
+  }
 
   ssh_session raw = ssh_new();
   if (raw == nullptr) return absl::ResourceExhaustedError("ssh_new failed");
   std::unique_ptr<SshSession> session(new SshSession(raw, peer));
+  session->tunnel_ = std::move(tunnel);
   int port = t.port;
   bool process_config = false;  // ~/.ssh/config must not change what we verify
   ssh_options_set(raw, SSH_OPTIONS_HOST, t.host.c_str());

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "drivers/node_shell.h"
 #include "drivers/ssh/error_map.h"
+#include "drivers/ssh/jump_tunnel.h"
 
 namespace reconcile::drivers::ssh {
 
@@ -31,7 +32,7 @@ enum class SessionHealth {
 
 class SshSession {
  public:
-  // Dials (inside target.netns when set), performs the SSH handshake, verifies
+  // Dials (inside target.netns when set, or through target.jump_host), performs the SSH handshake, verifies
   // the host key (see host_key_policy.h) and authenticates.
   static absl::StatusOr<std::unique_ptr<SshSession>> Connect(const SshTarget& target,
                                                              absl::Time deadline);
@@ -40,6 +41,7 @@ class SshSession {
   SshSession& operator=(const SshSession&) = delete;
 
   const Peer& peer() const { return peer_; }
+  ssh_session handle() const { return session_; }  // for the jump tunnel's pump only
   SessionHealth health() const { return health_; }
   bool IsConnected() const;
 
@@ -73,6 +75,7 @@ class SshSession {
   ssh_session session_;
   sftp_session sftp_ = nullptr;
   ssh_channel script_shell_ = nullptr;
+  std::unique_ptr<JumpTunnel> tunnel_;  // set when dialled through a jump host
   Peer peer_;
   SessionHealth health_ = SessionHealth::kOk;
 };

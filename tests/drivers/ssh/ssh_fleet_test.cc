@@ -21,6 +21,7 @@ namespace reconcile::drivers::ssh {
 namespace {
 
 using ::reconcile::testing::IsOk;
+using ::reconcile::testing::IsOkAndHolds;
 using ::reconcile::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
@@ -113,6 +114,29 @@ TEST_F(SshFleetTest, DialsInsideANetworkNamespace) {
   t.netns = "rcft-no-such-ns";
   EXPECT_THAT(shell.Run(t, "true", In(absl::Seconds(20))),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("rcft-no-such-ns")));
+}
+
+TEST_F(SshFleetTest, DialsThroughAJumpHostVerifiedByKnownHosts) {
+  const std::string file = std::string(kFleetDir) + "/known_hosts_jump";
+  SshNodeShell shell;
+  SshTarget t = Target(15);           // the node's own key stays expected
+  t.jump_host = "root@" + Address(14);  // reached through node 14
+  t.known_hosts_file = file;
+  std::ofstream(file) << Address(14) << " " << HostKeyLine(14) << "\n";
+  absl::StatusOr<CommandResult> r = shell.Run(t, "hostname", In(absl::Seconds(20)));
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->stdout_data, Name(15) + "\n");
+  std::string big(3 << 20, 'j');  // a few MB both ways through the tunnel
+  ASSERT_THAT(shell.Upload(t, "/root/through-jump", big, 0600, "", In(absl::Seconds(60))), IsOk());
+  EXPECT_THAT(shell.ReadFile(t, "/root/through-jump", 4 << 20, In(absl::Seconds(60))),
+              IsOkAndHolds(big));
+
+  SshNodeShell strict;
+  std::ofstream(file) << Address(14) << " " << HostKeyLine(13) << "\n";  // wrong key
+  EXPECT_THAT(strict.Run(t, "true", In(absl::Seconds(20))),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr("jump host"), HasSubstr(Fingerprint(HostKeyLine(14))))));
+  std::filesystem::remove(file);
 }
 
 TEST_F(SshFleetTest, NodeKilledMidCommandFailsCleanlyAndThePoolRedials) {
