@@ -1,5 +1,8 @@
 #include "drivers/ssh/ssh_session.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -143,8 +146,11 @@ absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget&
     ssh_options_set(raw, SSH_OPTIONS_HOSTKEYS, algorithms.c_str());
   }
   session->SetTimeout(connect_deadline);
-  int socket_fd = fd.release();  // libssh closes it from here on
-  ssh_options_set(raw, SSH_OPTIONS_FD, &socket_fd);
+  struct stat socket_stat {};
+  ::fstat(fd.get(), &socket_stat);
+  session->socket_inode_ = socket_stat.st_ino;
+  session->socket_fd_ = fd.release();  // closed by ~SshSession
+  ssh_options_set(raw, SSH_OPTIONS_FD, &session->socket_fd_);
   if (ssh_connect(raw) != SSH_OK) {
     if (absl::Now() >= connect_deadline) {
       return absl::UnavailableError(Cat("ssh handshake with ", Describe(peer),
@@ -169,6 +175,11 @@ SshSession::~SshSession() {
   if (sftp_ != nullptr) sftp_free(sftp_);
   ssh_disconnect(session_);
   ssh_free(session_);
+  // Only if libssh did not close it and the number was not reused since.
+  struct stat st {};
+  if (socket_fd_ >= 0 && ::fstat(socket_fd_, &st) == 0 && st.st_ino == socket_inode_) {
+    ::close(socket_fd_);
+  }
 }
 
 bool SshSession::IsConnected() const {

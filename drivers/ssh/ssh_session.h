@@ -76,6 +76,10 @@ class SshSession {
   sftp_session sftp_ = nullptr;
   ssh_channel script_shell_ = nullptr;
   std::unique_ptr<JumpTunnel> tunnel_;  // set when dialled through a jump host
+  // The socket handed to libssh with SSH_OPTIONS_FD: libssh 0.10 does not
+  // close such a socket, so we do, after ssh_free, if it is still ours.
+  int socket_fd_ = -1;
+  unsigned long socket_inode_ = 0;
   Peer peer_;
   SessionHealth health_ = SessionHealth::kOk;
 };

@@ -3,6 +3,7 @@
 // afterwards), and that Upload replaces files atomically with the asked mode
 // and owner while ReadFile reads them back.
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "drivers/ssh/ssh_node_shell.h"
@@ -19,6 +20,12 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 using SshExecTest = FleetTest;
+
+size_t CountEntries(const char* dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++n;
+  return n;
+}
 
 TEST_F(SshExecTest, RunReturnsOutputAndExitStatus) {
   SshNodeShell shell;
@@ -162,6 +169,26 @@ TEST_F(SshExecTest, UploadReplacesAtomicallyWhileAReaderWatches) {
       writer.Run(t, "stat -c %a /root/atomic/f; ls -A /root/atomic", In(absl::Seconds(20)));
   ASSERT_THAT(ls, IsOk());
   EXPECT_EQ(ls->stdout_data, std::string(last_odd ? "600" : "644") + "\nf\n");
+}
+
+TEST_F(SshExecTest, ClosingTheShellLeavesNoDescriptorsOrThreads) {
+  const size_t fds = CountEntries("/proc/self/fd"), threads = CountEntries("/proc/self/task");
+  {
+    SshNodeShell shell;
+    for (int k = 6; k <= 8; ++k) {
+      EXPECT_THAT(shell.Run(Target(k), "true", In(absl::Seconds(20))), IsOk());
+      EXPECT_THAT(shell.Probe(Target(k), ProbeRequest{}, In(absl::Seconds(20))), IsOk());
+      EXPECT_THAT(shell.Upload(Target(k), "/root/leak-check", "x", 0600, "", In(absl::Seconds(20))),
+                  IsOk());
+    }
+    SshTarget refused = Target(6);
+    refused.port = 2222;
+    EXPECT_THAT(shell.Run(refused, "true", In(absl::Seconds(20))),
+                StatusIs(absl::StatusCode::kUnavailable));
+    EXPECT_GT(CountEntries("/proc/self/fd"), fds);  // the sessions are open
+  }
+  EXPECT_EQ(CountEntries("/proc/self/fd"), fds);
+  EXPECT_EQ(CountEntries("/proc/self/task"), threads);
 }
 
 }  // namespace
