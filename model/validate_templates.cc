@@ -1,16 +1,20 @@
 // Every {{ reference }} in a role must resolve for every node that runs it.
 #include <algorithm>
 #include <optional>
+#include <map>
 #include <set>
 
-#include "model/text.h"
 #include "model/names.h"
 #include "model/role_graph.h"
 #include "model/template.h"
+#include "model/text.h"
 #include "model/validate.h"
 
 namespace reconcile::model {
 namespace {
+
+constexpr uint64_t kMaxRenderedTemplate = uint64_t{1} << 20;
+constexpr uint64_t kMaxRenderedSpec = uint64_t{256} << 20;
 
 SourceLocation AtOffset(const TemplateSource& source, size_t offset) {
   SourceLocation where = source.location;
@@ -38,24 +42,23 @@ std::vector<std::string> VarNames(const Spec& spec) {
 
 class RoleChecker {
  public:
-  RoleChecker(const Spec& spec, const RoleSpec& role, Diagnostics& out)
-      : spec_(spec), role_(role), out_(out) {
-    for (const auto& group : spec.groups) {
-      for (const auto& name : group.roles) {
-        if (name == role.name) users_.push_back(&group);
-      }
-    }
-  }
+  RoleChecker(const Spec& spec, const RoleSpec& role, std::vector<const GroupSpec*> users,
+              Diagnostics& out)
+      : spec_(spec), role_(role), out_(out), users_(std::move(users)) {}
 
-  void Check(const TemplateSource& source) {
+  // Returns an upper bound of the rendered size of the template per node.
+  uint64_t Check(const TemplateSource& source) {
     Template parsed;
     if (auto error = ParseTemplate(source.text, parsed)) {
       out_.Add(AtOffset(source, error->offset), error->message);
-      return;
+      return 0;
     }
+    uint64_t size = source.text.size();
     for (const TemplateRef& ref : parsed.Refs()) {
       if (auto problem = Problem(ref)) out_.Add(AtOffset(source, ref.offset), *problem);
+      size += MaxValueSize(ref);
     }
+    return size;
   }
 
  private:
@@ -120,6 +123,34 @@ class RoleChecker {
     return std::nullopt;
   }
 
+  // Run-time values are unknown; the per-value bound covers outputs and
+  // addresses, load-time lists are sized from the spec.
+  uint64_t MaxValueSize(const TemplateRef& ref) const {
+    using Kind = TemplateRef::Kind;
+    constexpr uint64_t kRuntimeValue = 64;
+    switch (ref.kind) {
+      case Kind::kGroupNodes:
+      case Kind::kGroupIps:
+        if (const GroupSpec* group = spec_.FindGroup(ref.target)) {
+          return static_cast<uint64_t>(group->count) * (spec_.cluster.size() + group->name.size() + 48);
+        }
+        return 0;
+      case Kind::kVar: {
+        uint64_t size = 0;
+        for (const auto& var : spec_.vars) {
+          if (var.name == ref.target) size = std::max<uint64_t>(size, var.value.size() * 4 + 2);
+        }
+        for (const GroupSpec* group : users_) {
+          for (const auto& var : group->vars) {
+            if (var.name == ref.target) size = std::max<uint64_t>(size, var.value.size() * 4 + 2);
+          }
+        }
+        return size;
+      }
+      default: return kRuntimeValue;
+    }
+  }
+
   std::vector<std::string> GroupNames() const {
     std::vector<std::string> names;
     for (const auto& g : spec_.groups) names.push_back(g.name);
@@ -138,15 +169,41 @@ class RoleChecker {
   const RoleSpec& role_;
   Diagnostics& out_;
   std::optional<std::set<std::string>> deps_;
-  std::vector<const GroupSpec*> users_;
+  const std::vector<const GroupSpec*> users_;
 };
 
 }  // namespace
 
 void ValidateTemplates(const Spec& spec, const SpecSources& sources, Diagnostics& diagnostics) {
+  std::map<std::string, std::vector<const GroupSpec*>> users;
+  for (const auto& group : spec.groups) {
+    for (const auto& role : group.roles) users[role].push_back(&group);
+  }
+  uint64_t total = 0;
   for (size_t r = 0; r < spec.roles.size(); ++r) {
-    RoleChecker checker(spec, spec.roles[r], diagnostics);
-    for (const auto& source : sources.roles[r].templates) checker.Check(source);
+    const RoleSpec& role = spec.roles[r];
+    RoleChecker checker(spec, role, users[role.name], diagnostics);
+    uint64_t per_node = 0;
+    for (const auto& source : sources.roles[r].templates) {
+      const uint64_t size = checker.Check(source);
+      per_node += size;
+      if (size > kMaxRenderedTemplate) {
+        diagnostics.Add(source.location,
+                        Cat("this template can render to ", size / 1024, " KiB per node; the limit is ",
+                            kMaxRenderedTemplate / 1024, " KiB"));
+      }
+    }
+    uint64_t nodes = 0;
+    for (const GroupSpec* group : users[role.name]) nodes += static_cast<uint64_t>(group->count);
+    total += per_node * nodes;
+  }
+  // Expansion renders every role once per node to hash it; bound that work.
+  if (total > kMaxRenderedSpec) {
+    SourceLocation where = sources.cluster;
+    if (where.line == 0) where = {spec.source_path, 1, 1};  // no cluster key: top of file
+    diagnostics.Add(where,
+                    Cat("roles render to about ", total >> 20, " MiB across all nodes; the limit is ",
+                        kMaxRenderedSpec >> 20, " MiB (fewer nodes or smaller templates)"));
   }
 }
 

@@ -130,10 +130,12 @@ class TreeBuilder : public YAML::EventHandler {
     return node;
   }
 
-  void Charge(size_t nodes, const YAML::Mark& mark) {
+  void Charge(size_t nodes, const YAML::Mark& mark) { ChargeAt(nodes, mark.line + 1, mark.column + 1); }
+
+  void ChargeAt(size_t nodes, int line, int column) {
     nodes_ += nodes;
     if (nodes_ > limits_.max_nodes) {
-      throw ParseAbort{mark.line + 1, mark.column + 1,
+      throw ParseAbort{line, column,
                        Cat("document has more than ", limits_.max_nodes,
                                     " nodes after expanding aliases (alias bomb?)")};
     }
@@ -206,7 +208,13 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void Complete(YamlNode node, YAML::anchor_t anchor) {
-    if (anchor != 0) anchors_[anchor] = Anchored{node, CountNodes(node)};
+    if (anchor != 0) {
+      // The anchor keeps its own copy: charge it, or nested anchors would
+      // copy the document once per nesting level for free.
+      const size_t size = CountNodes(node);
+      ChargeAt(size, node.line, node.column);
+      anchors_[anchor] = Anchored{node, size};
+    }
     if (stack_.empty()) {
       root_ = std::make_unique<YamlNode>(std::move(node));
       return;
