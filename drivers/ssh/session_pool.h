@@ -28,9 +28,12 @@ class SessionPool {
   };
 
  public:
-  // Exclusive use of one node's session until destroyed.
+  // Exclusive use of one node's session until destroyed; an unhealthy
+  // session is dropped when its lease ends.
   class Lease {
    public:
+    Lease(Lease&&) = default;
+    ~Lease();
     SshSession& operator*() const { return *slot_->session; }
     SshSession* operator->() const { return slot_->session.get(); }
     // True when the session was dialled for an earlier call: it may have died
@@ -46,11 +49,6 @@ class SessionPool {
     Slot* slot_;
     std::unique_lock<std::mutex> lock_;
     bool reused_;
-
-   public:
-    // Drops an unhealthy session when the caller is done with it.
-    ~Lease();
-    Lease(Lease&&) = default;
   };
 
   // Returns the node's session, dialling one if needed (bounded by deadline).

@@ -36,7 +36,11 @@ TEST_F(SshExecTest, RunReturnsOutputAndExitStatus) {
   EXPECT_EQ(r->stdout_data, Name(1) + "\n");
   EXPECT_EQ(r->stderr_data, "to-stderr\n");
   EXPECT_FALSE(r->stdout_truncated);
-  // The session is reused: a second command costs no new connection.
+  // Killed by a signal: libssh 0.10 reports no exit status.
+  absl::StatusOr<CommandResult> killed = shell.Run(Target(1), "kill -9 $$", In(absl::Seconds(20)));
+  ASSERT_THAT(killed, IsOk());
+  EXPECT_EQ(killed->exit_status, -1);
+  // The session is reused: more commands cost no new connection.
   ASSERT_THAT(shell.Run(Target(1), "true", In(absl::Seconds(20))), IsOk());
   EXPECT_EQ(shell.pool().dials(), 1u);
 }
