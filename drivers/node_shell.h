@@ -125,7 +125,8 @@ class NodeShell {
                                                size_t max_bytes,
                                                absl::Time deadline) = 0;
 
-  // One exec round trip returning facts, recorded role hashes and check results.
+  // One round trip returning facts, recorded role hashes and check results.
+  // Checks run on every pass, so they are expected not to change the node.
   virtual absl::StatusOr<ProbeResult> Probe(const SshTarget& target,
                                             const ProbeRequest& request,
                                             absl::Time deadline) = 0;
