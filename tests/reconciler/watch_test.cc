@@ -80,6 +80,7 @@ class WatchTest : public ::testing::Test {
   Reconciler Make(Desired desired) {
     ReconcilerOptions options;
     options.executor.retries = 0;
+    options.actions.authorized_key = "ssh-ed25519 AAAAoperator";
     return Reconciler(desired.spec, desired.nodes, hypervisor_, shell_, clock_, options);
   }
 
