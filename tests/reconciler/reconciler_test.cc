@@ -297,6 +297,20 @@ TEST_F(ReconcilerTest, HypervisorOutageIsRetried) {
   EXPECT_EQ(outcome.passes, 4);
 }
 
+// This test verifies that new nodes are not created without the operator's
+// public key to seed them with: they could never be reached.
+TEST_F(ReconcilerTest, CreatingWithoutAnOperatorKeyIsRefused) {
+  ReconcilerOptions options;
+  options.executor.retries = 2;
+  Reconciler reconciler(JoinSpec(), JoinNodes(), hypervisor_, shell_, clock_, options);
+  ApplyOutcome outcome = Apply(reconciler);
+  EXPECT_FALSE(outcome.converged);
+  EXPECT_TRUE(hypervisor_.domains().empty());
+  const ActionResult& first = passes_[0].execution.results[0];
+  EXPECT_EQ(first.status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(first.status.message()), HasSubstr("no operator public key"));
+}
+
 // This test verifies that a plan refusing to touch an unmanaged domain stops
 // apply with a reason instead of looping.
 TEST_F(ReconcilerTest, PlanProblemsStopApply) {
