@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/clock.h"
 #include "drivers/libvirt/libvirt_hypervisor.h"
 #include "drivers/ssh/ssh_node_shell.h"
 #include "model/diagnostics.h"
@@ -53,6 +54,13 @@ absl::StatusOr<Desired> LoadDesired(const std::string& path, const std::string& 
 
 Reconciler ClusterSession::MakeReconciler(Clock& clock) const {
   return Reconciler(desired.spec, desired.nodes, *hypervisor, *shell, clock, options);
+}
+
+absl::StatusOr<PassResult> PlanOnce(const ClusterSession& session, std::ostream& err) {
+  Reconciler reconciler = session.MakeReconciler(Clock::Real());
+  absl::StatusOr<PassResult> pass = reconciler.PlanPass();
+  if (!pass.ok()) err << "reconcile: cannot observe the cluster: " << pass.status().message() << "\n";
+  return pass;
 }
 
 absl::StatusOr<ClusterSession> OpenCluster(const TargetOptions& target, std::ostream& err) {

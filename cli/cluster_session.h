@@ -33,6 +33,10 @@ struct ClusterSession {
 // returned.
 absl::StatusOr<ClusterSession> OpenCluster(const TargetOptions& target, std::ostream& err);
 
+// One observe + plan pass that changes nothing (plan, status). Errors are
+// printed to `err` and returned.
+absl::StatusOr<PassResult> PlanOnce(const ClusterSession& session, std::ostream& err);
+
 // "~/x" -> "$HOME/x".
 std::string ExpandUser(const std::string& path);
 

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include "base/clock.h"
 #include "cli/cluster_session.h"
 #include "cli/render/plan_json.h"
 #include "cli/render/plan_text.h"
@@ -13,12 +12,8 @@ namespace reconcile::cli {
 int RunPlan(const PlanOptions& options, std::ostream& out, std::ostream& err) {
   absl::StatusOr<ClusterSession> session = OpenCluster(options.target, err);
   if (!session.ok()) return 1;
-  Reconciler reconciler = session->MakeReconciler(Clock::Real());
-  absl::StatusOr<PassResult> pass = reconciler.PlanPass();
-  if (!pass.ok()) {
-    err << "reconcile: cannot observe the cluster: " << pass.status().message() << "\n";
-    return 1;
-  }
+  absl::StatusOr<PassResult> pass = PlanOnce(*session, err);
+  if (!pass.ok()) return 1;
   if (options.json) {
     out << render::RenderPlanJson(pass->plan, session->desired.spec.cluster) << "\n";
   } else {

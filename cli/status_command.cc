@@ -1,6 +1,5 @@
 #include "cli/status_command.h"
 
-#include "base/clock.h"
 #include "cli/cluster_session.h"
 #include "cli/render/status_text.h"
 
@@ -9,12 +8,8 @@ namespace reconcile::cli {
 int RunStatus(const StatusOptions& options, std::ostream& out, std::ostream& err) {
   absl::StatusOr<ClusterSession> session = OpenCluster(options.target, err);
   if (!session.ok()) return 1;
-  Reconciler reconciler = session->MakeReconciler(Clock::Real());
-  absl::StatusOr<PassResult> pass = reconciler.PlanPass();
-  if (!pass.ok()) {
-    err << "reconcile: cannot observe the cluster: " << pass.status().message() << "\n";
-    return 1;
-  }
+  absl::StatusOr<PassResult> pass = PlanOnce(*session, err);
+  if (!pass.ok()) return 1;
   std::vector<render::NodeStatus> rows =
       render::BuildStatus(session->desired.nodes, pass->observed, pass->plan);
   if (options.json) {
