@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
-#include "drivers/ssh/fan_out.h"
+#include "base/parallel.h"
 #include "drivers/ssh/ssh_node_shell.h"
 
 namespace {
@@ -25,7 +25,7 @@ namespace {
 using reconcile::drivers::ProbeRequest;
 using reconcile::drivers::ProbeResult;
 using reconcile::drivers::SshTarget;
-using reconcile::drivers::ssh::ForEachBounded;
+using reconcile::ForEachBounded;
 using reconcile::drivers::ssh::SshNodeShell;
 
 struct Options {

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "drivers/ssh/fan_out.h"
+#include "base/parallel.h"
 #include "drivers/ssh/host_key_policy.h"
 #include "drivers/ssh/ssh_node_shell.h"
 #include "gmock/gmock.h"

@@ -1,6 +1,6 @@
 // This test verifies that ForEachBounded visits every index exactly once and
 // never has more than the allowed number of calls in flight.
-#include "drivers/ssh/fan_out.h"
+#include "base/parallel.h"
 
 #include <atomic>
 #include <chrono>
@@ -9,10 +9,10 @@
 
 #include "gtest/gtest.h"
 
-namespace reconcile::drivers::ssh {
+namespace reconcile {
 namespace {
 
-TEST(FanOut, BoundsConcurrencyAndVisitsEachIndexOnce) {
+TEST(ForEachBounded, BoundsConcurrencyAndVisitsEachIndexOnce) {
   constexpr size_t kN = 40, kLimit = 4;
   std::vector<std::atomic<int>> visits(kN);
   std::atomic<int> in_flight{0}, peak{0};
@@ -29,7 +29,7 @@ TEST(FanOut, BoundsConcurrencyAndVisitsEachIndexOnce) {
   EXPECT_GE(peak.load(), 2);  // it did run in parallel
 }
 
-TEST(FanOut, ZeroItemsAndZeroParallelismAreFine) {
+TEST(ForEachBounded, ZeroItemsAndZeroParallelismAreFine) {
   int calls = 0;
   ForEachBounded(0, 8, [&](size_t) { ++calls; });
   EXPECT_EQ(calls, 0);
@@ -38,4 +38,4 @@ TEST(FanOut, ZeroItemsAndZeroParallelismAreFine) {
 }
 
 }  // namespace
-}  // namespace reconcile::drivers::ssh
+}  // namespace reconcile
