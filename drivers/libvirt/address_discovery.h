@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "drivers/libvirt/clock.h"
+#include "base/clock.h"
 
 namespace reconcile::drivers::libvirt {
 

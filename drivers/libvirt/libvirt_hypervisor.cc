@@ -64,7 +64,7 @@ LibvirtHypervisor::LibvirtHypervisor(LibvirtOptions options,
     : options_(std::move(options)),
       domain_type_(std::move(domain_type)),
       connection_(std::move(connection)) {
-  if (!options_.clock) options_.clock = std::make_shared<RealClock>();
+  if (!options_.clock) options_.clock = std::shared_ptr<Clock>(&Clock::Real(), [](Clock*) {});
 }
 
 absl::StatusOr<DomainHandle> LibvirtHypervisor::Lookup(virConnectPtr conn,

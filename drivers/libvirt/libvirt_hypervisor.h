@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "drivers/hypervisor.h"
-#include "drivers/libvirt/clock.h"
+#include "base/clock.h"
 #include "drivers/libvirt/connection.h"
 
 namespace reconcile::drivers::libvirt {

@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/simulated_clock.h"
 #include "tests/testing/status_matchers.h"
 
 namespace reconcile::drivers::libvirt {
@@ -15,23 +16,12 @@ using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class FakeClock : public Clock {
- public:
-  absl::Time Now() override { return now_; }
-  void SleepFor(absl::Duration d) override { now_ += d; ++sleeps_; }
-  int sleeps() const { return sleeps_; }
-
- private:
-  absl::Time now_ = absl::FromUnixSeconds(1000);
-  int sleeps_ = 0;
-};
-
 using Answers = std::vector<absl::StatusOr<std::vector<std::string>>>;
 
 // This test verifies that the lease is asked first and wins when it has an
 // address, without asking the agent or ARP.
 TEST(AddressDiscoveryTest, LeaseFirst) {
-  FakeClock clock;
+  ::reconcile::testing::SimulatedClock clock;
   std::vector<AddressSource> asked;
   auto query = [&](AddressSource s) -> absl::StatusOr<std::vector<std::string>> {
     asked.push_back(s);
@@ -44,7 +34,7 @@ TEST(AddressDiscoveryTest, LeaseFirst) {
 // This test verifies that discovery falls through: lease empty, agent failing,
 // ARP answers.
 TEST(AddressDiscoveryTest, FallsThroughToArp) {
-  FakeClock clock;
+  ::reconcile::testing::SimulatedClock clock;
   std::vector<AddressSource> asked;
   auto query = [&](AddressSource s) -> absl::StatusOr<std::vector<std::string>> {
     asked.push_back(s);
@@ -60,7 +50,7 @@ TEST(AddressDiscoveryTest, FallsThroughToArp) {
 // This test verifies that a lease appearing on the third round is found,
 // after sleeping on the injected clock.
 TEST(AddressDiscoveryTest, PollsUntilTheLeaseAppears) {
-  FakeClock clock;
+  ::reconcile::testing::SimulatedClock clock;
   int rounds = 0;
   auto query = [&](AddressSource s) -> absl::StatusOr<std::vector<std::string>> {
     if (s == AddressSource::kLease && ++rounds == 3) return std::vector<std::string>{"10.0.0.7"};
@@ -68,13 +58,13 @@ TEST(AddressDiscoveryTest, PollsUntilTheLeaseAppears) {
   };
   EXPECT_THAT(PollForAddress("n1", query, clock, absl::Seconds(5), absl::Seconds(1)),
               IsOkAndHolds("10.0.0.7"));
-  EXPECT_EQ(clock.sleeps(), 2);
+  EXPECT_EQ(static_cast<int>(clock.sleeps().size()), 2);
 }
 
 // This test verifies that the deadline error names every source and its last
 // answer.
 TEST(AddressDiscoveryTest, DeadlineNamesWhatWasTried) {
-  FakeClock clock;
+  ::reconcile::testing::SimulatedClock clock;
   auto query = [&](AddressSource s) -> absl::StatusOr<std::vector<std::string>> {
     if (s == AddressSource::kArp) return absl::InternalError("wrong nlmsg len");
     if (s == AddressSource::kAgent) return absl::UnavailableError("agent is not connected");
@@ -85,18 +75,18 @@ TEST(AddressDiscoveryTest, DeadlineNamesWhatWasTried) {
                        AllOf(HasSubstr("lab-w-1"), HasSubstr("lease: no IPv4 address yet"),
                              HasSubstr("agent: agent is not connected"),
                              HasSubstr("arp: wrong nlmsg len"))));
-  EXPECT_LE(clock.sleeps(), 3);
+  EXPECT_LE(static_cast<int>(clock.sleeps().size()), 3);
 }
 
 // This test verifies that a domain that disappeared ends the wait at once.
 TEST(AddressDiscoveryTest, MissingDomainStopsImmediately) {
-  FakeClock clock;
+  ::reconcile::testing::SimulatedClock clock;
   auto query = [&](AddressSource) -> absl::StatusOr<std::vector<std::string>> {
     return absl::NotFoundError("domain gone");
   };
   EXPECT_THAT(PollForAddress("n1", query, clock, absl::Seconds(30)),
               StatusIs(absl::StatusCode::kNotFound));
-  EXPECT_EQ(clock.sleeps(), 0);
+  EXPECT_EQ(static_cast<int>(clock.sleeps().size()), 0);
 }
 
 }  // namespace

@@ -12,22 +12,13 @@
 #include <memory>
 #include <string>
 
-#include "gtest/gtest.h"
 #include "drivers/libvirt/handles.h"
 #include "drivers/libvirt/libvirt_hypervisor.h"
+#include "gtest/gtest.h"
+#include "tests/testing/simulated_clock.h"
 #include "tests/testing/status_matchers.h"
 
 namespace reconcile::drivers::libvirt {
-
-// Advances only when the driver sleeps: waits cost no wall time.
-class SteppingClock : public Clock {
- public:
-  absl::Time Now() override { return now_; }
-  void SleepFor(absl::Duration d) override { now_ += d; }
-
- private:
-  absl::Time now_ = absl::FromUnixSeconds(1'000'000);
-};
 
 class TestDriverFixture : public ::testing::Test {
  protected:
@@ -39,7 +30,8 @@ class TestDriverFixture : public ::testing::Test {
     connection_ = std::make_shared<Connection>(uri);
     LibvirtOptions options;
     options.cluster = "lab";
-    options.clock = std::make_shared<SteppingClock>();
+    // Advances only when the driver sleeps: waits cost no wall time.
+    options.clock = std::make_shared<::reconcile::testing::SimulatedClock>();
     options.before_create_step = [this](absl::string_view step) -> absl::Status {
       if (step == fail_at_) return absl::UnavailableError("injected failure at " + fail_at_);
       return absl::OkStatus();
