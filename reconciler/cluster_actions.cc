@@ -217,6 +217,8 @@ absl::Status ClusterActions::Configure(const model::Node& node, const std::strin
     const std::string what = fmt::format("{}: role {} step '{}'", node.name, role_name, step.name);
     // Files are declared state: always put in place (atomically), so a file
     // changed on the node is restored even when the step's check passes.
+    // Their directories are part of that state: a fresh node has none of them.
+    RETURN_IF_ERROR(MakeParentDirectories(target, node, step, deadline));
     for (const model::FileSpec& file : step.files) {
       ASSIGN_OR_RETURN(std::string content,
                        RenderText(file.content, context, model::Quoting::kNone,
@@ -240,6 +242,27 @@ absl::Status ClusterActions::Configure(const model::Node& node, const std::strin
     }
   }
   return RecordApplied(target, node, role_name, file_digests, deadline);
+}
+
+absl::Status ClusterActions::MakeParentDirectories(const drivers::SshTarget& target,
+                                                  const model::Node& node,
+                                                  const model::StepSpec& step,
+                                                  absl::Time deadline) {
+  std::set<std::string> parents;
+  for (const model::FileSpec& file : step.files) {
+    const size_t slash = file.path.rfind('/');
+    if (slash != std::string::npos && slash > 0) parents.insert(file.path.substr(0, slash));
+  }
+  if (parents.empty()) return absl::OkStatus();
+  std::string command = "mkdir -p";  // paths are absolute: never read as options
+  for (const std::string& dir : parents) command += " " + model::ShellQuote(dir);
+  ASSIGN_OR_RETURN(drivers::CommandResult made, shell_.Run(target, command, deadline));
+  if (made.exit_status != 0) {
+    return absl::FailedPreconditionError(fmt::format(
+        "{}: cannot create the directories of step '{}': {}", node.name, step.name,
+        Tail(made.stderr_data)));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ClusterActions::RecordApplied(const drivers::SshTarget& target,

@@ -60,6 +60,9 @@ class ClusterActions final : public ActionRunner {
   absl::Status Create(const model::Node& node);
   absl::Status Update(const model::Action& action, const model::Node& node);
   absl::Status Configure(const model::Node& node, const std::string& role, absl::Time deadline);
+  // `mkdir -p` of the directories the step's files go into, in one command.
+  absl::Status MakeParentDirectories(const drivers::SshTarget& target, const model::Node& node,
+                                     const model::StepSpec& step, absl::Time deadline);
   absl::Status RecordApplied(const drivers::SshTarget& target, const model::Node& node,
                              const std::string& role, const std::string& file_digests,
                              absl::Time deadline);

@@ -132,6 +132,17 @@ TEST_F(ReconcilerTest, ConvergesFromEmptyAndSecondPlanIsEmpty) {
   EXPECT_TRUE(again->plan.converged());
 }
 
+// This test verifies that a declared file's directory is created before the
+// file is uploaded: a fresh node has no /etc/<app>/ directory, and an upload
+// into a missing directory fails (found by the end-to-end test).
+TEST_F(ReconcilerTest, CreatesTheDirectoryOfADeclaredFileFirst) {
+  Reconciler reconciler = Make();
+  ASSERT_TRUE(Apply(reconciler).converged);
+  const std::vector<std::string> commands = shell_.commands("lab-wk-1");
+  EXPECT_NE(std::find(commands.begin(), commands.end(), "mkdir -p /etc"), commands.end())
+      << ::testing::PrintToString(commands);
+}
+
 // This test verifies that every SSH target is verified against the host key
 // recorded at creation, never trusted on first use.
 TEST_F(ReconcilerTest, DialsWithTheHostKeyFromTheDomain) {
