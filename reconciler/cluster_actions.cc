@@ -9,6 +9,7 @@
 #include "reconciler/redact.h"
 #include "model/expand.h"
 #include "reconciler/render_context.h"
+#include "reconciler/role_outputs.h"
 
 namespace reconcile {
 namespace {
@@ -142,33 +143,18 @@ absl::StatusOr<std::map<std::string, std::string>> ClusterActions::OutputsOf(
     if (auto it = outputs_.find(role_name); it != outputs_.end()) return it->second;
   }
   const model::RoleSpec* role = spec_.FindRole(role_name);
-  auto provider = std::find_if(nodes_.begin(), nodes_.end(), [&](const model::Node& node) {
-    return std::find(node.roles.begin(), node.roles.end(), role_name) != node.roles.end();
-  });
-  if (role == nullptr || provider == nodes_.end()) {
+  const model::Node* provider = OutputProvider(nodes_, role_name);
+  if (role == nullptr || provider == nullptr) {
     return absl::FailedPreconditionError(
         fmt::format("no node has role '{}' to take its outputs from", role_name));
   }
   ASSIGN_OR_RETURN(drivers::SshTarget target, addresses_.TargetFor(*provider, Until(deadline)));
-  model::RenderContext context = model::StaticRenderContext(spec_, nodes_, *provider);
-  context.self_ip = target.host;
-  std::map<std::string, std::string> values;
+  ASSIGN_OR_RETURN(auto values,
+                   RunRoleOutputs(spec_, nodes_, *role, *provider, target, shell_, deadline));
   for (const model::OutputSpec& output : role->outputs) {
-    ASSIGN_OR_RETURN(std::string command,
-                     RenderText(output.command, context, model::Quoting::kShell,
-                                fmt::format("role {} output {}", role_name, output.name)));
-    ASSIGN_OR_RETURN(drivers::CommandResult result, shell_.Run(target, command, deadline));
-    if (result.exit_status != 0) {
-      // Never the output itself: it may be a secret.
-      return absl::UnavailableError(fmt::format("{}: output '{}' of role '{}' exited {}: {}",
-                                                provider->name, output.name, role_name,
-                                                result.exit_status, Tail(result.stderr_data)));
-    }
-    values[output.name] = TrimNewlines(std::move(result.stdout_data));
-    if (output.secret) {
-      absl::MutexLock lock(&mu_);
-      secrets_.push_back(values[output.name]);
-    }
+    if (!output.secret) continue;
+    absl::MutexLock lock(&mu_);
+    secrets_.push_back(values[output.name]);
   }
   absl::MutexLock lock(&mu_);
   outputs_[role_name] = values;

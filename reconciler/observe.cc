@@ -1,12 +1,15 @@
 #include "reconciler/observe.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "base/parallel.h"
 #include "base/status_macros.h"
 #include "model/expand.h"
 #include "reconciler/cluster_actions.h"
 #include "reconciler/render_context.h"
+#include "reconciler/role_outputs.h"
 #include "fmt/format.h"
 
 namespace reconcile {
@@ -46,18 +49,53 @@ bool ShouldAnswer(const model::Spec& spec, const model::Node& node,
          domain->state == model::DomainState::kRunning;
 }
 
+// The outputs that the probed nodes' checks reference, taken from providers
+// that are running now. A provider that cannot answer leaves its outputs out:
+// the checks needing them count as failing and the role is configured, which
+// waits for the provider (`after:`).
+RoleOutputs OutputsForChecks(const model::Spec& spec, const std::vector<model::Node>& nodes,
+                             const std::vector<const model::Node*>& to_probe,
+                             drivers::NodeShell& shell, AddressBook& addresses,
+                             const ObserveOptions& options, Clock& clock) {
+  std::set<std::string> wanted;
+  for (const model::Node* node : to_probe) {
+    for (const std::string& role_name : node->roles) {
+      const model::RoleSpec* role = spec.FindRole(role_name);
+      if (role == nullptr) continue;
+      for (const std::string& provider : RolesReferencedByChecks(*role)) wanted.insert(provider);
+    }
+  }
+  RoleOutputs outputs;
+  for (const std::string& role_name : wanted) {
+    const model::RoleSpec* role = spec.FindRole(role_name);
+    const model::Node* provider = OutputProvider(nodes, role_name);
+    if (role == nullptr || provider == nullptr ||
+        std::find(to_probe.begin(), to_probe.end(), provider) == to_probe.end()) {
+      continue;
+    }
+    absl::StatusOr<drivers::SshTarget> target = addresses.TargetFor(*provider, options.address_timeout);
+    if (!target.ok()) continue;
+    absl::StatusOr<std::map<std::string, std::string>> values = RunRoleOutputs(
+        spec, nodes, *role, *provider, *target, shell, clock.Now() + options.probe_timeout);
+    if (values.ok()) outputs[role_name] = *std::move(values);
+  }
+  return outputs;
+}
+
 }  // namespace
 
 drivers::ProbeRequest BuildProbeRequest(const model::Spec& spec,
                                         const std::vector<model::Node>& nodes,
                                         const model::Node& node, const std::string& address,
                                         const std::string& state_dir,
-                                        std::vector<std::string>* unrenderable_roles) {
+                                        std::vector<std::string>* unrenderable_roles,
+                                        const RoleOutputs& outputs) {
   drivers::ProbeRequest request;
   request.state_dir = state_dir;
   request.roles = node.roles;
   model::RenderContext context = model::StaticRenderContext(spec, nodes, node);
   context.self_ip = address;
+  context.role_outputs = outputs;
   for (const std::string& role_name : node.roles) {
     const model::RoleSpec* role = spec.FindRole(role_name);
     if (role == nullptr) continue;
@@ -96,6 +134,8 @@ absl::StatusOr<model::ObservedState> Observe(const model::Spec& spec,
   for (const model::Node& node : nodes) {
     if (ShouldAnswer(spec, node, state)) to_probe.push_back(&node);
   }
+  const RoleOutputs outputs =
+      OutputsForChecks(spec, nodes, to_probe, shell, addresses, options, clock);
   std::vector<model::NodeProbe> probes(to_probe.size());
   ForEachBounded(to_probe.size(), options.parallel, [&](size_t i) {
     const model::Node& node = *to_probe[i];
@@ -108,7 +148,7 @@ absl::StatusOr<model::ObservedState> Observe(const model::Spec& spec,
     probe.address = target->host;
     std::vector<std::string> unrenderable;
     drivers::ProbeRequest request =
-        BuildProbeRequest(spec, nodes, node, target->host, options.state_dir, &unrenderable);
+        BuildProbeRequest(spec, nodes, node, target->host, options.state_dir, &unrenderable, outputs);
     absl::StatusOr<drivers::ProbeResult> result =
         shell.Probe(*target, request, clock.Now() + options.probe_timeout);
     if (!result.ok()) {

@@ -4,6 +4,7 @@
 // the error); only a hypervisor that cannot be listed fails the pass.
 #pragma once
 
+#include <map>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -27,16 +28,21 @@ struct ObserveOptions {
   std::string state_dir = "/var/lib/reconcile";
 };
 
+// Role name -> output name -> value.
+using RoleOutputs = std::map<std::string, std::map<std::string, std::string>>;
+
 model::DomainState ToModelState(drivers::DomainState state);
 
 // The probe for `node`: its roles' recorded hashes and every step's check.
-// A check that cannot be rendered yet (it needs a role output) is reported as
-// failing, so the role is configured and the check runs then.
+// `outputs` are the role outputs Observe could take from running providers;
+// a check that still cannot be rendered (it needs an output nobody can give
+// yet) is reported as failing, so the role is configured and the check runs then.
 drivers::ProbeRequest BuildProbeRequest(const model::Spec& spec,
                                         const std::vector<model::Node>& nodes,
                                         const model::Node& node, const std::string& address,
                                         const std::string& state_dir,
-                                        std::vector<std::string>* unrenderable_roles);
+                                        std::vector<std::string>* unrenderable_roles,
+                                        const RoleOutputs& outputs = {});
 
 absl::StatusOr<model::ObservedState> Observe(const model::Spec& spec,
                                              const std::vector<model::Node>& nodes,

@@ -143,6 +143,46 @@ TEST_F(ReconcilerTest, CreatesTheDirectoryOfADeclaredFileFirst) {
       << ::testing::PrintToString(commands);
 }
 
+// This test verifies that a check referencing another role's output is
+// evaluated with that output during observation: the cluster converges and
+// the next plan is empty, and a provider whose output changed makes the
+// dependants' checks fail again (before, such a check could never pass).
+TEST_F(ReconcilerTest, CheckUsingAnOutputConvergesAndSeesTheOutputChange) {
+  std::string token = kToken;
+  shell_.SetHandler([&](const std::string& node, const std::string& command,
+                        FakeNodeShell::Files& files) -> std::optional<drivers::CommandResult> {
+    if (command == "print-token") return drivers::CommandResult{.exit_status = 0, .stdout_data = token + "\n"};
+    if (command == "kubeadm-init") {
+      files["/etc/admin.conf"] = "admin";
+      return drivers::CommandResult{.exit_status = 0};
+    }
+    if (command == "join-with-token") {
+      files["/etc/joined"] = files["/etc/join.conf"];
+      return drivers::CommandResult{.exit_status = 0};
+    }
+    if (command.rfind("joined-with ", 0) == 0) {
+      const std::string wanted = command.substr(12);
+      const bool joined = files["/etc/joined"].find("token=" + wanted + "\n") != std::string::npos;
+      return drivers::CommandResult{.exit_status = joined ? 0 : 1};
+    }
+    return std::nullopt;
+  });
+  model::Spec spec = JoinSpec();
+  spec.roles[1].steps[0].check = "joined-with {{ role.control.outputs.token }}";
+  Reconciler reconciler = Make(spec);
+  ApplyOutcome outcome = Apply(reconciler);
+  ASSERT_TRUE(outcome.converged) << outcome.stopped_because;
+  EXPECT_EQ(outcome.passes, 2);
+
+  token = "tok-rotated";
+  absl::StatusOr<PassResult> rotated = reconciler.PlanPass();
+  ASSERT_TRUE(rotated.ok()) << rotated.status();
+  ASSERT_EQ(rotated->plan.actions.size(), 2u);
+  EXPECT_EQ(rotated->plan.actions[0].reason, "a check fails");
+  ASSERT_TRUE(Apply(reconciler).converged);
+  EXPECT_THAT(shell_.files("lab-wk-2")["/etc/join.conf"], HasSubstr("token=tok-rotated\n"));
+}
+
 // This test verifies that every SSH target is verified against the host key
 // recorded at creation, never trusted on first use.
 TEST_F(ReconcilerTest, DialsWithTheHostKeyFromTheDomain) {
