@@ -105,7 +105,12 @@ std::optional<TemplateError> ParseTemplate(std::string_view text, Template& out)
       continue;
     }
     if (text.compare(i, 2, "{{") != 0) {
-      literal += text[i++];
+      // Copy up to the next brace pair or escape in one go.
+      size_t next = std::min(text.find("{{", i), text.find("\\{{", i));
+      if (next == std::string_view::npos) next = text.size();
+      if (next == i) next = i + 1;
+      literal.append(text.substr(i, next - i));
+      i = next;
       continue;
     }
     size_t close = text.find("}}", i + 2);

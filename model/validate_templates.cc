@@ -14,7 +14,7 @@ namespace reconcile::model {
 namespace {
 
 constexpr uint64_t kMaxRenderedTemplate = uint64_t{1} << 20;
-constexpr uint64_t kMaxRenderedSpec = uint64_t{256} << 20;
+constexpr uint64_t kMaxRenderedSpec = uint64_t{64} << 20;
 
 SourceLocation AtOffset(const TemplateSource& source, size_t offset) {
   SourceLocation where = source.location;
