@@ -14,13 +14,14 @@
 #include "gmock/gmock.h"
 #include "drivers/host_key.h"
 #include "drivers/libvirt/libvirt_hypervisor.h"
-#include "tests/drivers/libvirt/lab_fixture.h"
+#include "tests/lab/lab_fixture.h"
 #include "tests/testing/status_matchers.h"
 
 namespace reconcile::drivers::libvirt {
 namespace {
 
 using ::reconcile::testing::IsOk;
+using ::reconcile::testing::LabFixture;
 using ::reconcile::testing::RunCommand;
 using ::reconcile::testing::ShellQuote;
 using ::testing::ElementsAre;

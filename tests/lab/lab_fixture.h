@@ -1,4 +1,4 @@
-// Suite fixture for end-to-end tests on a real libvirtd (QEMU, TCG) in the
+// Suite fixture for end-to-end tests (the libvirt driver's and the reconciler's) on a real libvirtd (QEMU, TCG) in the
 // network namespace rcl-lab, started by tests/lab/start-lab.sh once per suite.
 // Leftovers of an earlier, crashed run are torn down first; TearDownTestSuite
 // tears everything down even when a test failed. Without root or QEMU the
@@ -11,9 +11,9 @@
 
 #include "absl/strings/ascii.h"
 #include "gtest/gtest.h"
-#include "tests/drivers/libvirt/command_runner.h"
+#include "tests/lab/command_runner.h"
 
-namespace reconcile::drivers::libvirt {
+namespace reconcile::testing {
 
 class LabFixture : public ::testing::Test {
  public:
@@ -23,8 +23,8 @@ class LabFixture : public ::testing::Test {
   static std::string StateDir() { return std::string(kLabDir) + "/state"; }
 
   // Runs tests/lab/<script> with the lab's environment; returns its output.
-  static ::reconcile::testing::CommandResult Lab(const std::string& script) {
-    return ::reconcile::testing::RunCommand(
+  static CommandResult Lab(const std::string& script) {
+    return RunCommand(
         std::string("LAB_DIR=") + kLabDir + " NS=" + kNamespace + " tests/lab/" + script +
         " 2>&1");
   }
@@ -54,7 +54,7 @@ class LabFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!skip_reason_.empty()) {
-      if (::reconcile::testing::InCi()) FAIL() << "CI=true but " << skip_reason_;
+      if (InCi()) FAIL() << "CI=true but " << skip_reason_;
       GTEST_SKIP() << skip_reason_;
     }
     ASSERT_TRUE(setup_error_.empty()) << setup_error_;
@@ -71,7 +71,7 @@ class LabFixture : public ::testing::Test {
                              "/usr/bin/qemu-img", "/usr/sbin/dropbear", "/bin/busybox"}) {
       if (access(tool, X_OK) != 0) return std::string("missing ") + tool;
     }
-    if (::reconcile::testing::RunCommand("ls /boot/vmlinuz-* >/dev/null 2>&1").exit_code != 0) {
+    if (RunCommand("ls /boot/vmlinuz-* >/dev/null 2>&1").exit_code != 0) {
       return "no guest kernel (/boot/vmlinuz-*; install linux-image-amd64)";
     }
     return "";
@@ -83,4 +83,4 @@ class LabFixture : public ::testing::Test {
   static inline std::string uri_;
 };
 
-}  // namespace reconcile::drivers::libvirt
+}  // namespace reconcile::testing

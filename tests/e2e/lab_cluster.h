@@ -1,0 +1,152 @@
+// Helpers for the reconciler's end-to-end suite: the spec it applies (written
+// from the lab's values), the `reconcile` binary run in the foreground or in
+// the background, virsh on the lab's libvirtd, and SSH into guests verified
+// against the host keys recorded in their domains' metadata.
+#pragma once
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "tests/lab/command_runner.h"
+
+namespace reconcile::testing {
+
+// The lab's values a spec needs.
+struct LabValues {
+  std::string uri;          // the private libvirtd
+  std::string image_dir;    // vmlinux, initramfs.cpio.gz (build-initramfs.sh)
+  std::string identity;     // operator's private key; <identity>.pub is seeded
+  std::string network = "rcl-lab";
+  std::string pool = "rcl";
+  std::string netns = "rcl-lab";
+};
+
+// specs/lab.yaml adapted to the lab: a `leader` node whose role writes a random
+// token and exposes it as an output, and `members` nodes whose role writes that
+// token into /etc/lab/token and runs a command with it.
+inline std::string LabSpecYaml(const LabValues& lab, int members) {
+  std::string yaml = R"(cluster: e2e
+hypervisor:
+  uri: "@URI@"
+  network: @NETWORK@
+  pool: @POOL@
+ssh:
+  user: root
+  identity: @IDENTITY@
+  netns: @NETNS@
+  connect_timeout: 10s
+images:
+  tiny:
+    kernel: @IMAGE@/vmlinux
+    initrd: @IMAGE@/initramfs.cpio.gz
+    cmdline: console=ttyS0 panic=-1 quiet
+groups:
+  leader: { count: 1, image: tiny, cpus: 1, memory: 256MiB, roles: [leader] }
+  member: { count: @MEMBERS@, image: tiny, cpus: 1, memory: 256MiB, roles: [member] }
+vars:
+  greeting: hello from reconcile
+roles:
+  leader:
+    steps:
+      - name: token
+        check: test -s /var/lib/lab/token
+        run: mkdir -p /var/lib/lab && head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' > /var/lib/lab/token
+    outputs:
+      token:
+        command: cat /var/lib/lab/token
+        secret: true
+  member:
+    after: [leader]
+    steps:
+      - name: join
+        files:
+          - path: /etc/lab/token
+            mode: "0600"
+            content: "{{ role.leader.outputs.token }}\n"
+        check: grep -qx {{ role.leader.outputs.token }} /var/lib/lab/joined
+        run: mkdir -p /var/lib/lab && echo {{ role.leader.outputs.token }} > /var/lib/lab/joined && echo {{ vars.greeting }} > /var/lib/lab/motd
+policy:
+  prune: true
+  parallel: 4
+  retries: 3
+  interval: 1m
+)";
+  return absl::StrReplaceAll(yaml, {{"@URI@", lab.uri},
+                                    {"@NETWORK@", lab.network},
+                                    {"@POOL@", lab.pool},
+                                    {"@IDENTITY@", lab.identity},
+                                    {"@NETNS@", lab.netns},
+                                    {"@IMAGE@", lab.image_dir},
+                                    {"@MEMBERS@", std::to_string(members)}});
+}
+
+// The real CLI; RECONCILE_BINARY comes from CMake ($<TARGET_FILE:reconcile>).
+inline CommandResult Reconcile(const std::string& args) {
+  return RunCommand(absl::StrCat(RECONCILE_BINARY, " ", args, " 2>&1"));
+}
+
+// `reconcile <args...>` in the background, stdout and stderr to `log_path`.
+class BackgroundReconcile {
+ public:
+  BackgroundReconcile(const std::vector<std::string>& args, const std::string& log_path) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (fd >= 0) {
+        dup2(fd, 1);
+        dup2(fd, 2);
+      }
+      std::vector<char*> argv{const_cast<char*>(RECONCILE_BINARY)};
+      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(RECONCILE_BINARY, argv.data());
+      _exit(127);
+    }
+  }
+  BackgroundReconcile(const BackgroundReconcile&) = delete;
+  BackgroundReconcile& operator=(const BackgroundReconcile&) = delete;
+  // A test that failed half way still leaves no process behind.
+  ~BackgroundReconcile() {
+    if (pid_ > 0 && exit_code_ == kRunning) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  pid_t pid() const { return pid_; }
+
+  // Sends SIGTERM and waits; the exit code, or -1 when killed by a signal.
+  int Terminate() {
+    if (pid_ <= 0 || exit_code_ != kRunning) return exit_code_;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return exit_code_;
+  }
+
+ private:
+  static constexpr int kRunning = -2;
+  pid_t pid_ = -1;
+  int exit_code_ = kRunning;
+};
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+inline std::string Trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+}  // namespace reconcile::testing
