@@ -2,7 +2,7 @@
 #include <regex>
 #include <set>
 
-#include "model/text.h"
+#include "base/text.h"
 #include "model/decode.h"
 #include "model/names.h"
 #include "model/spec_keys.h"

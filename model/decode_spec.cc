@@ -1,7 +1,7 @@
 // Top level, hypervisor, ssh, policy, vars, images and groups.
 #include <string>
 
-#include "model/text.h"
+#include "base/text.h"
 #include "model/decode.h"
 #include "model/names.h"
 #include "model/spec_keys.h"

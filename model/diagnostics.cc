@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
-#include "model/text.h"
+#include "base/text.h"
 
 namespace reconcile::model {
 

@@ -5,7 +5,7 @@
 #include "model/role_graph.h"
 #include "model/sha256.h"
 #include "base/status_macros.h"
-#include "model/text.h"
+#include "base/text.h"
 
 namespace reconcile::model {
 namespace {

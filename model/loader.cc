@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "model/text.h"
+#include "base/text.h"
 #include "model/decode.h"
 #include "model/validate.h"
 #include "model/yaml_tree.h"

@@ -6,7 +6,7 @@
 #include <numeric>
 
 #include "absl/strings/ascii.h"
-#include "model/text.h"
+#include "base/text.h"
 
 namespace reconcile::model {
 

@@ -3,7 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
-#include "model/text.h"
+#include "base/shell_quote.h"
+#include "base/text.h"
 
 namespace reconcile::model {
 namespace {
@@ -52,10 +53,6 @@ std::optional<std::string> ParseReference(std::string_view inner, TemplateRef& r
     return std::nullopt;
   }
   return unknown();
-}
-
-bool IsSafeShellChar(char c) {
-  return absl::ascii_isalnum(c) || std::string_view("@%+=:,./_-").find(c) != std::string_view::npos;
 }
 
 std::string QuoteList(const std::vector<std::string>& items, Quoting quoting, bool raw) {
@@ -131,21 +128,6 @@ std::optional<TemplateError> ParseTemplate(std::string_view text, Template& out)
   return std::nullopt;
 }
 
-std::string ShellQuote(std::string_view value) {
-  if (!value.empty() && std::all_of(value.begin(), value.end(), IsSafeShellChar)) {
-    return std::string(value);
-  }
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  out += "'";
-  return out;
-}
 
 absl::StatusOr<std::string> Render(const Template& tmpl, const RenderContext& context,
                                    Quoting quoting, Missing missing) {

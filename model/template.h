@@ -75,8 +75,5 @@ enum class Missing { kError, kKeepReference };
 absl::StatusOr<std::string> Render(const Template& tmpl, const RenderContext& context,
                                    Quoting quoting, Missing missing = Missing::kError);
 
-// POSIX shell single-quoting: the result is one word whose value is `value`
-// exactly. Words of only [A-Za-z0-9@%+=:,./_-] are left as they are.
-std::string ShellQuote(std::string_view value);
 
 }  // namespace reconcile::model

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
-#include "model/text.h"
+#include "base/text.h"
 
 namespace reconcile::model {
 namespace {

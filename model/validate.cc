@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "model/text.h"
+#include "base/text.h"
 #include "model/names.h"
 #include "model/role_graph.h"
 

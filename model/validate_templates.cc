@@ -7,7 +7,7 @@
 #include "model/names.h"
 #include "model/role_graph.h"
 #include "model/template.h"
-#include "model/text.h"
+#include "base/text.h"
 #include "model/validate.h"
 
 namespace reconcile::model {

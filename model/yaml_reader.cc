@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/numbers.h"
-#include "model/text.h"
+#include "base/text.h"
 #include "model/names.h"
 #include "model/units.h"
 

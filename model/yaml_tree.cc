@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "absl/container/flat_hash_map.h"
-#include "model/text.h"
+#include "base/text.h"
 #include "model/utf8.h"
 #include "yaml-cpp/eventhandler.h"
 #include "yaml-cpp/exceptions.h"

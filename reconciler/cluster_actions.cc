@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "base/shell_quote.h"
 #include "base/status_macros.h"
 #include "fmt/format.h"
 #include "model/sha256.h"
@@ -241,7 +242,7 @@ absl::Status ClusterActions::MakeParentDirectories(const drivers::SshTarget& tar
   }
   if (parents.empty()) return absl::OkStatus();
   std::string command = "mkdir -p";  // paths are absolute: never read as options
-  for (const std::string& dir : parents) command += " " + model::ShellQuote(dir);
+  for (const std::string& dir : parents) command += " " + ShellQuote(dir);
   ASSIGN_OR_RETURN(drivers::CommandResult made, shell_.Run(target, command, deadline));
   if (made.exit_status != 0) {
     return absl::FailedPreconditionError(fmt::format(
@@ -260,7 +261,7 @@ absl::Status ClusterActions::RecordApplied(const drivers::SshTarget& target,
   }
   const std::string roles_dir = options_.state_dir + "/roles";
   ASSIGN_OR_RETURN(drivers::CommandResult made,
-                   shell_.Run(target, "mkdir -p " + model::ShellQuote(roles_dir), deadline));
+                   shell_.Run(target, "mkdir -p " + ShellQuote(roles_dir), deadline));
   if (made.exit_status != 0) {
     return absl::FailedPreconditionError(fmt::format(
         "{}: cannot create {}: {}", node.name, roles_dir, Tail(made.stderr_data)));

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/parallel.h"
+#include "base/shell_quote.h"
 #include "base/status_macros.h"
 #include "model/expand.h"
 #include "reconciler/cluster_actions.h"
@@ -103,7 +104,7 @@ drivers::ProbeRequest BuildProbeRequest(const model::Spec& spec,
                                        [](const model::StepSpec& step) { return !step.files.empty(); });
     if (has_files) {
       // Files uploaded by the last apply still have the content it recorded.
-      const std::string list = model::ShellQuote(FileDigestsPath(state_dir, role_name));
+      const std::string list = ShellQuote(FileDigestsPath(state_dir, role_name));
       request.checks.push_back({FilesCheckId(role_name),
                                 fmt::format("test ! -e {0} || sha256sum -c {0}", list)});
     }

@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-#include "drivers/ssh/cat.h"
+#include "base/text.h"
 
 namespace reconcile::drivers::ssh {
 

@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "drivers/ssh/cat.h"
+#include "base/text.h"
 
 namespace reconcile::drivers::ssh {
 

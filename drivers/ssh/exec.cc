@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <memory>
 
-#include "drivers/ssh/cat.h"
+#include "base/text.h"
 #include "drivers/ssh/ssh_session.h"
 
 namespace reconcile::drivers::ssh {

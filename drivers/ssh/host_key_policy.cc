@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "absl/strings/ascii.h"
-#include "drivers/ssh/cat.h"
-#include "drivers/ssh/cat.h"
+#include "base/text.h"
+#include "base/text.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 

@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "absl/strings/numbers.h"
-#include "drivers/ssh/cat.h"
+#include "base/text.h"
 #include "drivers/ssh/ssh_session.h"
 
 namespace reconcile::drivers::ssh {

@@ -8,7 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "drivers/ssh/cat.h"
+#include "base/text.h"
 
 namespace reconcile::drivers::ssh {
 namespace {

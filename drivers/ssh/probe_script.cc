@@ -5,9 +5,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
-#include "drivers/ssh/cat.h"
+#include "base/text.h"
 #include "absl/strings/str_split.h"
-#include "drivers/ssh/shell_quote.h"
+#include "base/shell_quote.h"
 
 namespace reconcile::drivers::ssh {
 namespace {
@@ -57,16 +57,16 @@ absl::StatusOr<std::string> BuildProbeScript(const ProbeRequest& request,
   for (size_t i = 0; i < request.roles.size(); ++i) {
     if (absl::Status st = CheckRoleName(request.roles[i]); !st.ok()) return st;
     std::string path = ShellQuote(Cat(roles_dir, request.roles[i], ".hash"));
-    CatTo(s, "if [ -f ", path, " ]; then p 'role ", i, "' ", path, "; fi\n");
+    Append(s, "if [ -f ", path, " ]; then p 'role ", i, "' ", path, "; fi\n");
   }
   for (size_t i = 0; i < request.checks.size(); ++i) {
     // A subshell (a fork, no exec: cheap) evaluating the quoted command: a
     // check that exits, execs or has unbalanced quotes cannot affect the rest
     // of the probe. Output is discarded, only the status kept.
-    CatTo(s, "( eval ", ShellQuote(request.checks[i].command),
+    Append(s, "( eval ", ShellQuote(request.checks[i].command),
           " ) </dev/null >/dev/null 2>&1; printf '\\n%s check ", i, " %d' \"$D\" $?\n");
   }
-  CatTo(s, "printf '\\n%s end\\n' \"$D\"\n");
+  Append(s, "printf '\\n%s end\\n' \"$D\"\n");
   return s;
 }
 

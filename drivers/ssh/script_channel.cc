@@ -1,7 +1,7 @@
 // SshSession::RunScript: scripts fed to one long-lived shell per session.
 #include <algorithm>
 
-#include "drivers/ssh/cat.h"
+#include "base/text.h"
 #include "drivers/ssh/ssh_session.h"
 
 namespace reconcile::drivers::ssh {

@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "drivers/ssh/cat.h"
+#include "base/text.h"
 #include "base/status_macros.h"
-#include "drivers/ssh/shell_quote.h"
+#include "base/shell_quote.h"
 #include "drivers/ssh/ssh_session.h"
 
 namespace reconcile::drivers::ssh {
@@ -110,8 +110,8 @@ absl::Status SshSession::Upload(std::string_view path, std::string_view content,
   // for the posix-rename@openssh.com extension; `mv -f` within one directory
   // is that rename(2). chown rides along (SFTP only takes numeric ids).
   std::string finish;
-  if (!owner.empty()) CatTo(finish, "chown -- ", ShellQuote(owner), " ", ShellQuote(tmp), " && ");
-  CatTo(finish, "mv -f -- ", ShellQuote(tmp), " ", ShellQuote(path));
+  if (!owner.empty()) Append(finish, "chown -- ", ShellQuote(owner), " ", ShellQuote(tmp), " && ");
+  Append(finish, "mv -f -- ", ShellQuote(tmp), " ", ShellQuote(path));
   absl::StatusOr<CommandResult> done = Exec(finish, deadline, 4096);
   if (!done.ok()) return fail(done.status());
   if (done->exit_status != 0) {

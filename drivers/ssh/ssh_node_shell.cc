@@ -2,7 +2,7 @@
 
 #include <random>
 
-#include "drivers/ssh/cat.h"
+#include "base/text.h"
 #include "drivers/ssh/probe_script.h"
 
 namespace reconcile::drivers::ssh {

@@ -10,7 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "drivers/ssh/cat.h"
+#include "base/text.h"
 #include "base/status_macros.h"
 #include "drivers/ssh/dial.h"
 #include "drivers/ssh/host_key_policy.h"

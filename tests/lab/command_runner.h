@@ -6,6 +6,8 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "base/shell_quote.h"
+
 namespace reconcile::testing {
 
 struct CommandResult {
@@ -25,15 +27,7 @@ inline CommandResult RunCommand(const std::string& command) {
   return result;
 }
 
-// Single-quotes a value for /bin/sh.
-inline std::string ShellQuote(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
+using ::reconcile::ShellQuote;  // the project's one quoting, for commands built here
 
 // True when running under CI, where a missing tool must fail, not skip.
 inline bool InCi() {

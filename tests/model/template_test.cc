@@ -97,14 +97,6 @@ TEST(TemplateTest, MissingRuntimeValuesFailOrStayAsReferences) {
               IsOkAndHolds("ip={{ self.ip }} join={{ role.cp.outputs.join | raw }}"));
 }
 
-TEST(ShellQuoteTest, LeavesSafeWordsAndQuotesEverythingElse) {
-  EXPECT_EQ(ShellQuote("lab-web-1"), "lab-web-1");
-  EXPECT_EQ(ShellQuote("10.0.0.1:6443"), "10.0.0.1:6443");
-  EXPECT_EQ(ShellQuote(""), "''");
-  EXPECT_EQ(ShellQuote("it's"), "'it'\\''s'");
-  EXPECT_EQ(ShellQuote("$(reboot)"), "'$(reboot)'");
-}
-
 // Runs `command` with /bin/sh and returns its stdout.
 std::string RunShell(const std::string& command) {
   FILE* pipe = popen(command.c_str(), "r");

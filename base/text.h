@@ -1,6 +1,8 @@
-// Small string helpers over std::string_view. Debian's abseil is built with
-// its own absl::string_view (not std::string_view), so absl::StrCat and
-// friends do not accept std::string_view; these do.
+// Small string helpers over std::string_view, used across the project.
+//
+// Debian's abseil (20220623) is built with its own absl::string_view, not
+// std::string_view, so absl::StrCat and friends do not accept
+// std::string_view; these do, and Absl()/Std() bridge the two view types.
 #pragma once
 
 #include <concepts>
@@ -10,13 +12,17 @@
 
 #include "absl/strings/string_view.h"
 
-namespace reconcile::model {
+namespace reconcile {
+
+inline absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+inline std::string_view Std(absl::string_view s) { return std::string_view(s.data(), s.size()); }
 
 namespace text_internal {
 inline void AppendOne(std::string& out, std::string_view s) { out.append(s); }
-inline void AppendOne(std::string& out, const char* s) { out.append(s); }
+inline void AppendOne(std::string& out, const char* s) { out.append(s ? s : ""); }
 inline void AppendOne(std::string& out, absl::string_view s) { out.append(s.data(), s.size()); }
 inline void AppendOne(std::string& out, const std::string& s) { out.append(s); }
+inline void AppendOne(std::string& out, char c) { out.push_back(c); }
 template <std::integral T>
   requires(!std::same_as<T, char> && !std::same_as<T, bool>)
 void AppendOne(std::string& out, T value) {
@@ -24,6 +30,7 @@ void AppendOne(std::string& out, T value) {
 }
 }  // namespace text_internal
 
+// Appends every argument (strings of any view type, chars, integers) to `out`.
 template <typename... Args>
 void Append(std::string& out, const Args&... args) {
   (text_internal::AppendOne(out, args), ...);
@@ -36,7 +43,9 @@ std::string Cat(const Args&... args) {
   return out;
 }
 
-inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+inline bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 inline std::string_view Strip(std::string_view s) {
   while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
@@ -70,4 +79,4 @@ std::string Join(const Container& items, std::string_view separator) {
   return out;
 }
 
-}  // namespace reconcile::model
+}  // namespace reconcile
