@@ -61,6 +61,7 @@ void DecodeSsh(const YamlNode& node, YamlReader& r, SshSpec& out) {
       r.Error(*n, "'netns' must be a network namespace name (as in /run/netns/<name>), not a path");
     }
   }
+  if (auto* n = node.Find("state_dir")) out.state_dir = AbsolutePath(r, *n, "state_dir").value_or(out.state_dir);
 }
 
 void DecodePolicy(const YamlNode& node, YamlReader& r, PolicySpec& out) {

@@ -40,6 +40,9 @@ struct SshSpec {
   // Network namespace (under /run/netns) to dial from, for nodes whose network
   // exists only inside one (the lab's isolated libvirt network).
   std::string netns;
+  // Where on each node reconcile records what it applied (roles/<role>.hash
+  // and .files); must be writable by `user`.
+  std::string state_dir = "/var/lib/reconcile";
 };
 
 // A bootable image. Exactly one of `disk` (a base image nodes get copy-on-write

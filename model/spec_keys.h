@@ -10,9 +10,9 @@ namespace reconcile::model::keys {
 inline constexpr std::array<std::string_view, 8> kTopLevel = {
     "cluster", "hypervisor", "ssh", "images", "groups", "roles", "vars", "policy"};
 inline constexpr std::array<std::string_view, 3> kHypervisor = {"uri", "network", "pool"};
-inline constexpr std::array<std::string_view, 8> kSsh = {
+inline constexpr std::array<std::string_view, 9> kSsh = {
     "user", "identity", "port", "connect_timeout", "known_hosts", "accept_unknown_host_keys",
-    "jump_host", "netns"};
+    "jump_host", "netns", "state_dir"};
 inline constexpr std::array<std::string_view, 5> kImage = {"disk", "kernel", "initrd", "cmdline",
                                                            "seed"};
 inline constexpr std::array<std::string_view, 9> kGroup = {

@@ -261,7 +261,7 @@ absl::Status ClusterActions::RecordApplied(const drivers::SshTarget& target,
   }
   const std::string roles_dir = options_.state_dir + "/roles";
   ASSIGN_OR_RETURN(drivers::CommandResult made,
-                   shell_.Run(target, "mkdir -p " + ShellQuote(roles_dir), deadline));
+                   shell_.Run(target, "mkdir -p -m 0700 " + ShellQuote(roles_dir), deadline));
   if (made.exit_status != 0) {
     return absl::FailedPreconditionError(fmt::format(
         "{}: cannot create {}: {}", node.name, roles_dir, Tail(made.stderr_data)));
@@ -269,7 +269,8 @@ absl::Status ClusterActions::RecordApplied(const drivers::SshTarget& target,
   RETURN_IF_ERROR(shell_.Upload(target, FileDigestsPath(options_.state_dir, role), file_digests,
                                 0600, "", deadline));
   // Last: the hash is what marks the role applied.
-  return shell_.Upload(target, roles_dir + "/" + role + ".hash", hash->second, 0644, "", deadline);
+  // 0600: with secret vars in the rendered role, the digest is not for everyone.
+  return shell_.Upload(target, roles_dir + "/" + role + ".hash", hash->second, 0600, "", deadline);
 }
 
 std::string FileDigestsPath(const std::string& state_dir, const std::string& role) {

@@ -12,6 +12,8 @@ ReconcilerOptions OptionsFromPolicy(const model::Spec& spec) {
   options.executor.parallel = spec.policy.parallel;
   options.executor.retries = spec.policy.retries;
   options.observe.parallel = spec.policy.parallel;
+  options.observe.state_dir = spec.ssh.state_dir;
+  options.actions.state_dir = spec.ssh.state_dir;
   return options;
 }
 

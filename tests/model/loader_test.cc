@@ -20,7 +20,7 @@ using ::testing::HasSubstr;
 constexpr char kFullSpec[] = R"(cluster: demo
 hypervisor: {uri: "test:///default", network: net0, pool: pool0}
 ssh: {user: admin, identity: /root/.ssh/id, port: 2222, connect_timeout: 1m30s,
-      accept_unknown_host_keys: true, netns: lab}
+      accept_unknown_host_keys: true, netns: lab, state_dir: /home/admin/.reconcile}
 images:
   base: {disk: /img/base.qcow2}
   tiny: {kernel: /img/vmlinux, initrd: /img/initrd, cmdline: console=ttyS0, seed: false}
@@ -60,6 +60,7 @@ TEST(LoaderTest, DecodesEveryField) {
   EXPECT_EQ(spec->ssh.connect_timeout, absl::Seconds(90));
   EXPECT_TRUE(spec->ssh.accept_unknown_host_keys);
   EXPECT_EQ(spec->ssh.netns, "lab");
+  EXPECT_EQ(spec->ssh.state_dir, "/home/admin/.reconcile");
   ASSERT_EQ(spec->images.size(), 2u);
   EXPECT_FALSE(spec->images[1].seed);
   EXPECT_EQ(spec->images[1].cmdline, "console=ttyS0");

@@ -362,6 +362,19 @@ TEST_F(ReconcilerTest, CreatingWithoutAnOperatorKeyIsRefused) {
   EXPECT_THAT(std::string(first.status.message()), HasSubstr("no operator public key"));
 }
 
+// This test verifies that the node-side state directory comes from the spec,
+// for both the probe and the record of applied roles.
+TEST_F(ReconcilerTest, StateDirComesFromTheSpec) {
+  model::Spec spec = JoinSpec();
+  spec.ssh.state_dir = "/home/ops/.reconcile";
+  ReconcilerOptions options = OptionsFromPolicy(spec);
+  options.actions.authorized_key = "ssh-ed25519 AAAAoperator";
+  Reconciler reconciler(spec, JoinNodes(), hypervisor_, shell_, clock_, options);
+  ASSERT_TRUE(Apply(reconciler).converged);
+  EXPECT_EQ(shell_.files("lab-cp-1")["/home/ops/.reconcile/roles/control.hash"], "control-h1");
+  EXPECT_EQ(shell_.files("lab-cp-1").count("/var/lib/reconcile/roles/control.hash"), 0u);
+}
+
 // This test verifies that a plan refusing to touch an unmanaged domain stops
 // apply with a reason instead of looping.
 TEST_F(ReconcilerTest, PlanProblemsStopApply) {
