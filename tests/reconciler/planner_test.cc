@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/nodes.h"
 
 namespace reconcile {
 namespace {
@@ -33,23 +34,9 @@ model::Spec TwoTierSpec(bool prune = false) {
   return spec;
 }
 
-Node MakeNode(const std::string& group, int index, std::vector<std::string> roles) {
-  Node node;
-  node.name = "lab-" + group + "-" + std::to_string(index);
-  node.group = group;
-  node.index = index;
-  node.cpus = 1;
-  node.memory_bytes = 512ull << 20;
-  node.hardware_hash = "hw1";
-  node.image_hash = "img1";
-  for (const std::string& role : roles) node.role_hashes[role] = role + "-h1";
-  node.roles = std::move(roles);
-  return node;
-}
-
 std::vector<Node> TwoTierNodes() {
-  return {MakeNode("cp", 1, {"control"}), MakeNode("wk", 1, {"worker"}),
-          MakeNode("wk", 2, {"worker"})};
+  return {testing::TestNode("cp", 1, {"control"}), testing::TestNode("wk", 1, {"worker"}),
+          testing::TestNode("wk", 2, {"worker"})};
 }
 
 ObservedDomain OwnedDomain(const Node& node) {
@@ -269,7 +256,7 @@ TEST(Planner, MaxUnavailableWidensTheRollingBatch) {
 TEST(Planner, OrphansDeletedOnlyWithPrune) {
   std::vector<Node> nodes = TwoTierNodes();
   ObservedState observed = Converged(nodes);
-  observed.domains.push_back(OwnedDomain(MakeNode("wk", 3, {"worker"})));
+  observed.domains.push_back(OwnedDomain(testing::TestNode("wk", 3, {"worker"})));
 
   Plan kept = ComputePlan(TwoTierSpec(/*prune=*/false), nodes, observed);
   EXPECT_THAT(kept.actions, IsEmpty());
@@ -288,7 +275,7 @@ TEST(Planner, UnownedDomainsAreNeverTouched) {
   ObservedState observed;
   observed.domains.push_back({.name = "lab-cp-1", .managed = false, .state = DomainState::kShutOff});
   observed.domains.push_back({.name = "unrelated", .managed = false});
-  ObservedDomain foreign = OwnedDomain(MakeNode("wk", 9, {}));
+  ObservedDomain foreign = OwnedDomain(testing::TestNode("wk", 9, {}));
   foreign.cluster = "other";
   observed.domains.push_back(foreign);
 
@@ -381,7 +368,7 @@ TEST(Planner, RolesOnOneNodeAreSerialised) {
   spec.cluster = "lab";
   spec.roles = {{.name = "base"}, {.name = "monitoring"}, {.name = "app", .after = {"base"}}};
   spec.groups = {{.name = "all", .count = 1, .image = "tiny", .roles = {"app", "monitoring", "base"}}};
-  std::vector<Node> nodes = {MakeNode("all", 1, {"base", "monitoring", "app"})};
+  std::vector<Node> nodes = {testing::TestNode("all", 1, {"base", "monitoring", "app"})};
   Plan plan = ComputePlan(spec, nodes, ObservedState{});
   ASSERT_THAT(Summary(plan), ElementsAre("create lab-all-1", "configure lab-all-1 base",
                                          "configure lab-all-1 monitoring",

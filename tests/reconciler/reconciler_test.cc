@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/fake_hypervisor.h"
 #include "tests/testing/fake_node_shell.h"
+#include "tests/testing/nodes.h"
 #include "tests/testing/simulated_clock.h"
 
 namespace reconcile {
@@ -45,23 +46,9 @@ model::Spec JoinSpec() {
   return spec;
 }
 
-Node MakeNode(const std::string& group, int index, const std::string& role) {
-  Node node;
-  node.name = "lab-" + group + "-" + std::to_string(index);
-  node.group = group;
-  node.index = index;
-  node.cpus = 1;
-  node.memory_bytes = 512ull << 20;
-  node.hardware_hash = "hw1";
-  node.image_hash = "img1";
-  node.roles = {role};
-  node.role_hashes[role] = role + "-h1";
-  return node;
-}
-
 std::vector<Node> JoinNodes(int workers = 2) {
-  std::vector<Node> nodes = {MakeNode("cp", 1, "control")};
-  for (int i = 1; i <= workers; ++i) nodes.push_back(MakeNode("wk", i, "worker"));
+  std::vector<Node> nodes = {testing::TestNode("cp", 1, {"control"})};
+  for (int i = 1; i <= workers; ++i) nodes.push_back(testing::TestNode("wk", i, {"worker"}));
   return nodes;
 }
 

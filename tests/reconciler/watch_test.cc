@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/fake_hypervisor.h"
 #include "tests/testing/fake_node_shell.h"
+#include "tests/testing/nodes.h"
 #include "tests/testing/simulated_clock.h"
 
 namespace reconcile {
@@ -42,27 +43,13 @@ class ScriptedEvents : public WatchEvents {
   testing::SimulatedClock& clock_;
 };
 
-model::Node MakeNode(int index) {
-  model::Node node;
-  node.name = "lab-web-" + std::to_string(index);
-  node.group = "web";
-  node.index = index;
-  node.cpus = 1;
-  node.memory_bytes = 256ull << 20;
-  node.hardware_hash = "hw";
-  node.image_hash = "img";
-  node.roles = {"web"};
-  node.role_hashes["web"] = "web-h1";
-  return node;
-}
-
 Desired WebCluster(int count) {
   Desired desired;
   desired.spec.cluster = "lab";
   desired.spec.policy.prune = true;
   desired.spec.roles = {{.name = "web", .steps = {{.name = "serve", .run = "serve"}}}};
   desired.spec.groups = {{.name = "web", .count = count, .image = "tiny", .roles = {"web"}}};
-  for (int i = 1; i <= count; ++i) desired.nodes.push_back(MakeNode(i));
+  for (int i = 1; i <= count; ++i) desired.nodes.push_back(testing::TestNode("web", i, {"web"}));
   return desired;
 }
 

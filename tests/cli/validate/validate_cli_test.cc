@@ -10,6 +10,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/cli/reconcile_binary.h"
 
 namespace {
 
@@ -17,37 +18,9 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
-struct Outcome {
-  int exit_code = -1;
-  bool signalled = false;
-  std::string out;
-  std::string err;
-};
+using Outcome = ::reconcile::testing::BinaryRun;
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// Runs the binary with `args` (already shell-safe: repository paths only).
-Outcome Reconcile(const std::string& args) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("reconcile-cli-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string command = std::string(RECONCILE_BINARY) + " " + args + " >" +
-                              (dir / "out").string() + " 2>" + (dir / "err").string();
-  const int status = std::system(command.c_str());
-  Outcome run;
-  if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
-  // system() runs /bin/sh, which reports a child killed by a signal as 128+n.
-  run.signalled = WIFSIGNALED(status) || run.exit_code > 128;
-  run.out = Slurp(dir / "out");
-  run.err = Slurp(dir / "err");
-  fs::remove_all(dir);
-  return run;
-}
+Outcome Reconcile(const std::string& args) { return ::reconcile::testing::RunReconcile(args); }
 
 TEST(ValidateCliTest, ValidSpecPrintsSummaryAndExitsZero) {
   Outcome run = Reconcile("validate specs/lab.yaml");
