@@ -19,6 +19,9 @@ void DecodeSpec(const YamlNode& root, YamlReader& reader, Spec& spec, SpecSource
 void DecodeRoles(const YamlNode& node, YamlReader& reader, Spec& spec, SpecSources& sources);
 void DecodeVars(const YamlNode& node, YamlReader& reader, std::string_view where,
                 std::vector<Variable>& vars, std::vector<SourceLocation>* locations);
+// Reports `key` unless it is an identifier (names of variables and outputs,
+// which templates reference as vars.<name> / outputs.<name>).
+void RequireIdentifier(YamlReader& reader, const YamlNode& key, std::string_view what);
 // A string that must not be empty.
 std::optional<std::string> NonEmptyString(YamlReader& reader, const YamlNode& node,
                                           std::string_view what);

@@ -106,11 +106,7 @@ void DecodeStep(const YamlNode& node, YamlReader& r, StepSpec& step, RoleSources
 void DecodeOutputs(const YamlNode& node, YamlReader& r, RoleSpec& role, RoleSources& where) {
   if (!r.ExpectMap(node, "outputs")) return;
   for (const auto& [key, body] : node.entries) {
-    if (!IsIdentifier(key.value)) {
-      r.Error(key, Cat("output name '", key.value.substr(0, 70),
-                                "' must start with a letter or '_' and contain only letters, "
-                                "digits, '_' and '-'"));
-    }
+    RequireIdentifier(r, key, "output name");
     OutputSpec output{key.value, "", false};
     const YamlNode* command = &body;
     if (body.kind == YamlNode::Kind::kMap) {

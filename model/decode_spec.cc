@@ -196,6 +196,13 @@ void DecodeGroups(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& 
 
 }  // namespace
 
+void RequireIdentifier(YamlReader& reader, const YamlNode& key, std::string_view what) {
+  if (IsIdentifier(key.value)) return;
+  reader.Error(key, Cat(what, " '", key.value.substr(0, 70),
+                        "' must start with a letter or '_' and contain only letters, "
+                        "digits, '_' and '-'"));
+}
+
 std::optional<std::string> NonEmptyString(YamlReader& reader, const YamlNode& node,
                                           std::string_view what) {
   auto value = reader.String(node, what);
@@ -210,11 +217,7 @@ void DecodeVars(const YamlNode& node, YamlReader& r, std::string_view where,
                 std::vector<Variable>& vars, std::vector<SourceLocation>* locations) {
   if (!r.ExpectMap(node, where)) return;
   for (const auto& [key, body] : node.entries) {
-    if (!IsIdentifier(key.value)) {
-      r.Error(key, Cat("variable name '", key.value.substr(0, 70),
-                                "' must start with a letter or '_' and contain only letters, "
-                                "digits, '_' and '-'"));
-    }
+    RequireIdentifier(r, key, "variable name");
     Variable var{key.value, "", false};
     if (body.kind == YamlNode::Kind::kMap) {
       r.CheckKeys(body, keys::kVariable, Cat("variable '", key.value, "'"));
