@@ -5,7 +5,8 @@
 #include <sstream>
 
 #include "base/clock.h"
-#include "drivers/libvirt/libvirt_hypervisor.h"
+#include "base/status_macros.h"
+#include "cli/host_connections.h"
 #include "drivers/ssh/ssh_node_shell.h"
 #include "model/diagnostics.h"
 #include "model/expand.h"
@@ -41,7 +42,14 @@ absl::StatusOr<Desired> LoadDesired(const std::string& path, const std::string& 
     err << diagnostics.ToString();
     return spec.status();
   }
-  if (!connect.empty()) spec->hypervisor.uri = connect;
+  if (!connect.empty()) {
+    if (spec->Hosts().size() > 1) {
+      err << path << ": --connect replaces the one hypervisor's URI, but the spec lists "
+          << spec->Hosts().size() << " hypervisors\n";
+      return absl::InvalidArgumentError("--connect with several hypervisors");
+    }
+    (spec->hypervisors.empty() ? spec->hypervisor : spec->hypervisors.front()).uri = connect;
+  }
   spec->ssh.identity = ExpandUser(spec->ssh.identity);
   spec->ssh.known_hosts = ExpandUser(spec->ssh.known_hosts);
   absl::StatusOr<std::vector<model::Node>> nodes = model::ExpandSpec(*spec);
@@ -53,7 +61,12 @@ absl::StatusOr<Desired> LoadDesired(const std::string& path, const std::string& 
 }
 
 Reconciler ClusterSession::MakeReconciler(Clock& clock) const {
-  return Reconciler(desired.spec, desired.nodes, *hypervisor, *shell, clock, options);
+  std::vector<HostConnection> hosts;
+  const auto spec_hosts = desired.spec.Hosts();
+  for (size_t i = 0; i < spec_hosts.size() && i < hypervisors.size(); ++i) {
+    hosts.push_back({spec_hosts[i].name, hypervisors[i].get()});
+  }
+  return Reconciler(desired.spec, desired.nodes, std::move(hosts), *shell, clock, options);
 }
 
 absl::StatusOr<PassResult> PlanOnce(const ClusterSession& session, std::ostream& err) {
@@ -70,16 +83,7 @@ absl::StatusOr<ClusterSession> OpenCluster(const TargetOptions& target, std::ost
   session.desired = *std::move(desired);
   const model::Spec& spec = session.desired.spec;
 
-  drivers::libvirt::LibvirtOptions libvirt;
-  libvirt.cluster = spec.cluster;
-  libvirt.uris = {spec.hypervisor.uri};
-  absl::StatusOr<std::unique_ptr<drivers::Hypervisor>> hypervisor =
-      drivers::libvirt::MakeLibvirtHypervisor(std::move(libvirt));
-  if (!hypervisor.ok()) {
-    err << "reconcile: " << spec.hypervisor.uri << ": " << hypervisor.status().message() << "\n";
-    return hypervisor.status();
-  }
-  session.hypervisor = *std::move(hypervisor);
+  ASSIGN_OR_RETURN(session.hypervisors, OpenHosts(spec, err));
   session.shell = std::make_unique<drivers::ssh::SshNodeShell>();
   session.options = OptionsFromPolicy(spec);
   // Only creating nodes needs the key; a plan or status of an existing

@@ -5,6 +5,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "cli/options.h"
@@ -22,7 +23,8 @@ absl::StatusOr<Desired> LoadDesired(const std::string& path, const std::string& 
 
 struct ClusterSession {
   Desired desired;
-  std::unique_ptr<drivers::Hypervisor> hypervisor;
+  // One per hypervisor host of the spec, in spec order (spec.Hosts()).
+  std::vector<std::unique_ptr<drivers::Hypervisor>> hypervisors;
   std::unique_ptr<drivers::NodeShell> shell;
   ReconcilerOptions options;  // from the spec's policy; the command adds its hooks
 

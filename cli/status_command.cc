@@ -10,12 +10,14 @@ int RunStatus(const StatusOptions& options, std::ostream& out, std::ostream& err
   if (!session.ok()) return 1;
   absl::StatusOr<PassResult> pass = PlanOnce(*session, err);
   if (!pass.ok()) return 1;
+  std::vector<std::string> hosts;
+  for (const model::HypervisorSpec& host : session->desired.spec.Hosts()) hosts.push_back(host.name);
   std::vector<render::NodeStatus> rows =
-      render::BuildStatus(session->desired.nodes, pass->observed, pass->plan);
+      render::BuildStatus(session->desired.nodes, pass->observed, pass->plan, hosts);
   if (options.json) {
-    out << render::StatusToJson(rows, pass->plan).dump(2) << "\n";
+    out << render::StatusToJson(rows, pass->plan, pass->observed, hosts).dump(2) << "\n";
   } else {
-    out << render::RenderStatusText(rows, pass->plan);
+    out << render::RenderStatusText(rows, pass->plan, pass->observed, hosts);
   }
   if (!pass->plan.problems.empty()) return 1;
   return pass->plan.converged() ? 0 : 2;

@@ -22,6 +22,11 @@ void DecodeVars(const YamlNode& node, YamlReader& reader, std::string_view where
 // Reports `key` unless it is an identifier (names of variables and outputs,
 // which templates reference as vars.<name> / outputs.<name>).
 void RequireIdentifier(YamlReader& reader, const YamlNode& key, std::string_view what);
+// The `hypervisors:` list of `root` (model/decode_hosts.cc), and a group's
+// `placement` mapping.
+void DecodeHypervisors(const YamlNode& root, YamlReader& reader, Spec& spec);
+void DecodePlacement(const YamlNode& node, YamlReader& reader, GroupSpec& group,
+                     GroupSources& where);
 // A string that must not be empty.
 std::optional<std::string> NonEmptyString(YamlReader& reader, const YamlNode& node,
                                           std::string_view what);

@@ -166,6 +166,12 @@ void DecodeGroup(const YamlNode& key, const YamlNode& body, YamlReader& r, Group
     }
   }
   if (auto* n = body.Find("vars")) DecodeVars(*n, r, "vars", group.vars, &where.vars);
+  if (auto* n = body.Find("placement")) {
+    if (body.Find("hosts")) {
+      r.Error(*n, "'placement' cannot be combined with 'hosts': existing machines are not placed");
+    }
+    DecodePlacement(*n, r, group, where);
+  }
   if (auto* n = body.Find("max_unavailable")) {
     group.max_unavailable = static_cast<int>(r.Int(*n, "max_unavailable", 1, kMaxGroupCount).value_or(1));
   }
@@ -255,6 +261,7 @@ void DecodeSpec(const YamlNode& root, YamlReader& r, Spec& spec, SpecSources& so
     r.Error(root, "missing required key 'cluster'");
   }
   if (auto* n = root.Find("hypervisor")) DecodeHypervisor(*n, r, spec.hypervisor);
+  DecodeHypervisors(root, r, spec);
   if (auto* n = root.Find("ssh")) DecodeSsh(*n, r, spec.ssh);
   if (auto* n = root.Find("images")) DecodeImages(*n, r, spec, sources);
   if (auto* n = root.Find("groups")) {

@@ -30,6 +30,9 @@ struct ObservedDomain {
   DomainState state = DomainState::kOther;
   int vcpus = 0;
   uint64_t memory_bytes = 0;
+  // The hypervisor host (spec name) it lives on; empty means the spec's first
+  // (for a one-host spec, its only) host.
+  std::string host;
 };
 
 // What one SSH probe of a node returned.
@@ -48,6 +51,9 @@ struct NodeProbe {
 struct ObservedState {
   std::vector<ObservedDomain> domains;
   std::map<std::string, NodeProbe> probes;  // by node name
+  // Hypervisor hosts that could not be listed this pass, with why. Their
+  // domains are absent from `domains`: unknown, not missing.
+  std::map<std::string, std::string> unreachable_hosts;
 
   const ObservedDomain* FindDomain(const std::string& name) const;
   const NodeProbe* FindProbe(const std::string& name) const;

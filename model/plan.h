@@ -31,12 +31,16 @@ struct Action {
   std::string reason;  // for display
   std::vector<int> depends_on;  // ids of actions that must succeed first
   bool restart = false;         // kUpdate: takes effect only after a restart
+  // The hypervisor host a machine action (all but kConfigure) runs on; set
+  // when the spec names several hosts, empty for a one-host spec.
+  std::string host;
 };
 
 // Something the planner refuses to act on, shown to the operator.
 struct PlanProblem {
-  std::string node;
+  std::string node;  // empty for a problem of a whole host
   std::string message;
+  std::string host;  // the hypervisor host it concerns, when one does
 };
 
 struct Plan {

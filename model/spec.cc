@@ -16,4 +16,28 @@ const ImageSpec* Spec::FindImage(std::string_view name) const { return FindByNam
 const GroupSpec* Spec::FindGroup(std::string_view name) const { return FindByName(groups, name); }
 const RoleSpec* Spec::FindRole(std::string_view name) const { return FindByName(roles, name); }
 
+std::span<const HypervisorSpec> Spec::Hosts() const {
+  if (hypervisors.empty()) return {&hypervisor, 1};
+  return hypervisors;
+}
+
+const HypervisorSpec* Spec::FindHost(std::string_view name) const {
+  for (const HypervisorSpec& host : Hosts()) {
+    if (host.name == name) return &host;
+  }
+  return nullptr;
+}
+
+std::vector<const HypervisorSpec*> Spec::HostsFor(const GroupSpec& group) const {
+  std::vector<const HypervisorSpec*> out;
+  for (const HypervisorSpec& host : Hosts()) {
+    if (group.placement_hosts.empty() ||
+        std::find(group.placement_hosts.begin(), group.placement_hosts.end(), host.name) !=
+            group.placement_hosts.end()) {
+      out.push_back(&host);
+    }
+  }
+  return out;
+}
+
 }  // namespace reconcile::model

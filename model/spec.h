@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,10 +24,23 @@ struct SourceLocation {
   friend bool operator==(const SourceLocation&, const SourceLocation&) = default;
 };
 
+// What this cluster may use on one hypervisor host; 0 means no limit.
+struct HostCapacity {
+  int cpus = 0;
+  uint64_t memory_bytes = 0;
+  int domains = 0;
+  bool limited() const { return cpus > 0 || memory_bytes > 0 || domains > 0; }
+  friend bool operator==(const HostCapacity&, const HostCapacity&) = default;
+};
+
+// One libvirt host. The single `hypervisor:` block is the host "default".
 struct HypervisorSpec {
+  std::string name = "default";        // a DNS label; names the host in plans
   std::string uri = "qemu:///system";  // any libvirt URI; test:///default for dry runs
   std::string network = "default";     // libvirt network the first NIC joins
   std::string pool = "default";        // storage pool for overlays and seeds
+  HostCapacity capacity;               // `hypervisors:` entries only
+  SourceLocation location;
 };
 
 struct SshSpec {
@@ -109,6 +123,9 @@ struct GroupSpec {
   std::vector<std::string> hosts;
   std::vector<Variable> vars;  // per-group overrides of the spec's vars
   int max_unavailable = 1;     // rolling replacement budget
+  // `placement: { hosts: [...] }`: the hypervisors this group's nodes may be
+  // created on; empty means any.
+  std::vector<std::string> placement_hosts;
   SourceLocation location;
 };
 
@@ -122,7 +139,10 @@ struct PolicySpec {
 struct Spec {
   std::string source_path;  // the file it was loaded from
   std::string cluster;
-  HypervisorSpec hypervisor;
+  HypervisorSpec hypervisor;  // the single-host form (`hypervisor:`)
+  // The several-host form (`hypervisors:`); empty when the spec uses the
+  // single `hypervisor:` block. Use Hosts() to read either.
+  std::vector<HypervisorSpec> hypervisors;
   SshSpec ssh;
   std::vector<ImageSpec> images;
   std::vector<GroupSpec> groups;
@@ -133,6 +153,12 @@ struct Spec {
   const ImageSpec* FindImage(std::string_view name) const;
   const GroupSpec* FindGroup(std::string_view name) const;
   const RoleSpec* FindRole(std::string_view name) const;
+  // Every hypervisor host in spec order: `hypervisors`, or else the single
+  // `hypervisor` block (the host named "default").
+  std::span<const HypervisorSpec> Hosts() const;
+  const HypervisorSpec* FindHost(std::string_view name) const;
+  // The hosts `group` may place new nodes on, in spec order.
+  std::vector<const HypervisorSpec*> HostsFor(const GroupSpec& group) const;
 };
 
 }  // namespace reconcile::model

@@ -7,16 +7,22 @@
 
 namespace reconcile::model::keys {
 
-inline constexpr std::array<std::string_view, 8> kTopLevel = {
-    "cluster", "hypervisor", "ssh", "images", "groups", "roles", "vars", "policy"};
+inline constexpr std::array<std::string_view, 9> kTopLevel = {
+    "cluster", "hypervisor", "hypervisors", "ssh", "images", "groups", "roles", "vars", "policy"};
 inline constexpr std::array<std::string_view, 3> kHypervisor = {"uri", "network", "pool"};
+// One entry of the `hypervisors:` list, and its `capacity`.
+inline constexpr std::array<std::string_view, 5> kHypervisorsItem = {"name", "uri", "network",
+                                                                     "pool", "capacity"};
+inline constexpr std::array<std::string_view, 3> kCapacity = {"cpus", "memory", "domains"};
 inline constexpr std::array<std::string_view, 9> kSsh = {
     "user", "identity", "port", "connect_timeout", "known_hosts", "accept_unknown_host_keys",
     "jump_host", "netns", "state_dir"};
 inline constexpr std::array<std::string_view, 5> kImage = {"disk", "kernel", "initrd", "cmdline",
                                                            "seed"};
-inline constexpr std::array<std::string_view, 9> kGroup = {
-    "count", "image", "cpus", "memory", "disk", "roles", "hosts", "vars", "max_unavailable"};
+inline constexpr std::array<std::string_view, 10> kGroup = {
+    "count", "image", "cpus", "memory", "disk", "roles", "hosts", "vars", "max_unavailable",
+    "placement"};
+inline constexpr std::array<std::string_view, 1> kPlacement = {"hosts"};
 inline constexpr std::array<std::string_view, 3> kRole = {"after", "steps", "outputs"};
 inline constexpr std::array<std::string_view, 4> kStep = {"name", "run", "check", "files"};
 inline constexpr std::array<std::string_view, 4> kFile = {"path", "content", "mode", "owner"};

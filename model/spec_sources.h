@@ -23,6 +23,7 @@ struct GroupSources {
   std::vector<SourceLocation> roles;  // one per GroupSpec::roles item
   std::vector<SourceLocation> hosts;
   std::vector<SourceLocation> vars;
+  std::vector<SourceLocation> placement_hosts;  // one per GroupSpec::placement_hosts item
   bool has_hosts = false;
 };
 

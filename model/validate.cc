@@ -109,6 +109,7 @@ void ValidateSpec(const Spec& spec, const SpecSources& sources, Diagnostics& dia
   CheckGroupReferences(spec, sources, diagnostics);
   CheckRoleGraph(spec, sources, diagnostics);
   CheckNodeNames(spec, sources, diagnostics);
+  ValidateHosts(spec, sources, diagnostics);
   ValidateTemplates(spec, sources, diagnostics);
 }
 

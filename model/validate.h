@@ -13,4 +13,8 @@ void ValidateSpec(const Spec& spec, const SpecSources& sources, Diagnostics& dia
 // Template references in roles (part of ValidateSpec; model/validate_templates.cc).
 void ValidateTemplates(const Spec& spec, const SpecSources& sources, Diagnostics& diagnostics);
 
+// Hypervisor hosts: placement names, capacity (part of ValidateSpec;
+// model/validate_hosts.cc).
+void ValidateHosts(const Spec& spec, const SpecSources& sources, Diagnostics& diagnostics);
+
 }  // namespace reconcile::model

@@ -76,9 +76,11 @@ const model::Node* ClusterActions::FindNode(const std::string& name) const {
   return it == nodes_.end() ? nullptr : &*it;
 }
 
-drivers::NodeRequest ClusterActions::RequestFor(const model::Node& node) const {
+drivers::NodeRequest ClusterActions::RequestFor(const model::Node& node,
+                                                const std::string& host) const {
+  const model::HypervisorSpec* where = host.empty() ? nullptr : spec_.FindHost(host);
   return drivers::NodeRequest{.cluster = spec_.cluster, .node = node,
-                              .hypervisor = spec_.hypervisor,
+                              .hypervisor = where != nullptr ? *where : spec_.Hosts().front(),
                               .authorized_key = options_.authorized_key};
 }
 
@@ -93,7 +95,7 @@ absl::Status ClusterActions::Run(const model::Action& action, absl::Time deadlin
   }
   switch (action.kind) {
     case model::ActionKind::kCreate:
-      return Create(*node);
+      return Create(*node, action.host);
     case model::ActionKind::kStart:
       addresses_.Forget(node->name);
       return hypervisor_.StartNode(node->name);
@@ -102,7 +104,7 @@ absl::Status ClusterActions::Run(const model::Action& action, absl::Time deadlin
     case model::ActionKind::kReplace:
       addresses_.Forget(node->name);
       RETURN_IF_ERROR(hypervisor_.DeleteNode(node->name));
-      return Create(*node);
+      return Create(*node, action.host);
     case model::ActionKind::kConfigure:
       return Redacted(Configure(*node, action.role, deadline));
     case model::ActionKind::kDelete:
@@ -111,12 +113,12 @@ absl::Status ClusterActions::Run(const model::Action& action, absl::Time deadlin
   return absl::InternalError("unknown action kind");
 }
 
-absl::Status ClusterActions::Create(const model::Node& node) {
+absl::Status ClusterActions::Create(const model::Node& node, const std::string& host) {
   if (node.image.seed && options_.authorized_key.empty()) {
     return absl::FailedPreconditionError(fmt::format(
         "{}: no operator public key to seed it with (ssh.identity's .pub file)", node.name));
   }
-  absl::StatusOr<drivers::CreatedNode> created = hypervisor_.CreateNode(RequestFor(node));
+  absl::StatusOr<drivers::CreatedNode> created = hypervisor_.CreateNode(RequestFor(node, host));
   if (created.ok()) return absl::OkStatus();
   if (created.status().code() != absl::StatusCode::kAlreadyExists) return created.status();
   // A retry after a creation that succeeded but whose answer was lost: ours,
@@ -130,7 +132,8 @@ absl::Status ClusterActions::Create(const model::Node& node) {
 }
 
 absl::Status ClusterActions::Update(const model::Action& action, const model::Node& node) {
-  ASSIGN_OR_RETURN(drivers::UpdateEffect effect, hypervisor_.UpdateNode(RequestFor(node)));
+  ASSIGN_OR_RETURN(drivers::UpdateEffect effect,
+                   hypervisor_.UpdateNode(RequestFor(node, action.host)));
   if (effect != drivers::UpdateEffect::kNeedsRestart || !action.restart) return absl::OkStatus();
   addresses_.Forget(node.name);
   RETURN_IF_ERROR(hypervisor_.StopNode(node.name, options_.shutdown_grace));

@@ -56,8 +56,9 @@ class ClusterActions final : public ActionRunner {
 
  private:
   const model::Node* FindNode(const std::string& name) const;
-  drivers::NodeRequest RequestFor(const model::Node& node) const;
-  absl::Status Create(const model::Node& node);
+  // `host` is the action's host; empty for a one-host spec.
+  drivers::NodeRequest RequestFor(const model::Node& node, const std::string& host) const;
+  absl::Status Create(const model::Node& node, const std::string& host);
   absl::Status Update(const model::Action& action, const model::Node& node);
   absl::Status Configure(const model::Node& node, const std::string& role, absl::Time deadline);
   // `mkdir -p` of the directories the step's files go into, in one command.

@@ -83,6 +83,37 @@ RoleOutputs OutputsForChecks(const model::Spec& spec, const std::vector<model::N
   return outputs;
 }
 
+// Lists every host of the spec into `state`. Fails only when none answered.
+absl::Status ListHosts(const model::Spec& spec, HostSet& hosts, int parallel,
+                       model::ObservedState& state) {
+  absl::Status first_error;
+  std::vector<std::string> errors;
+  size_t reachable = 0;
+  for (HostSet::Listing& listing : hosts.ListEach(std::max(parallel, 1))) {
+    if (!listing.domains.ok()) {
+      const std::string why(listing.domains.status().message());
+      state.unreachable_hosts[listing.host] = why;
+      errors.push_back(fmt::format("{}: {}", listing.host, why));
+      if (first_error.ok()) first_error = listing.domains.status();
+      continue;
+    }
+    ++reachable;
+    for (const drivers::DomainInfo& info : *listing.domains) {
+      state.domains.push_back(ToObserved(info));
+      state.domains.back().host = listing.host;
+    }
+  }
+  for (const model::HypervisorSpec& host : spec.Hosts()) {
+    const bool connected = std::any_of(hosts.hosts().begin(), hosts.hosts().end(),
+                                       [&](const HostConnection& c) { return c.name == host.name; });
+    if (!connected) state.unreachable_hosts[host.name] = "no connection to this host";
+  }
+  if (reachable > 0) return absl::OkStatus();
+  if (hosts.hosts().size() == 1) return first_error;  // as it was: the one host's error
+  return absl::Status(first_error.ok() ? absl::StatusCode::kUnavailable : first_error.code(),
+                      fmt::format("no hypervisor host could be listed: {}", fmt::join(errors, "; ")));
+}
+
 }  // namespace
 
 drivers::ProbeRequest BuildProbeRequest(const model::Spec& spec,
@@ -127,9 +158,17 @@ absl::StatusOr<model::ObservedState> Observe(const model::Spec& spec,
                                              drivers::Hypervisor& hypervisor,
                                              drivers::NodeShell& shell, AddressBook& addresses,
                                              const ObserveOptions& options, Clock& clock) {
+  HostSet one({{spec.Hosts().front().name, &hypervisor}});
+  return Observe(spec, nodes, one, shell, addresses, options, clock);
+}
+
+absl::StatusOr<model::ObservedState> Observe(const model::Spec& spec,
+                                             const std::vector<model::Node>& nodes,
+                                             HostSet& hosts, drivers::NodeShell& shell,
+                                             AddressBook& addresses,
+                                             const ObserveOptions& options, Clock& clock) {
   model::ObservedState state;
-  ASSIGN_OR_RETURN(std::vector<drivers::DomainInfo> domains, hypervisor.ListDomains());
-  for (const drivers::DomainInfo& info : domains) state.domains.push_back(ToObserved(info));
+  RETURN_IF_ERROR(ListHosts(spec, hosts, options.parallel, state));
 
   std::vector<const model::Node*> to_probe;
   for (const model::Node& node : nodes) {

@@ -16,6 +16,7 @@
 #include "model/observed.h"
 #include "model/spec.h"
 #include "reconciler/address_book.h"
+#include "reconciler/host_set.h"
 
 namespace reconcile {
 
@@ -44,10 +45,20 @@ drivers::ProbeRequest BuildProbeRequest(const model::Spec& spec,
                                         std::vector<std::string>* unrenderable_roles,
                                         const RoleOutputs& outputs = {});
 
+// One host: the spec's first (for a one-host spec, its only) host.
 absl::StatusOr<model::ObservedState> Observe(const model::Spec& spec,
                                              const std::vector<model::Node>& nodes,
                                              drivers::Hypervisor& hypervisor,
                                              drivers::NodeShell& shell, AddressBook& addresses,
+                                             const ObserveOptions& options, Clock& clock);
+
+// Several hosts: a host that cannot be listed is recorded in
+// `unreachable_hosts` and the others are observed; the pass fails only when
+// no host could be listed. Each domain carries the host it was found on.
+absl::StatusOr<model::ObservedState> Observe(const model::Spec& spec,
+                                             const std::vector<model::Node>& nodes,
+                                             HostSet& hosts, drivers::NodeShell& shell,
+                                             AddressBook& addresses,
                                              const ObserveOptions& options, Clock& clock);
 
 }  // namespace reconcile

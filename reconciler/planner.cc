@@ -9,6 +9,7 @@
 #include <string>
 
 #include "fmt/format.h"
+#include "reconciler/placement.h"
 
 namespace reconcile {
 namespace {
@@ -63,15 +64,18 @@ struct NodeState {
   bool restarted = false;  // started or restarted: its last probe is stale
   bool blocked = false;    // a plan problem: never touched
   bool deferred = false;   // held back by the rolling budget: configure next pass
+  bool unknown = false;    // not seen while a host was unreachable: left alone
 };
 
 class PlanBuilder {
  public:
   PlanBuilder(const model::Spec& spec, const std::vector<Node>& nodes,
               const model::ObservedState& observed)
-      : spec_(spec), nodes_(nodes), observed_(observed) {}
+      : spec_(spec), nodes_(nodes), observed_(observed),
+        placement_(PlaceNodes(spec, nodes, observed)), several_hosts_(spec.Hosts().size() > 1) {}
 
   model::Plan Build() {
+    PlanUnreachableHosts();
     for (const Node& node : nodes_) PlanMachine(node);
     for (const std::string& role : GlobalRoleOrder(spec_)) {
       for (const Node& node : nodes_) {
@@ -91,7 +95,30 @@ class PlanBuilder {
     plan_.actions.push_back(Action{.id = id, .kind = kind, .node = node, .role = std::move(role),
                                    .reason = std::move(reason),
                                    .depends_on = std::move(depends_on), .restart = restart});
+    if (several_hosts_ && kind != ActionKind::kConfigure) plan_.actions.back().host = HostFor(node);
     return id;
+  }
+
+  // Where a node lives or is about to be created.
+  std::string HostFor(const std::string& node) const {
+    if (auto it = placement_.host_of.find(node); it != placement_.host_of.end()) return it->second;
+    const ObservedDomain* domain = observed_.FindDomain(node);
+    return domain != nullptr ? HostOf(spec_, *domain) : "";
+  }
+
+  // One problem per host that could not be listed, naming the nodes that may
+  // live there: they are unknown, neither created elsewhere nor deleted.
+  void PlanUnreachableHosts() {
+    for (const model::HypervisorSpec& host : spec_.Hosts()) {
+      auto down = observed_.unreachable_hosts.find(host.name);
+      if (down == observed_.unreachable_hosts.end()) continue;
+      const size_t n = placement_.unknown.size();
+      std::string message = fmt::format("host {} unreachable: {} {} unknown", host.name, n,
+                                        n == 1 ? "node" : "nodes");
+      if (n > 0) message += fmt::format(" ({})", fmt::join(placement_.unknown, ", "));
+      message += fmt::format("; nothing is created in their place: {}", down->second);
+      plan_.problems.push_back({.node = "", .message = std::move(message), .host = host.name});
+    }
   }
 
   static std::vector<int> After(int id) { return id < 0 ? std::vector<int>{} : std::vector<int>{id}; }
@@ -121,6 +148,15 @@ class PlanBuilder {
     if (node.existing) return;  // never created, started or deleted by us
     const ObservedDomain* domain = observed_.FindDomain(node.name);
     if (domain == nullptr) {
+      if (std::find(placement_.unknown.begin(), placement_.unknown.end(), node.name) !=
+          placement_.unknown.end()) {
+        state.blocked = state.unknown = true;  // reported once per unreachable host
+        return;
+      }
+      if (auto full = placement_.unplaced.find(node.name); full != placement_.unplaced.end()) {
+        Block(state, node.name, full->second);
+        return;
+      }
       state.last_action = Add(ActionKind::kCreate, node.name, "", "not found", {});
       state.fresh = true;
       return;
@@ -261,6 +297,8 @@ class PlanBuilder {
   const model::Spec& spec_;
   const std::vector<Node>& nodes_;
   const model::ObservedState& observed_;
+  const Placement placement_;
+  const bool several_hosts_;
   model::Plan plan_;
   std::map<std::string, NodeState> nodes_state_;
   std::map<std::string, std::vector<int>> configures_of_role_;

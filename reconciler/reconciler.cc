@@ -20,7 +20,14 @@ ReconcilerOptions OptionsFromPolicy(const model::Spec& spec) {
 Reconciler::Reconciler(model::Spec spec, std::vector<model::Node> nodes,
                        drivers::Hypervisor& hypervisor, drivers::NodeShell& shell, Clock& clock,
                        ReconcilerOptions options)
-    : spec_(std::move(spec)), nodes_(std::move(nodes)), hypervisor_(hypervisor), shell_(shell),
+    : spec_(std::move(spec)), nodes_(std::move(nodes)),
+      hosts_({{spec_.Hosts().front().name, &hypervisor}}), shell_(shell), clock_(clock),
+      options_(std::move(options)) {}
+
+Reconciler::Reconciler(model::Spec spec, std::vector<model::Node> nodes,
+                       std::vector<HostConnection> hosts, drivers::NodeShell& shell, Clock& clock,
+                       ReconcilerOptions options)
+    : spec_(std::move(spec)), nodes_(std::move(nodes)), hosts_(std::move(hosts)), shell_(shell),
       clock_(clock), options_(std::move(options)) {}
 
 void Reconciler::SetDesired(model::Spec spec, std::vector<model::Node> nodes) {
@@ -34,13 +41,14 @@ absl::StatusOr<PassResult> Reconciler::ApplyPass() { return Pass(/*execute=*/tru
 absl::StatusOr<PassResult> Reconciler::Pass(bool execute) {
   const absl::Time start = clock_.Now();
   PassResult result;
-  AddressBook addresses(spec_, hypervisor_);
+  HostSet hosts(hosts_);  // where each domain lives is learned afresh each pass
+  AddressBook addresses(spec_, hosts);
   ASSIGN_OR_RETURN(result.observed,
-                   Observe(spec_, nodes_, hypervisor_, shell_, addresses, options_.observe, clock_));
+                   Observe(spec_, nodes_, hosts, shell_, addresses, options_.observe, clock_));
   result.plan = ComputePlan(spec_, nodes_, result.observed);
   if (execute && !result.plan.actions.empty()) {
     if (options_.on_plan) options_.on_plan(result.plan);
-    ClusterActions actions(spec_, nodes_, hypervisor_, shell_, addresses, options_.actions, clock_);
+    ClusterActions actions(spec_, nodes_, hosts, shell_, addresses, options_.actions, clock_);
     result.execution = Execute(result.plan, actions, options_.executor, clock_);
   }
   result.elapsed = clock_.Now() - start;

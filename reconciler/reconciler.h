@@ -20,6 +20,7 @@
 #include "model/spec.h"
 #include "reconciler/cluster_actions.h"
 #include "reconciler/executor.h"
+#include "reconciler/host_set.h"
 #include "reconciler/observe.h"
 
 namespace reconcile {
@@ -44,7 +45,11 @@ struct PassResult {
 
 class Reconciler {
  public:
+  // One hypervisor: the spec's first (for a one-host spec, its only) host.
   Reconciler(model::Spec spec, std::vector<model::Node> nodes, drivers::Hypervisor& hypervisor,
+             drivers::NodeShell& shell, Clock& clock, ReconcilerOptions options);
+  // One driver per hypervisor host of the spec (docs/libvirt.md, "Several hosts").
+  Reconciler(model::Spec spec, std::vector<model::Node> nodes, std::vector<HostConnection> hosts,
              drivers::NodeShell& shell, Clock& clock, ReconcilerOptions options);
 
   // Observe and plan; changes nothing.
@@ -62,7 +67,7 @@ class Reconciler {
 
   model::Spec spec_;
   std::vector<model::Node> nodes_;
-  drivers::Hypervisor& hypervisor_;
+  std::vector<HostConnection> hosts_;
   drivers::NodeShell& shell_;
   Clock& clock_;
   ReconcilerOptions options_;

@@ -18,6 +18,7 @@ ordered_json ActionToJson(const model::Action& action) {
   out["id"] = action.id;
   out["kind"] = model::ActionKindName(action.kind);
   out["node"] = action.node;
+  if (!action.host.empty()) out["host"] = action.host;  // specs with several hypervisors
   if (action.kind == model::ActionKind::kConfigure) out["role"] = action.role;
   out["reason"] = action.reason;
   out["depends_on"] = action.depends_on;
@@ -28,6 +29,7 @@ ordered_json ActionToJson(const model::Action& action) {
 ordered_json ProblemToJson(const model::PlanProblem& problem) {
   ordered_json out = ordered_json::object();
   out["node"] = problem.node;
+  if (!problem.host.empty()) out["host"] = problem.host;
   out["message"] = problem.message;
   return out;
 }

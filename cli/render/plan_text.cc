@@ -58,6 +58,7 @@ std::string ActionTarget(const Action& action) {
 std::string ActionLabel(const Action& action) {
   std::string label(model::ActionKindName(action.kind));
   if (action.kind == ActionKind::kUpdate && action.restart) label += " (restart)";
+  if (!action.host.empty()) label += " on " + TerminalSafe(action.host);
   return label;
 }
 

@@ -25,15 +25,57 @@ std::string StateName(const model::Node& node, const model::ObservedDomain* doma
 
 std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 
+// Where a node is: the host its domain was seen on, else where the plan
+// creates it; "" when unknown.
+std::string HostOfNode(const model::Node& node, const model::ObservedDomain* domain,
+                       const model::Plan& plan, const std::vector<std::string>& host_names) {
+  if (node.existing) return "";
+  if (domain != nullptr) return domain->host.empty() ? host_names.front() : domain->host;
+  for (const model::Action& action : plan.actions) {
+    if (action.node == node.name && action.kind == model::ActionKind::kCreate) return action.host;
+  }
+  return "";
+}
+
+// "host h1: 2 nodes (a, b)" per host; unreachable hosts say why.
+std::string HostLines(const std::vector<NodeStatus>& rows, const model::ObservedState& observed,
+                      const std::vector<std::string>& host_names) {
+  std::string out;
+  size_t unknown = std::count_if(rows.begin(), rows.end(),
+                                 [](const NodeStatus& row) { return row.state == "unknown"; });
+  for (const std::string& host : host_names) {
+    std::vector<std::string> members;
+    for (const NodeStatus& row : rows) {
+      if (row.host == host) members.push_back(TerminalSafe(row.node));
+    }
+    out += fmt::format("host {}: {} {}", TerminalSafe(host), members.size(),
+                       members.size() == 1 ? "node" : "nodes");
+    if (!members.empty()) out += " (" + absl::StrJoin(members, ", ") + ")";
+    if (auto down = observed.unreachable_hosts.find(host); down != observed.unreachable_hosts.end()) {
+      out += fmt::format("; unreachable, {} unknown: {}", unknown, TerminalSafe(down->second));
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<NodeStatus> BuildStatus(const std::vector<model::Node>& nodes,
                                     const model::ObservedState& observed,
-                                    const model::Plan& plan) {
+                                    const model::Plan& plan,
+                                    const std::vector<std::string>& host_names) {
   std::vector<NodeStatus> rows;
   for (const model::Node& node : nodes) {
-    NodeStatus row{.node = node.name, .group = node.group,
-                   .state = StateName(node, observed.FindDomain(node.name))};
+    const model::ObservedDomain* domain = observed.FindDomain(node.name);
+    NodeStatus row{.node = node.name, .group = node.group, .state = StateName(node, domain)};
+    if (host_names.size() > 1) {
+      row.host = HostOfNode(node, domain, plan, host_names);
+      // Not seen, but a host could not be looked at: it may well be there.
+      if (domain == nullptr && !node.existing && !observed.unreachable_hosts.empty()) {
+        row.state = "unknown";
+      }
+    }
     const model::NodeProbe* probe = observed.FindProbe(node.name);
     if (probe != nullptr) row.address = probe->address;
     for (const std::string& role : node.roles) {
@@ -56,61 +98,87 @@ std::vector<NodeStatus> BuildStatus(const std::vector<model::Node>& nodes,
   return rows;
 }
 
-std::string RenderStatusText(const std::vector<NodeStatus>& rows, const model::Plan& plan) {
-  struct Cells {
-    std::string node, group, state, address, roles, drift;
+std::string RenderStatusText(const std::vector<NodeStatus>& rows, const model::Plan& plan,
+                             const model::ObservedState& observed,
+                             const std::vector<std::string>& host_names) {
+  const bool several_hosts = host_names.size() > 1;
+  // Columns; HOST only when the spec names several hypervisors.
+  std::vector<std::vector<std::string>> cells;
+  auto add_row = [&](std::string node, std::string group, std::string host, std::string state,
+                     std::string address, std::string roles, std::string drift) {
+    std::vector<std::string> row = {std::move(node), std::move(group)};
+    if (several_hosts) row.push_back(std::move(host));
+    for (std::string* cell : {&state, &address, &roles, &drift}) row.push_back(std::move(*cell));
+    cells.push_back(std::move(row));
   };
-  std::vector<Cells> cells = {{"NODE", "GROUP", "STATE", "ADDRESS", "ROLES", "DRIFT"}};
+  add_row("NODE", "GROUP", "HOST", "STATE", "ADDRESS", "ROLES", "DRIFT");
   for (const NodeStatus& row : rows) {
     std::string roles = absl::StrJoin(row.roles_applied, ",");
     if (!row.roles_pending.empty()) {
       roles += (roles.empty() ? "" : " ") + std::string("(pending: ") +
                absl::StrJoin(row.roles_pending, ",") + ")";
     }
-    cells.push_back({TerminalSafe(row.node), TerminalSafe(row.group), row.state,
-                     OrDash(TerminalSafe(row.address)), OrDash(TerminalSafe(roles)),
-                     row.drift.empty() ? "none" : TerminalSafe(absl::StrJoin(row.drift, "; "))});
+    add_row(TerminalSafe(row.node), TerminalSafe(row.group), OrDash(TerminalSafe(row.host)),
+            row.state, OrDash(TerminalSafe(row.address)), OrDash(TerminalSafe(roles)),
+            row.drift.empty() ? "none" : TerminalSafe(absl::StrJoin(row.drift, "; ")));
   }
-  size_t w[5] = {0, 0, 0, 0, 0};
-  for (const Cells& c : cells) {
-    w[0] = std::max(w[0], DisplayWidth(c.node));
-    w[1] = std::max(w[1], DisplayWidth(c.group));
-    w[2] = std::max(w[2], DisplayWidth(c.state));
-    w[3] = std::max(w[3], DisplayWidth(c.address));
-    w[4] = std::max(w[4], DisplayWidth(c.roles));
+  std::vector<size_t> w(cells.front().size(), 0);
+  for (const auto& c : cells) {
+    for (size_t i = 0; i + 1 < c.size(); ++i) w[i] = std::max(w[i], DisplayWidth(c[i]));
   }
-  auto pad = [](const std::string& text, size_t width) {
-    return text + std::string(width - std::min(width, DisplayWidth(text)), ' ');
-  };
   std::string out;
-  for (const Cells& c : cells) {
-    out += pad(c.node, w[0]) + "  " + pad(c.group, w[1]) + "  " + pad(c.state, w[2]) + "  " +
-           pad(c.address, w[3]) + "  " + pad(c.roles, w[4]) + "  " + c.drift + "\n";
+  for (const auto& c : cells) {
+    for (size_t i = 0; i + 1 < c.size(); ++i) {
+      out += c[i] + std::string(w[i] - std::min(w[i], DisplayWidth(c[i])), ' ') + "  ";
+    }
+    out += c.back() + "\n";
   }
   for (const std::string& orphan : plan.orphans) {
     out += fmt::format("orphan: {} (owned, no longer in the spec; prune is off)\n", TerminalSafe(orphan));
   }
   for (const model::PlanProblem& problem : plan.problems) {
-    out += fmt::format("problem: {}: {}\n", TerminalSafe(problem.node), TerminalSafe(problem.message));
+    const std::string& where = problem.node.empty() ? problem.host : problem.node;
+    out += fmt::format("problem: {}: {}\n", TerminalSafe(where), TerminalSafe(problem.message));
   }
+  if (several_hosts) out += HostLines(rows, observed, host_names);
   size_t converged = std::count_if(rows.begin(), rows.end(),
                                    [](const NodeStatus& row) { return row.drift.empty(); });
   out += fmt::format("{} of {} nodes converged.\n", converged, rows.size());
   return out;
 }
 
-nlohmann::ordered_json StatusToJson(const std::vector<NodeStatus>& rows, const model::Plan& plan) {
+nlohmann::ordered_json StatusToJson(const std::vector<NodeStatus>& rows, const model::Plan& plan,
+                                    const model::ObservedState& observed,
+                                    const std::vector<std::string>& host_names) {
+  const bool several_hosts = host_names.size() > 1;
   nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
   for (const NodeStatus& row : rows) {
     nodes.push_back({{"node", row.node}, {"group", row.group}, {"state", row.state},
                      {"address", row.address}, {"roles_applied", row.roles_applied},
                      {"roles_pending", row.roles_pending}, {"drift", row.drift}});
+    if (several_hosts) nodes.back()["host"] = row.host;
   }
   nlohmann::ordered_json problems = nlohmann::ordered_json::array();
   for (const model::PlanProblem& problem : plan.problems) {
     problems.push_back({{"node", problem.node}, {"message", problem.message}});
+    if (!problem.host.empty()) problems.back()["host"] = problem.host;
   }
-  return {{"nodes", nodes}, {"orphans", plan.orphans}, {"problems", problems}};
+  nlohmann::ordered_json doc = {{"nodes", nodes}, {"orphans", plan.orphans}, {"problems", problems}};
+  if (several_hosts) {
+    nlohmann::ordered_json hosts = nlohmann::ordered_json::array();
+    for (const std::string& host : host_names) {
+      std::vector<std::string> members;
+      for (const NodeStatus& row : rows) {
+        if (row.host == host) members.push_back(row.node);
+      }
+      auto down = observed.unreachable_hosts.find(host);
+      hosts.push_back({{"name", host}, {"reachable", down == observed.unreachable_hosts.end()},
+                       {"nodes", members}});
+      if (down != observed.unreachable_hosts.end()) hosts.back()["error"] = down->second;
+    }
+    doc["hosts"] = hosts;
+  }
+  return doc;
 }
 
 }  // namespace reconcile::render

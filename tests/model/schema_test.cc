@@ -45,6 +45,11 @@ TEST(SpecSchemaTest, ListsTheSameKeysAsTheLoader) {
   const json& top = schema.at("properties");
   EXPECT_EQ(Properties(schema), Keys(keys::kTopLevel));
   EXPECT_EQ(Properties(top.at("hypervisor")), Keys(keys::kHypervisor));
+  const json& host = top.at("hypervisors").at("items");
+  EXPECT_EQ(Properties(host), Keys(keys::kHypervisorsItem));
+  EXPECT_EQ(Properties(host.at("properties").at("capacity")), Keys(keys::kCapacity));
+  EXPECT_EQ(Properties(top.at("groups").at("additionalProperties").at("properties").at("placement")),
+            Keys(keys::kPlacement));
   EXPECT_EQ(Properties(top.at("ssh")), Keys(keys::kSsh));
   EXPECT_EQ(Properties(top.at("policy")), Keys(keys::kPolicy));
   EXPECT_EQ(Properties(top.at("images").at("additionalProperties")), Keys(keys::kImage));

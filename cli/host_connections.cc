@@ -1,0 +1,103 @@
+#include "cli/host_connections.h"
+
+#include <functional>
+#include <mutex>
+
+#include "base/status_macros.h"
+#include "drivers/libvirt/libvirt_hypervisor.h"
+
+namespace reconcile::cli {
+namespace {
+
+using Factory = std::function<absl::StatusOr<std::unique_ptr<drivers::Hypervisor>>()>;
+
+// A host that was down when we started: every call first tries to connect.
+class ReconnectingHypervisor final : public drivers::Hypervisor {
+ public:
+  explicit ReconnectingHypervisor(Factory factory) : factory_(std::move(factory)) {}
+
+  absl::StatusOr<std::vector<drivers::DomainInfo>> ListDomains() override {
+    ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
+    return h->ListDomains();
+  }
+  absl::StatusOr<drivers::DomainInfo> GetDomain(absl::string_view name) override {
+    ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
+    return h->GetDomain(name);
+  }
+  absl::StatusOr<drivers::CreatedNode> CreateNode(const drivers::NodeRequest& request) override {
+    ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
+    return h->CreateNode(request);
+  }
+  absl::Status StartNode(absl::string_view name) override {
+    ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
+    return h->StartNode(name);
+  }
+  absl::Status StopNode(absl::string_view name, absl::Duration grace) override {
+    ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
+    return h->StopNode(name, grace);
+  }
+  absl::StatusOr<drivers::UpdateEffect> UpdateNode(const drivers::NodeRequest& request) override {
+    ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
+    return h->UpdateNode(request);
+  }
+  absl::Status DeleteNode(absl::string_view name) override {
+    ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
+    return h->DeleteNode(name);
+  }
+  absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(
+      absl::string_view pool, absl::string_view node_name) override {
+    ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
+    return h->RemoveOrphanVolumes(pool, node_name);
+  }
+  absl::StatusOr<std::string> DiscoverAddress(absl::string_view name,
+                                              absl::Duration timeout) override {
+    ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
+    return h->DiscoverAddress(name, timeout);
+  }
+
+ private:
+  absl::StatusOr<drivers::Hypervisor*> Get() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!connected_) {
+      ASSIGN_OR_RETURN(connected_, factory_());
+    }
+    return connected_.get();
+  }
+
+  Factory factory_;
+  std::mutex mu_;
+  std::unique_ptr<drivers::Hypervisor> connected_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::unique_ptr<drivers::Hypervisor>>> OpenHosts(
+    const model::Spec& spec, std::ostream& err) {
+  std::vector<std::unique_ptr<drivers::Hypervisor>> out;
+  const bool several = spec.Hosts().size() > 1;
+  for (const model::HypervisorSpec& host : spec.Hosts()) {
+    Factory open = [cluster = spec.cluster, uri = host.uri] {
+      drivers::libvirt::LibvirtOptions libvirt;
+      libvirt.cluster = cluster;
+      libvirt.uris = {uri};
+      return drivers::libvirt::MakeLibvirtHypervisor(std::move(libvirt));
+    };
+    absl::StatusOr<std::unique_ptr<drivers::Hypervisor>> hypervisor = open();
+    if (hypervisor.ok()) {
+      out.push_back(*std::move(hypervisor));
+      continue;
+    }
+    if (several && absl::IsUnavailable(hypervisor.status())) {
+      err << "reconcile: warning: host " << host.name << " (" << host.uri
+          << "): " << hypervisor.status().message() << "\n";
+      out.push_back(std::make_unique<ReconnectingHypervisor>(std::move(open)));
+      continue;
+    }
+    err << "reconcile: " << (several ? "host " + host.name + " (" + host.uri + ")" : host.uri)
+        << ": " << hypervisor.status().message() << "\n";
+    return hypervisor.status();
+  }
+  return out;
+}
+
+}  // namespace reconcile::cli

@@ -1,0 +1,99 @@
+// The `hypervisors:` list (several libvirt hosts) and a group's `placement`.
+#include <set>
+#include <string>
+
+#include "base/text.h"
+#include "model/decode.h"
+#include "model/names.h"
+#include "model/spec_keys.h"
+
+namespace reconcile::model {
+namespace {
+
+constexpr uint64_t kMiB = uint64_t{1} << 20;
+constexpr uint64_t kTiB = uint64_t{1} << 40;
+
+void DecodeCapacity(const YamlNode& node, YamlReader& r, HostCapacity& out) {
+  if (!r.ExpectMap(node, "capacity")) return;
+  r.CheckKeys(node, keys::kCapacity, "capacity");
+  if (auto* n = node.Find("cpus")) out.cpus = static_cast<int>(r.Int(*n, "cpus", 1, 65536).value_or(0));
+  if (auto* n = node.Find("memory")) out.memory_bytes = r.Size(*n, "memory", 64 * kMiB, 1024 * kTiB).value_or(0);
+  if (auto* n = node.Find("domains")) {
+    out.domains = static_cast<int>(r.Int(*n, "domains", 1, kMaxTotalNodes).value_or(0));
+  }
+}
+
+void DecodeHost(const YamlNode& item, YamlReader& r, HypervisorSpec& host) {
+  host.location = r.At(item);
+  if (!r.ExpectMap(item, "hypervisors item")) return;
+  if (const YamlNode* n = item.Find("name")) {
+    host.location = r.At(*n);
+    if (auto name = NonEmptyString(r, *n, "name")) {
+      host.name = *name;
+      std::string problem = DnsLabelProblem(*name);
+      if (!problem.empty()) {
+        r.Error(*n, Cat("hypervisor name '", name->substr(0, 70),
+                        "' is not a valid DNS label: it ", problem));
+      }
+    }
+  } else {
+    r.Error(item, "a hypervisor needs a 'name'");
+    host.name.clear();
+  }
+  const std::string where = Cat("hypervisor '", host.name, "'");
+  r.CheckKeys(item, keys::kHypervisorsItem, where);
+  if (auto* n = item.Find("uri")) {
+    host.uri = NonEmptyString(r, *n, "uri").value_or("");
+  } else {
+    // Several hosts have no sensible default URI: qemu:///system twice is one host.
+    r.Error(item, Cat(where, " needs a 'uri' (e.g. qemu+ssh://host/system)"));
+  }
+  if (auto* n = item.Find("network")) host.network = NonEmptyString(r, *n, "network").value_or(host.network);
+  if (auto* n = item.Find("pool")) host.pool = NonEmptyString(r, *n, "pool").value_or(host.pool);
+  if (auto* n = item.Find("capacity")) DecodeCapacity(*n, r, host.capacity);
+}
+
+}  // namespace
+
+void DecodeHypervisors(const YamlNode& root, YamlReader& r, Spec& spec) {
+  const YamlNode* node = root.Find("hypervisors");
+  if (node == nullptr) return;
+  if (root.Find("hypervisor") != nullptr) {
+    r.Error(*node, "'hypervisor' and 'hypervisors' cannot both be given: list every host "
+                   "under 'hypervisors'");
+  }
+  if (!r.ExpectList(*node, "hypervisors")) return;
+  if (node->items.empty()) r.Error(*node, "'hypervisors' must list at least one host");
+  std::set<std::string> names;
+  std::set<std::string> uris;
+  for (const YamlNode& item : node->items) {
+    HypervisorSpec host;
+    DecodeHost(item, r, host);
+    if (!host.name.empty() && !names.insert(host.name).second) {
+      r.Error(*item.Find("name"), Cat("hypervisor '", host.name, "' is listed twice"));
+    }
+    if (!host.uri.empty() && !uris.insert(host.uri).second) {
+      r.Error(*item.Find("uri"), Cat("uri '", host.uri.substr(0, 70), "' of hypervisor '",
+                                     host.name, "' is already used by another hypervisor: "
+                                     "one host would be counted twice"));
+    }
+    spec.hypervisors.push_back(std::move(host));
+  }
+}
+
+void DecodePlacement(const YamlNode& node, YamlReader& r, GroupSpec& group,
+                     GroupSources& where) {
+  if (!r.ExpectMap(node, "placement")) return;
+  r.CheckKeys(node, keys::kPlacement, "placement");
+  const YamlNode* hosts = node.Find("hosts");
+  if (hosts == nullptr) return;
+  auto items = r.StringList(*hosts, "hosts");
+  if (!items) return;
+  if (items->empty()) r.Error(*hosts, "'placement.hosts' must name at least one hypervisor");
+  for (const YamlNode* item : *items) {
+    group.placement_hosts.push_back(item->value);
+    where.placement_hosts.push_back(r.At(*item));
+  }
+}
+
+}  // namespace reconcile::model

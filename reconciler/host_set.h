@@ -1,0 +1,64 @@
+// The hypervisor hosts of one pass behind the one Hypervisor interface.
+//
+// Observe lists each host separately (ListEach) so that a host that is down
+// is a fact of the pass, not a failed pass; the HostSet remembers where each
+// domain lives and routes every later call about a node to that host.
+// CreateNode goes to the host the plan chose (NodeRequest::hypervisor.name).
+// With a single host every call simply goes there. One HostSet lives for one
+// pass: where a domain lives is read afresh each time.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "drivers/hypervisor.h"
+
+namespace reconcile {
+
+// One hypervisor host: its name in the spec and its driver (not owned; null
+// when no connection could be made).
+struct HostConnection {
+  std::string name;
+  drivers::Hypervisor* hypervisor = nullptr;
+};
+
+class HostSet final : public drivers::Hypervisor {
+ public:
+  explicit HostSet(std::vector<HostConnection> hosts) : hosts_(std::move(hosts)) {}
+
+  struct Listing {
+    std::string host;
+    absl::StatusOr<std::vector<drivers::DomainInfo>> domains;
+  };
+  // Lists every host (in parallel, in host order); remembers where each
+  // domain lives.
+  std::vector<Listing> ListEach(int parallel);
+
+  const std::vector<HostConnection>& hosts() const { return hosts_; }
+
+  // Every domain of every host; fails when any host fails.
+  absl::StatusOr<std::vector<drivers::DomainInfo>> ListDomains() override;
+  absl::StatusOr<drivers::DomainInfo> GetDomain(absl::string_view name) override;
+  absl::StatusOr<drivers::CreatedNode> CreateNode(const drivers::NodeRequest& request) override;
+  absl::Status StartNode(absl::string_view name) override;
+  absl::Status StopNode(absl::string_view name, absl::Duration grace) override;
+  absl::StatusOr<drivers::UpdateEffect> UpdateNode(const drivers::NodeRequest& request) override;
+  absl::Status DeleteNode(absl::string_view name) override;
+  absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(
+      absl::string_view pool, absl::string_view node_name) override;
+  absl::StatusOr<std::string> DiscoverAddress(absl::string_view name,
+                                              absl::Duration timeout) override;
+
+ private:
+  // The driver of the host `node` lives on; the only host when there is one.
+  absl::StatusOr<drivers::Hypervisor*> Route(absl::string_view node);
+  absl::StatusOr<drivers::Hypervisor*> Named(const std::string& host) const;
+
+  const std::vector<HostConnection> hosts_;
+  absl::Mutex mu_;
+  std::map<std::string, std::string, std::less<>> location_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace reconcile

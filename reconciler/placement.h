@@ -1,0 +1,41 @@
+// Placement: which hypervisor host each node of the spec lives on. Pure: the
+// same spec, nodes and observation always give the same answer.
+//
+// Rules (docs/libvirt.md, "Several hosts"):
+// - a node whose domain exists stays on the host it is on;
+// - while any host cannot be listed, a node not seen anywhere is unknown (it
+//   may live on that host): it is neither created elsewhere nor placed;
+// - a new node goes to a host its group may use that has room for it (cpus,
+//   memory, domain count, counting this cluster's domains there), choosing the
+//   one with the fewest members of its group, then the most free capacity
+//   (the smallest free share of any limited resource; unlimited counts as all
+//   free), then the earliest in the spec;
+// - a node that fits nowhere is reported with each host's limiting resource.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/node.h"
+#include "model/observed.h"
+#include "model/spec.h"
+
+namespace reconcile {
+
+struct Placement {
+  // Node name -> host name, for every node that exists or was placed now.
+  std::map<std::string, std::string> host_of;
+  // Node name -> why no host could take it.
+  std::map<std::string, std::string> unplaced;
+  // Nodes not seen on any reachable host while some host is unreachable.
+  std::vector<std::string> unknown;
+};
+
+// The host an observed domain lives on (an empty host means the first one).
+std::string HostOf(const model::Spec& spec, const model::ObservedDomain& domain);
+
+Placement PlaceNodes(const model::Spec& spec, const std::vector<model::Node>& nodes,
+                     const model::ObservedState& observed);
+
+}  // namespace reconcile
