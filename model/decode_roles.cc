@@ -1,4 +1,4 @@
-// Roles: `after`, steps (with files) and outputs.
+// Roles: `after`, steps (commands, files, NixOS modules) and outputs.
 #include <regex>
 #include <set>
 
@@ -65,7 +65,29 @@ void DecodeFile(const YamlNode& node, YamlReader& r, FileSpec& file, RoleSources
   }
 }
 
-void DecodeStep(const YamlNode& node, YamlReader& r, StepSpec& step, RoleSources& where) {
+void DecodeNixos(const YamlNode& node, YamlReader& r, NixosSpec& nixos, SourceLocation& module) {
+  if (!r.ExpectMap(node, "nixos")) return;
+  r.CheckKeys(node, keys::kNixos, "nixos");
+  if (auto* n = node.Find("module")) {
+    nixos.module_path = NonEmptyString(r, *n, "module").value_or("");
+    module = r.At(*n);
+  } else {
+    r.Error(node, "nixos needs a 'module' (a .nix file, relative to the spec's directory)");
+  }
+  if (auto* n = node.Find("rebuild")) {
+    auto rebuild = r.String(*n, "rebuild");
+    if (rebuild == "switch") {
+      nixos.rebuild = NixosSpec::Rebuild::kSwitch;
+    } else if (rebuild == "test") {
+      nixos.rebuild = NixosSpec::Rebuild::kTest;
+    } else if (rebuild) {
+      r.Error(*n, Cat("'rebuild' must be 'switch' or 'test', got '", rebuild->substr(0, 20), "'"));
+    }
+  }
+}
+
+void DecodeStep(const YamlNode& node, YamlReader& r, StepSpec& step, RoleSources& where,
+                size_t index) {
   step.location = r.At(node);
   if (!r.ExpectMap(node, "steps item")) return;
   r.CheckKeys(node, keys::kStep, "step");
@@ -74,15 +96,29 @@ void DecodeStep(const YamlNode& node, YamlReader& r, StepSpec& step, RoleSources
   } else {
     r.Error(node, "step needs a 'name'");
   }
+  const YamlNode* nixos = node.Find("nixos");
+  if (nixos) {
+    SourceLocation module;
+    DecodeNixos(*nixos, r, step.nixos.emplace(), module);
+    if (!step.nixos->module_path.empty()) where.modules.push_back({index, module});
+    for (std::string_view key : {"run", "check"}) {
+      if (auto* n = node.Find(key)) {
+        r.Error(*n, Cat("a nixos step cannot have '", key,
+                        "': it rebuilds whenever its module changed"));
+      }
+    }
+  }
   if (auto* n = node.Find("run")) {
-    if (auto run = NonEmptyString(r, *n, "run")) {
+    if (auto run = NonEmptyString(r, *n, "run"); run && !nixos) {
       step.run = *run;
       AddTemplate(r, *n, step.run, /*shell=*/true, where);
     }
-  } else {
-    r.Error(node, "step needs a 'run' command");
+  } else if (!nixos && !node.Find("files")) {
+    r.Error(node, "step needs 'run', 'files' or 'nixos'");
+  } else if (auto* n = node.Find("check"); n && !nixos) {
+    r.Error(*n, "'check' gates 'run', and this step has no 'run'");
   }
-  if (auto* n = node.Find("check")) {
+  if (auto* n = node.Find("check"); n && !nixos) {
     if (auto check = NonEmptyString(r, *n, "check")) {
       step.check = *check;
       AddTemplate(r, *n, step.check, /*shell=*/true, where);
@@ -143,7 +179,7 @@ void DecodeRole(const YamlNode& key, const YamlNode& body, YamlReader& r, RoleSp
       std::set<std::string> names;
       for (const auto& item : n->items) {
         StepSpec step;
-        DecodeStep(item, r, step, where);
+        DecodeStep(item, r, step, where, role.steps.size());
         if (!step.name.empty() && !names.insert(step.name).second) {
           r.Error(item, Cat("step name '", step.name.substr(0, 70),
                                      "' is used twice in role '", key.value, "'"));

@@ -56,7 +56,10 @@ RenderContext StaticRenderContext(const Spec& spec, const std::vector<Node>& nod
   context.self_name = node.name;
   context.self_group = node.group;
   context.self_index = node.index;
-  for (const auto& group : spec.groups) context.group_nodes[group.name];  // empty groups too
+  for (const auto& group : spec.groups) {
+    context.group_nodes[group.name];  // empty groups too
+    context.groups[group.name] = {group.count, group.cpus, group.memory_bytes >> 20};
+  }
   for (const Node& other : nodes) context.group_nodes[other.group].push_back(other.name);
   for (const auto& var : spec.vars) context.vars[var.name] = var.value;
   if (const GroupSpec* group = spec.FindGroup(node.group)) {
@@ -78,6 +81,14 @@ absl::StatusOr<std::string> RoleHash(const RoleSpec& role, const RenderContext& 
       RETURN_IF_ERROR(AppendRendered(canonical, "content", file.content, context, Quoting::kNone));
       Field(canonical, "mode", std::to_string(file.mode));
       Field(canonical, "owner", file.owner);
+    }
+    // Only present for nixos steps, so the hashes of other roles are unchanged.
+    if (step.nixos) {
+      Field(canonical, "nixos", step.nixos->module_path);
+      RETURN_IF_ERROR(
+          AppendRendered(canonical, "module", step.nixos->module, context, Quoting::kNone));
+      Field(canonical, "rebuild",
+            step.nixos->rebuild == NixosSpec::Rebuild::kTest ? "test" : "switch");
     }
   }
   for (const auto& output : role.outputs) {

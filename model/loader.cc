@@ -14,6 +14,11 @@ namespace reconcile::model {
 
 absl::StatusOr<Spec> ParseSpec(std::string_view text, std::string_view file_name,
                                Diagnostics& diagnostics) {
+  return ParseSpec(text, file_name, diagnostics, FilesBesideSpec(std::string(file_name)));
+}
+
+absl::StatusOr<Spec> ParseSpec(std::string_view text, std::string_view file_name,
+                               Diagnostics& diagnostics, const SpecFileReader& read_file) {
   const size_t before = diagnostics.size();
   std::unique_ptr<YamlNode> root = ParseYaml(text, file_name, diagnostics);
   Spec spec;
@@ -22,6 +27,7 @@ absl::StatusOr<Spec> ParseSpec(std::string_view text, std::string_view file_name
     SpecSources sources;
     YamlReader reader(std::string(file_name), diagnostics);
     DecodeSpec(*root, reader, spec, sources);
+    ReadNixosModules(spec, sources, read_file, diagnostics);
     ValidateSpec(spec, sources, diagnostics);
   }
   if (diagnostics.size() == before) return spec;

@@ -7,12 +7,17 @@
 #include "absl/status/statusor.h"
 #include "model/diagnostics.h"
 #include "model/spec.h"
+#include "model/spec_files.h"
 
 namespace reconcile::model {
 
-// Pure: parses and validates `text` as if read from `file_name`. Every problem
+// Parses and validates `text` as if read from `file_name`. Every problem
 // found is added to `diagnostics`; the Spec is returned only when there are
 // none (otherwise kInvalidArgument carrying all diagnostics, one per line).
+// Files the spec names (NixOS modules) come from `read_file`: pure when that
+// is; the three-argument form reads them beside `file_name` on disk.
+absl::StatusOr<Spec> ParseSpec(std::string_view text, std::string_view file_name,
+                               Diagnostics& diagnostics, const SpecFileReader& read_file);
 absl::StatusOr<Spec> ParseSpec(std::string_view text, std::string_view file_name,
                                Diagnostics& diagnostics);
 

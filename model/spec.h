@@ -79,11 +79,23 @@ struct FileSpec {
   std::string owner;  // optional user[:group]
 };
 
+// A NixOS step: the role's module is placed at /etc/nixos/reconcile/<role>.nix,
+// the node's configuration imports ./reconcile, then `nixos-rebuild <rebuild>`.
+struct NixosSpec {
+  enum class Rebuild { kSwitch, kTest };
+  std::string module_path;  // as written, relative to the spec's directory
+  std::string module;       // the file's content, read at load time; a template
+  Rebuild rebuild = Rebuild::kSwitch;
+};
+
+// A step is one of: a command (`run`, optionally with files placed first),
+// files only, or a NixOS module (`nixos`, optionally with files).
 struct StepSpec {
   std::string name;
-  std::string run;    // template; shell command run on the node
+  std::string run;    // template; shell command run on the node (empty: none)
   std::string check;  // optional template; exit 0 means "already applied"
   std::vector<FileSpec> files;
+  std::optional<NixosSpec> nixos;
   SourceLocation location;
 };
 

@@ -24,7 +24,9 @@ inline constexpr std::array<std::string_view, 10> kGroup = {
     "placement"};
 inline constexpr std::array<std::string_view, 1> kPlacement = {"hosts"};
 inline constexpr std::array<std::string_view, 3> kRole = {"after", "steps", "outputs"};
-inline constexpr std::array<std::string_view, 4> kStep = {"name", "run", "check", "files"};
+inline constexpr std::array<std::string_view, 5> kStep = {"name", "run", "check", "files",
+                                                          "nixos"};
+inline constexpr std::array<std::string_view, 2> kNixos = {"module", "rebuild"};
 inline constexpr std::array<std::string_view, 4> kFile = {"path", "content", "mode", "owner"};
 inline constexpr std::array<std::string_view, 2> kOutput = {"command", "secret"};
 inline constexpr std::array<std::string_view, 2> kVariable = {"value", "secret"};

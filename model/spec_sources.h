@@ -15,6 +15,13 @@ struct TemplateSource {
   SourceLocation location;
   bool shell = true;  // a command (values get shell-quoted) or file content
   bool plain = false;  // an unquoted scalar: columns inside it map 1:1 to the text
+  bool whole_file = false;  // a file of its own (a NixOS module): offsets map to its lines
+};
+
+// A `nixos: { module: ... }` whose file the loader reads after decoding.
+struct ModuleSource {
+  size_t step = 0;  // index into RoleSpec::steps
+  SourceLocation location;  // of the `module` value
 };
 
 struct GroupSources {
@@ -30,7 +37,8 @@ struct GroupSources {
 struct RoleSources {
   SourceLocation name;
   std::vector<SourceLocation> after;
-  std::vector<TemplateSource> templates;  // run, check, file contents, outputs
+  std::vector<TemplateSource> templates;  // run, check, file contents, outputs, modules
+  std::vector<ModuleSource> modules;      // read by the loader, then added to templates
 };
 
 struct SpecSources {

@@ -11,15 +11,31 @@ namespace {
 
 constexpr std::string_view kExpected =
     "expected self.name, self.ip, self.index, self.group, group.<g>.nodes, group.<g>.ips, "
-    "role.<r>.outputs.<k> or vars.<v>";
+    "group.<g>.count, group.<g>.cpus, group.<g>.memory_mib, role.<r>.outputs.<k> or vars.<v>";
+
+std::optional<std::string> ParseExpression(std::string_view inner, TemplateRef& ref);
 
 std::optional<std::string> ParseReference(std::string_view inner, TemplateRef& ref) {
+  if (auto problem = ParseExpression(inner, ref)) return problem;
+  using Kind = TemplateRef::Kind;
+  if (ref.csv && ref.kind != Kind::kGroupNodes && ref.kind != Kind::kGroupIps) {
+    return Cat("'csv' joins lists; ", Strip(Split(inner, '|')[0]).substr(0, 60), " is not one");
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ParseExpression(std::string_view inner, TemplateRef& ref) {
   std::vector<std::string_view> pipe = Split(inner, '|');
   if (pipe.size() > 2) return "at most one filter is allowed";
   if (pipe.size() == 2) {
     std::string_view filter = Strip(pipe[1]);
-    if (filter != "raw") return Cat("unknown filter '", filter, "'; the only filter is 'raw'");
-    ref.raw = true;
+    if (filter == "raw") {
+      ref.raw = true;
+    } else if (filter == "csv") {
+      ref.csv = true;
+    } else {
+      return Cat("unknown filter '", filter, "'; the filters are 'raw' and 'csv'");
+    }
   }
   std::string_view expr = Strip(pipe[0]);
   std::vector<std::string_view> parts = Split(expr, '.');
@@ -41,6 +57,13 @@ std::optional<std::string> ParseReference(std::string_view inner, TemplateRef& r
     ref.target = std::string(parts[1]);
     return std::nullopt;
   }
+  if (parts.size() == 3 && parts[0] == "group" &&
+      (parts[2] == "count" || parts[2] == "cpus" || parts[2] == "memory_mib")) {
+    ref.kind = parts[2] == "count" ? Kind::kGroupCount
+               : parts[2] == "cpus" ? Kind::kGroupCpus : Kind::kGroupMemoryMib;
+    ref.target = std::string(parts[1]);
+    return std::nullopt;
+  }
   if (parts.size() == 4 && parts[0] == "role" && parts[2] == "outputs") {
     ref.kind = Kind::kRoleOutput;
     ref.target = std::string(parts[1]);
@@ -55,7 +78,11 @@ std::optional<std::string> ParseReference(std::string_view inner, TemplateRef& r
   return unknown();
 }
 
-std::string QuoteList(const std::vector<std::string>& items, Quoting quoting, bool raw) {
+std::string QuoteList(const std::vector<std::string>& items, Quoting quoting, bool raw, bool csv) {
+  if (csv) {  // one word: commas cannot split it, so quote it whole
+    const std::string joined = Join(items, ",");
+    return quoting == Quoting::kNone || raw ? joined : ShellQuote(joined);
+  }
   if (quoting == Quoting::kNone || raw) return Join(items, " ");
   std::vector<std::string> quoted;
   for (const auto& item : items) quoted.push_back(ShellQuote(item));
@@ -79,8 +106,11 @@ std::string TemplateRef::Canonical() const {
     case Kind::kGroupIps: expr = Cat("group.", target, ".ips"); break;
     case Kind::kRoleOutput: expr = Cat("role.", target, ".outputs.", key); break;
     case Kind::kVar: expr = Cat("vars.", target); break;
+    case Kind::kGroupCount: expr = Cat("group.", target, ".count"); break;
+    case Kind::kGroupCpus: expr = Cat("group.", target, ".cpus"); break;
+    case Kind::kGroupMemoryMib: expr = Cat("group.", target, ".memory_mib"); break;
   }
-  return Cat("{{ ", expr, raw ? " | raw" : "", " }}");
+  return Cat("{{ ", expr, raw ? " | raw" : "", csv ? " | csv" : "", " }}");
 }
 
 std::vector<TemplateRef> Template::Refs() const {
@@ -162,9 +192,18 @@ absl::StatusOr<std::string> Render(const Template& tmpl, const RenderContext& co
       case Kind::kVar:
         if (auto it = context.vars.find(ref.target); it != context.vars.end()) scalar = it->second;
         break;
+      case Kind::kGroupCount:
+      case Kind::kGroupCpus:
+      case Kind::kGroupMemoryMib:
+        if (auto it = context.groups.find(ref.target); it != context.groups.end()) {
+          const auto& facts = it->second;
+          scalar = ref.kind == Kind::kGroupCount ? Cat(facts.count)
+                   : ref.kind == Kind::kGroupCpus ? Cat(facts.cpus) : Cat(facts.memory_mib);
+        }
+        break;
     }
     if (list) {
-      out += QuoteList(*list, quoting, ref.raw);
+      out += QuoteList(*list, quoting, ref.raw, ref.csv);
     } else if (scalar) {
       out += (quoting == Quoting::kShell && !ref.raw) ? ShellQuote(*scalar) : *scalar;
     } else if (missing == Missing::kKeepReference) {

@@ -3,10 +3,12 @@
 // References:
 //   self.name  self.ip  self.index  self.group      the node being configured
 //   group.<g>.nodes  group.<g>.ips                  every node of group g, space-separated
+//   group.<g>.count  group.<g>.cpus  group.<g>.memory_mib   g's size and each member's hardware
 //   role.<r>.outputs.<k>                            output k captured from role r
 //   vars.<v>                                        spec vars, overridden per group
 // Filter: `{{ ref | raw }}` substitutes the value unquoted (for values that are
-// themselves commands, such as a kubeadm join command). Without it, values
+// themselves commands, such as a kubeadm join command); `{{ ref | csv }}` joins
+// a list with commas (one shell word in commands). Without `raw`, values
 // substituted into commands are shell-quoted; list values are quoted item by
 // item so `for n in {{ group.web.nodes }}` still iterates. File contents are
 // never quoted. `\{{` writes a literal `{{`.
@@ -15,6 +17,7 @@
 // RenderContext.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,11 +30,12 @@ namespace reconcile::model {
 
 struct TemplateRef {
   enum class Kind { kSelfName, kSelfIp, kSelfIndex, kSelfGroup, kGroupNodes, kGroupIps,
-                    kRoleOutput, kVar };
+                    kRoleOutput, kVar, kGroupCount, kGroupCpus, kGroupMemoryMib };
   Kind kind = Kind::kSelfName;
   std::string target;  // group name, role name or variable name
   std::string key;     // output name (kRoleOutput)
   bool raw = false;
+  bool csv = false;    // lists joined with ',' instead of ' '
   size_t offset = 0;   // of the opening "{{" in the template text
 
   // Only known once the cluster runs (addresses, captured outputs).
@@ -64,6 +68,12 @@ struct RenderContext {
   std::optional<std::string> self_ip;
   std::map<std::string, std::vector<std::string>> group_nodes;
   std::map<std::string, std::vector<std::string>> group_ips;
+  struct GroupFacts {
+    int count = 0;
+    int cpus = 0;
+    uint64_t memory_mib = 0;
+  };
+  std::map<std::string, GroupFacts> groups;  // from the spec: known at load time
   std::map<std::string, std::map<std::string, std::string>> role_outputs;
   std::map<std::string, std::string> vars;
 };

@@ -18,6 +18,14 @@ constexpr uint64_t kMaxRenderedSpec = uint64_t{64} << 20;
 
 SourceLocation AtOffset(const TemplateSource& source, size_t offset) {
   SourceLocation where = source.location;
+  if (source.whole_file) {  // a file of its own: count lines up to the offset
+    const std::string_view before = std::string_view(source.text).substr(0, offset);
+    where.line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    const size_t line_start = before.rfind('\n');
+    where.column = 1 + static_cast<int>(line_start == std::string_view::npos
+                                            ? offset : offset - line_start - 1);
+    return where;
+  }
   if (source.plain && source.text.find('\n') == std::string::npos) {
     where.column += static_cast<int>(offset);
   }
@@ -67,6 +75,9 @@ class RoleChecker {
     switch (ref.kind) {
       case Kind::kGroupNodes:
       case Kind::kGroupIps:
+      case Kind::kGroupCount:
+      case Kind::kGroupCpus:
+      case Kind::kGroupMemoryMib:
         if (spec_.FindGroup(ref.target)) return std::nullopt;
         return WithSuggestion(Cat("unknown group '", ref.target, "' in ", ref.Canonical()),
                               ref.target, GroupNames());

@@ -59,6 +59,7 @@ TEST(SpecSchemaTest, ListsTheSameKeysAsTheLoader) {
   const json& step = role.at("properties").at("steps").at("items");
   EXPECT_EQ(Properties(step), Keys(keys::kStep));
   EXPECT_EQ(Properties(step.at("properties").at("files").at("items")), Keys(keys::kFile));
+  EXPECT_EQ(Properties(step.at("properties").at("nixos")), Keys(keys::kNixos));
   EXPECT_EQ(Properties(role.at("properties").at("outputs").at("additionalProperties").at("oneOf")[1]),
             Keys(keys::kOutput));
   EXPECT_EQ(Properties(schema.at("$defs").at("variable").at("oneOf")[1]), Keys(keys::kVariable));

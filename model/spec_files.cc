@@ -1,0 +1,62 @@
+#include "model/spec_files.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "base/text.h"
+
+namespace reconcile::model {
+
+namespace fs = std::filesystem;
+
+constexpr uintmax_t kMaxSpecFile = uintmax_t{1} << 20;
+
+SpecFileReader FilesBesideSpec(const std::string& spec_path) {
+  const fs::path dir = fs::path(spec_path).parent_path();
+  return [dir](const std::string& path) -> absl::StatusOr<std::string> {
+    const fs::path full = fs::path(path).is_absolute() ? fs::path(path) : dir / path;
+    std::error_code error;
+    const fs::file_status status = fs::status(full, error);
+    if (error) return absl::NotFoundError(Cat("cannot read '", full.string(), "': ", error.message()));
+    if (!fs::is_regular_file(status)) {
+      return absl::InvalidArgumentError(Cat("'", full.string(), "' is not a regular file"));
+    }
+    const uintmax_t size = fs::file_size(full, error);
+    if (!error && size > kMaxSpecFile) {
+      return absl::InvalidArgumentError(
+          Cat("'", full.string(), "' is ", size / 1024, " KiB; the limit is 1024 KiB"));
+    }
+    std::ifstream in(full, std::ios::binary);
+    std::string text(static_cast<size_t>(size), '\0');
+    if (!in || !in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
+      return absl::NotFoundError(Cat("cannot read '", full.string(), "': ", std::strerror(errno)));
+    }
+    return text;
+  };
+}
+
+void ReadNixosModules(Spec& spec, SpecSources& sources, const SpecFileReader& read,
+                      Diagnostics& diagnostics) {
+  for (size_t r = 0; r < spec.roles.size() && r < sources.roles.size(); ++r) {
+    RoleSources& where = sources.roles[r];
+    for (const ModuleSource& module : where.modules) {
+      StepSpec& step = spec.roles[r].steps[module.step];
+      absl::StatusOr<std::string> text = read(step.nixos->module_path);
+      if (!text.ok()) {
+        diagnostics.Add(module.location, Cat("nixos module: ", text.status().message()));
+        continue;
+      }
+      step.nixos->module = *std::move(text);
+      const fs::path written(step.nixos->module_path);
+      const fs::path shown =
+          written.is_absolute() ? written : fs::path(spec.source_path).parent_path() / written;
+      SourceLocation file{shown.string(), 1, 1};
+      where.templates.push_back(
+          {step.nixos->module, file, /*shell=*/false, /*plain=*/false, /*whole_file=*/true});
+    }
+  }
+}
+
+}  // namespace reconcile::model
