@@ -7,6 +7,7 @@
 #include "base/status_macros.h"
 #include "fmt/format.h"
 #include "model/sha256.h"
+#include "reconciler/nixos_step.h"
 #include "reconciler/redact.h"
 #include "model/expand.h"
 #include "reconciler/render_context.h"
@@ -39,6 +40,7 @@ std::vector<model::TemplateRef> RoleRefs(const model::RoleSpec& role) {
     collect(step.run);
     collect(step.check);
     for (const model::FileSpec& file : step.files) collect(file.content);
+    if (step.nixos) collect(step.nixos->module);
   }
   return refs;
 }
@@ -208,13 +210,23 @@ absl::Status ClusterActions::Configure(const model::Node& node, const std::strin
     // Files are declared state: always put in place (atomically), so a file
     // changed on the node is restored even when the step's check passes.
     // Their directories are part of that state: a fresh node has none of them.
-    RETURN_IF_ERROR(MakeParentDirectories(target, node, step, deadline));
-    for (const model::FileSpec& file : step.files) {
+    std::vector<model::FileSpec> files = step.files;
+    if (step.nixos) {
+      for (model::FileSpec& file : NixosStepFiles(role_name, *step.nixos)) {
+        files.push_back(std::move(file));
+      }
+    }
+    RETURN_IF_ERROR(MakeParentDirectories(target, node, step.name, files, deadline));
+    for (const model::FileSpec& file : files) {
       ASSIGN_OR_RETURN(std::string content,
                        RenderText(file.content, context, model::Quoting::kNone,
                                   fmt::format("{} file {}", what, file.path)));
       RETURN_IF_ERROR(shell_.Upload(target, file.path, content, file.mode, file.owner, deadline));
       file_digests += fmt::format("{}  {}\n", model::Sha256Hex(content), file.path);
+    }
+    if (step.nixos) {
+      RETURN_IF_ERROR(RunNixos(target, what, *step.nixos, deadline));
+      continue;
     }
     if (step.run.empty()) continue;
     if (!step.check.empty()) {
@@ -234,12 +246,26 @@ absl::Status ClusterActions::Configure(const model::Node& node, const std::strin
   return RecordApplied(target, node, role_name, file_digests, deadline);
 }
 
+absl::Status ClusterActions::RunNixos(const drivers::SshTarget& target, const std::string& what,
+                                      const model::NixosSpec& nixos, absl::Time deadline) {
+  for (const std::string& command : {EnsureImportCommand(), RebuildCommand(nixos.rebuild)}) {
+    ASSIGN_OR_RETURN(drivers::CommandResult result, shell_.Run(target, command, deadline));
+    if (result.exit_status != 0) {
+      return absl::FailedPreconditionError(
+          fmt::format("{}: `{}` exited {}: {}", what, command.substr(0, command.find('\n')),
+                      result.exit_status, Tail(result.stderr_data)));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ClusterActions::MakeParentDirectories(const drivers::SshTarget& target,
                                                   const model::Node& node,
-                                                  const model::StepSpec& step,
+                                                  const std::string& step,
+                                                  const std::vector<model::FileSpec>& files,
                                                   absl::Time deadline) {
   std::set<std::string> parents;
-  for (const model::FileSpec& file : step.files) {
+  for (const model::FileSpec& file : files) {
     const size_t slash = file.path.rfind('/');
     if (slash != std::string::npos && slash > 0) parents.insert(file.path.substr(0, slash));
   }
@@ -249,7 +275,7 @@ absl::Status ClusterActions::MakeParentDirectories(const drivers::SshTarget& tar
   ASSIGN_OR_RETURN(drivers::CommandResult made, shell_.Run(target, command, deadline));
   if (made.exit_status != 0) {
     return absl::FailedPreconditionError(fmt::format(
-        "{}: cannot create the directories of step '{}': {}", node.name, step.name,
+        "{}: cannot create the directories of step '{}': {}", node.name, step,
         Tail(made.stderr_data)));
   }
   return absl::OkStatus();

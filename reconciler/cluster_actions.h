@@ -2,7 +2,9 @@
 // interfaces: create/start/update/replace/delete through the Hypervisor,
 // configure through the NodeShell.
 //
-// Configure runs a role's steps in order on the node. A step's files are
+// Configure runs a role's steps in order on the node. A NixOS step places its
+// module and the imports file like files, then imports and rebuilds
+// (reconciler/nixos_step.h). A step's files are
 // always uploaded (atomically): they are declared state. Its command is
 // skipped when its `check` exits 0, and fails the action when it exits
 // non-zero (terminal: it will fail the same way until something changes). When
@@ -63,7 +65,13 @@ class ClusterActions final : public ActionRunner {
   absl::Status Configure(const model::Node& node, const std::string& role, absl::Time deadline);
   // `mkdir -p` of the directories the step's files go into, in one command.
   absl::Status MakeParentDirectories(const drivers::SshTarget& target, const model::Node& node,
-                                     const model::StepSpec& step, absl::Time deadline);
+                                     const std::string& step,
+                                     const std::vector<model::FileSpec>& files,
+                                     absl::Time deadline);
+  // A NixOS step once its files are placed: import ./reconcile, rebuild
+  // (reconciler/nixos_step.h).
+  absl::Status RunNixos(const drivers::SshTarget& target, const std::string& what,
+                        const model::NixosSpec& nixos, absl::Time deadline);
   absl::Status RecordApplied(const drivers::SshTarget& target, const model::Node& node,
                              const std::string& role, const std::string& file_digests,
                              absl::Time deadline);

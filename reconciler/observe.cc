@@ -132,7 +132,9 @@ drivers::ProbeRequest BuildProbeRequest(const model::Spec& spec,
     const model::RoleSpec* role = spec.FindRole(role_name);
     if (role == nullptr) continue;
     const bool has_files = std::any_of(role->steps.begin(), role->steps.end(),
-                                       [](const model::StepSpec& step) { return !step.files.empty(); });
+                                       [](const model::StepSpec& step) {
+                                         return !step.files.empty() || step.nixos.has_value();
+                                       });
     if (has_files) {
       // Files uploaded by the last apply still have the content it recorded.
       const std::string list = ShellQuote(FileDigestsPath(state_dir, role_name));
