@@ -58,6 +58,7 @@ absl::Status Watch(Reconciler& reconciler, WatchEvents& events, Clock& clock,
       summary.next_wait = options.interval;
     }
     log(summary.Line());
+    if (options.on_pass_done) options.on_pass_done(summary, result.ok() ? &*result : nullptr);
     if (options.max_passes != 0 && pass == options.max_passes) break;
 
     switch (events.WaitUntil(clock.Now() + summary.next_wait)) {

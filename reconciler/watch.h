@@ -52,6 +52,9 @@ struct WatchOptions {
   absl::Duration interval = absl::Minutes(5);
   BackoffPolicy error_backoff{.initial = absl::Seconds(5), .max = absl::Minutes(5)};
   int max_passes = 0;  // 0: until stopped (tests bound it)
+  // Called after each pass with its summary and result (null when the pass
+  // could not run at all): metrics (reconciler/metrics/watch_metrics.h).
+  std::function<void(const PassSummary&, const PassResult*)> on_pass_done;
 };
 
 // Runs until `events` says stop (or max_passes). `reload` re-reads the spec;

@@ -1,0 +1,143 @@
+#include "reconciler/metrics/watch_metrics.h"
+
+#include <map>
+#include <utility>
+
+#include "fmt/format.h"
+
+namespace reconcile::metrics {
+namespace {
+
+constexpr char kPasses[] = "reconcile_watch_passes_total";
+constexpr char kPassDuration[] = "reconcile_watch_pass_duration_seconds";
+constexpr char kLastPassDuration[] = "reconcile_watch_last_pass_duration_seconds";
+constexpr char kLastPassTime[] = "reconcile_watch_last_pass_timestamp_seconds";
+constexpr char kLastConverged[] = "reconcile_watch_last_converged_timestamp_seconds";
+constexpr char kUp[] = "reconcile_watch_up";
+constexpr char kActions[] = "reconcile_actions_total";
+constexpr char kDrift[] = "reconcile_drift_corrections_total";
+constexpr char kNodes[] = "reconcile_nodes";
+constexpr char kProblems[] = "reconcile_plan_problems";
+
+std::string_view OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kSucceeded: return "succeeded";
+    case Outcome::kFailed: return "failed";
+    case Outcome::kSkipped: return "skipped";
+  }
+  return "unknown";
+}
+
+double UnixSeconds(absl::Time t) { return absl::ToDoubleSeconds(t - absl::UnixEpoch()); }
+
+}  // namespace
+
+std::string PassResultLabel(const PassSummary& summary) {
+  if (!summary.error.empty()) return "error";
+  if (summary.failed > 0) return "failed";
+  if (summary.actions > 0) return "changed";
+  return summary.converged ? "converged" : "problems";
+}
+
+std::string NodeStateLabel(const model::Node& node, const model::ObservedState& observed) {
+  if (node.existing) return "existing";
+  const model::ObservedDomain* domain = observed.FindDomain(node.name);
+  if (domain == nullptr) return "missing";
+  if (!domain->managed) return "unmanaged";
+  switch (domain->state) {
+    case model::DomainState::kRunning: {
+      const model::NodeProbe* probe = observed.FindProbe(node.name);
+      return probe != nullptr && probe->status.ok() ? "ready" : "unreachable";
+    }
+    case model::DomainState::kPaused: return "paused";
+    case model::DomainState::kShutOff: return "shut_off";
+    case model::DomainState::kCrashed: return "crashed";
+    case model::DomainState::kOther: return "other";
+  }
+  return "other";
+}
+
+WatchMetrics::WatchMetrics() {
+  registry_.Declare(kPasses, "Watch passes by result (converged, changed, problems, failed, error).",
+                    MetricType::kCounter);
+  registry_.Declare(kPassDuration, "Wall time of one observe + plan + execute pass.",
+                    MetricType::kHistogram, {0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600});
+  registry_.Declare(kLastPassDuration, "Wall time of the last pass.", MetricType::kGauge);
+  registry_.Declare(kLastPassTime, "Unix time the last pass finished.", MetricType::kGauge);
+  registry_.Declare(kLastConverged, "Unix time of the last pass that found nothing to change.",
+                    MetricType::kGauge);
+  registry_.Declare(kUp, "1 while the watch loop runs.", MetricType::kGauge);
+  registry_.Declare(kActions, "Actions executed, by kind and outcome.", MetricType::kCounter);
+  registry_.Declare(kDrift,
+                    "Actions that succeeded after the cluster had converged (drift fixed), by kind.",
+                    MetricType::kCounter);
+  registry_.Declare(kNodes, "Nodes of the spec by group and observed state (last pass).",
+                    MetricType::kGauge);
+  registry_.Declare(kProblems, "Problems the last plan refuses to act on.", MetricType::kGauge);
+  registry_.Set(kUp, {}, 0);
+}
+
+void WatchMetrics::Started(absl::Time now, absl::Duration interval) {
+  absl::MutexLock lock(&mu_);
+  up_ = true;
+  interval_ = interval;
+  last_activity_ = now;
+  next_wait_ = absl::ZeroDuration();
+  registry_.Set(kUp, {}, 1);
+}
+
+void WatchMetrics::Stopped() {
+  absl::MutexLock lock(&mu_);
+  up_ = false;
+  registry_.Set(kUp, {}, 0);
+}
+
+void WatchMetrics::SpecReloaded() {
+  absl::MutexLock lock(&mu_);
+  converged_once_ = false;
+}
+
+void WatchMetrics::PassDone(const PassSummary& summary, const PassResult* result,
+                            const std::vector<model::Node>& nodes, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  last_activity_ = now;
+  next_wait_ = summary.next_wait;
+  const double seconds = absl::ToDoubleSeconds(summary.elapsed);
+  registry_.Add(kPasses, {{"result", PassResultLabel(summary)}});
+  registry_.Observe(kPassDuration, {}, seconds);
+  registry_.Set(kLastPassDuration, {}, seconds);
+  registry_.Set(kLastPassTime, {}, UnixSeconds(now));
+  if (result == nullptr) return;  // nothing observed: keep the last node counts
+
+  for (const ActionResult& done : result->execution.results) {
+    const model::Action& action = result->plan.actions.at(done.action_id);
+    const std::string kind(model::ActionKindName(action.kind));
+    registry_.Add(kActions, {{"kind", kind}, {"outcome", std::string(OutcomeName(done.outcome))}});
+    if (converged_once_ && done.outcome == Outcome::kSucceeded) registry_.Add(kDrift, {{"kind", kind}});
+  }
+  std::map<std::pair<std::string, std::string>, int> by_state;
+  for (const model::Node& node : nodes) ++by_state[{node.group, NodeStateLabel(node, result->observed)}];
+  registry_.Clear(kNodes);
+  for (const auto& [key, count] : by_state) {
+    registry_.Set(kNodes, {{"group", key.first}, {"state", key.second}}, count);
+  }
+  registry_.Set(kProblems, {}, static_cast<double>(result->plan.problems.size()));
+  if (summary.converged) {
+    converged_once_ = true;
+    registry_.Set(kLastConverged, {}, UnixSeconds(now));
+  }
+}
+
+Health WatchMetrics::HealthAt(absl::Time now) const {
+  absl::MutexLock lock(&mu_);
+  if (!up_) return {false, "the watch loop is not running"};
+  const absl::Duration limit = std::max(next_wait_ + 2 * interval_, 3 * interval_);
+  const absl::Duration since = now - last_activity_;
+  if (since > limit) {
+    return {false, fmt::format("no pass finished for {} (limit {})", absl::FormatDuration(since),
+                               absl::FormatDuration(limit))};
+  }
+  return {true, "ok"};
+}
+
+}  // namespace reconcile::metrics
