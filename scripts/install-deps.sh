@@ -9,7 +9,7 @@ BUILD=(
   clang libclang-rt-14-dev                           # libFuzzer + sanitizers
   libvirt-dev libssh-dev libyaml-cpp-dev libfmt-dev libabsl-dev
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev libspdlog-dev
-  libbenchmark-dev
+  libbenchmark-dev libcpp-httplib-dev
 )
 # The lab: a real libvirtd + QEMU (TCG) booting tiny guests, sshd fleets in
 # network namespaces (see tests/lab/README.md).
