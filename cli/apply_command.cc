@@ -19,6 +19,7 @@ int RunApply(const ApplyOptions& options, std::ostream& out, std::ostream& err) 
     err << "reconcile: " << lock.status().message() << "\n";
     return 1;
   }
+  if (options.boot_timeout) session->options.actions.boot_timeout = *options.boot_timeout;
   Clock& clock = Clock::Real();
   const absl::Time start = clock.Now();
   const bool color = render::UseColor(STDOUT_FILENO);

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "cli/metrics/listen_address.h"
 
 namespace reconcile::cli {
 
@@ -33,13 +32,14 @@ struct ApplyOptions {
   bool dry_run = false;  // plan only
   int max_passes = 10;
   std::string lock_dir;  // empty: the default (reconciler/lock/lock_dir.h)
+  std::optional<absl::Duration> boot_timeout;  // waiting for a new node's address
 };
 
 struct WatchCommandOptions {
   TargetOptions target;
   std::optional<absl::Duration> interval;  // overrides policy.interval
   std::string lock_dir;
-  std::optional<ListenAddress> listen;  // serve /metrics and /healthz there
+  std::optional<absl::Duration> boot_timeout;  // waiting for a new node's address
 };
 
 struct StatusOptions {

@@ -1,6 +1,7 @@
 #include "cli/parse_options.h"
 
 #include <sstream>
+#include <tuple>
 
 #include "CLI/CLI.hpp"
 #include "model/units.h"
@@ -48,6 +49,10 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
                         "Observe/plan/execute passes before giving up")
       ->check(CLI::Range(1, 1000));
   apply_cmd->add_option("--lock-dir", apply.lock_dir, "Directory of the per-cluster lock files");
+  std::string apply_boot_timeout;
+  apply_cmd->add_option("--boot-timeout", apply_boot_timeout,
+                        "How long to wait for a new node's address (default 3m)")
+      ->type_name("DURATION");
 
   WatchCommandOptions watch;
   std::string interval;
@@ -57,10 +62,10 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
   watch_cmd->add_option("--interval", interval, "Drift check period (overrides policy.interval)")
       ->type_name("DURATION");
   watch_cmd->add_option("--lock-dir", watch.lock_dir, "Directory of the per-cluster lock files");
-  std::string listen;
-  watch_cmd->add_option("--listen", listen,
-                        "Serve /metrics (Prometheus) and /healthz on HOST:PORT, e.g. 127.0.0.1:9464")
-      ->type_name("HOST:PORT");
+  std::string watch_boot_timeout;
+  watch_cmd->add_option("--boot-timeout", watch_boot_timeout,
+                        "How long to wait for a new node's address (default 3m)")
+      ->type_name("DURATION");
 
   StatusOptions status;
   CLI::App* status_cmd =
@@ -88,12 +93,16 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
     }
     watch.interval = *parsed;
   }
-  if (!listen.empty()) {
-    absl::StatusOr<ListenAddress> address = ParseListenAddress(listen);
-    if (!address.ok()) {
-      return EarlyExit{1, "", "reconcile watch: " + std::string(address.status().message()) + "\n"};
+  for (auto [text, target, command] :
+       {std::tuple{&apply_boot_timeout, &apply.boot_timeout, "apply"},
+        std::tuple{&watch_boot_timeout, &watch.boot_timeout, "watch"}}) {
+    if (text->empty()) continue;
+    absl::StatusOr<absl::Duration> parsed = model::ParseDuration(*text);
+    if (!parsed.ok()) {
+      return EarlyExit{1, "", std::string("reconcile ") + command + ": --boot-timeout: " +
+                                  std::string(parsed.status().message()) + "\n"};
     }
-    watch.listen = *address;
+    *target = *parsed;
   }
   if (validate_cmd->parsed()) return Options{validate};
   if (plan_cmd->parsed()) return Options{plan};
