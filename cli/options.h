@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "cli/metrics/listen_address.h"
 
 namespace reconcile::cli {
 
@@ -39,6 +40,7 @@ struct WatchCommandOptions {
   TargetOptions target;
   std::optional<absl::Duration> interval;  // overrides policy.interval
   std::string lock_dir;
+  std::optional<ListenAddress> listen;  // serve /metrics and /healthz there
   std::optional<absl::Duration> boot_timeout;  // waiting for a new node's address
 };
 

@@ -62,6 +62,10 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
   watch_cmd->add_option("--interval", interval, "Drift check period (overrides policy.interval)")
       ->type_name("DURATION");
   watch_cmd->add_option("--lock-dir", watch.lock_dir, "Directory of the per-cluster lock files");
+  std::string listen;
+  watch_cmd->add_option("--listen", listen,
+                        "Serve /metrics (Prometheus) and /healthz on HOST:PORT, e.g. 127.0.0.1:9464")
+      ->type_name("HOST:PORT");
   std::string watch_boot_timeout;
   watch_cmd->add_option("--boot-timeout", watch_boot_timeout,
                         "How long to wait for a new node's address (default 3m)")
@@ -103,6 +107,13 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
                                   std::string(parsed.status().message()) + "\n"};
     }
     *target = *parsed;
+  }
+  if (!listen.empty()) {
+    absl::StatusOr<ListenAddress> address = ParseListenAddress(listen);
+    if (!address.ok()) {
+      return EarlyExit{1, "", "reconcile watch: " + std::string(address.status().message()) + "\n"};
+    }
+    watch.listen = *address;
   }
   if (validate_cmd->parsed()) return Options{validate};
   if (plan_cmd->parsed()) return Options{plan};

@@ -3,9 +3,11 @@
 #include "absl/time/clock.h"
 #include "base/clock.h"
 #include "cli/cluster_session.h"
+#include "cli/metrics/metrics_server.h"
 #include "cli/progress.h"
 #include "cli/watch_events.h"
 #include "reconciler/lock/cluster_lock.h"
+#include "reconciler/metrics/watch_metrics.h"
 
 namespace reconcile::cli {
 
@@ -34,11 +36,30 @@ int RunWatch(const WatchCommandOptions& options, std::ostream& log) {
         << std::flush;
   };
   Reconciler reconciler = session->MakeReconciler(clock);
+  metrics::WatchMetrics metrics;
+  std::unique_ptr<MetricsServer> server;
+  if (options.listen) {
+    absl::StatusOr<std::unique_ptr<MetricsServer>> started =
+        MetricsServer::Start(*options.listen, metrics, clock);
+    if (!started.ok()) {
+      log << "reconcile: " << started.status().message() << "\n";
+      return 1;
+    }
+    server = *std::move(started);
+  }
 
   WatchOptions watch;
   watch.interval = options.interval.value_or(spec.policy.interval);
   log << stamp() << "watching " << options.target.spec << " (cluster " << spec.cluster
-      << ", drift check every " << absl::FormatDuration(watch.interval) << ")\n" << std::flush;
+      << ", drift check every " << absl::FormatDuration(watch.interval) << ")\n";
+  if (server) {
+    log << stamp() << "serving /metrics and /healthz on " << options.listen->host << ":"
+        << server->port() << "\n";
+  }
+  log << std::flush;
+  watch.on_pass_done = [&](const PassSummary& summary, const PassResult* result) {
+    metrics.PassDone(summary, result, reconciler.nodes(), clock.Now());
+  };
   std::ostringstream reload_errors;
   auto reload = [&]() -> absl::StatusOr<Desired> {
     reload_errors.str("");
@@ -47,11 +68,15 @@ int RunWatch(const WatchCommandOptions& options, std::ostream& log) {
     if (desired->spec.cluster != spec.cluster) {
       return absl::InvalidArgumentError("the cluster name cannot change under a running watch");
     }
+    metrics.SpecReloaded();
     return desired;
   };
+  metrics.Started(clock.Now(), watch.interval);
   absl::Status status = Watch(reconciler, **events, clock, reload, watch, [&](const std::string& line) {
     log << stamp() << line << "\n" << std::flush;
   });
+  metrics.Stopped();
+  if (server) server->Stop();
   log << stamp() << "stopped\n";
   return status.ok() ? 0 : 1;
 }
