@@ -10,6 +10,7 @@ BUILD=(
   libvirt-dev libssh-dev libyaml-cpp-dev libfmt-dev libabsl-dev
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev libspdlog-dev
   libbenchmark-dev libcpp-httplib-dev
+  nix-bin                                            # scripts/check-nix.sh parses nix/
 )
 # The lab: a real libvirtd + QEMU (TCG) booting tiny guests, sshd fleets in
 # network namespaces (see tests/lab/README.md).

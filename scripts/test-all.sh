@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test the project has, from a fresh clone on Debian 12:
 # installs what is missing (scripts/install-deps.sh), builds, then runs
-#   1. unit suites in parallel,
+#   1. a parse of every .nix file (scripts/check-nix.sh), unit suites in parallel,
 #   2. a bounded libFuzzer run of the spec loader (50,000 executions; see
 #      docs/fuzzing.md for the long run),
 #   3. integration and end-to-end suites one at a time (they start real sshd and
@@ -15,6 +15,7 @@ scripts/install-deps.sh
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)"
 
+scripts/check-nix.sh  # every .nix file parses (nothing Nix can be built here)
 ctest --test-dir "$BUILD_DIR" -L unit -j "$(nproc)" --output-on-failure --timeout 300
 FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-$BUILD_DIR-fuzz} scripts/fuzz-spec.sh 50000
 ctest --test-dir "$BUILD_DIR" -LE unit -j 1 --output-on-failure
