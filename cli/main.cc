@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "cli/apply_command.h"
+#include "cli/graph_command.h"
 #include "cli/parse_options.h"
 #include "cli/plan_command.h"
 #include "cli/status_command.h"
@@ -27,6 +28,8 @@ int Dispatch(const Options& options) {
           return RunApply(command, std::cout, std::cerr);
         } else if constexpr (std::is_same_v<T, WatchCommandOptions>) {
           return RunWatch(command, std::cerr);
+        } else if constexpr (std::is_same_v<T, GraphOptions>) {
+          return RunGraph(command, std::cout, std::cerr);
         } else {
           static_assert(std::is_same_v<T, StatusOptions>);
           return RunStatus(command, std::cout, std::cerr);

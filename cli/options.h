@@ -44,13 +44,18 @@ struct WatchCommandOptions {
   std::optional<absl::Duration> boot_timeout;  // waiting for a new node's address
 };
 
+struct GraphOptions {
+  TargetOptions target;
+};
+
 struct StatusOptions {
   TargetOptions target;
   bool json = false;
 };
 
 using Command =
-    std::variant<ValidateOptions, PlanOptions, ApplyOptions, WatchCommandOptions, StatusOptions>;
+    std::variant<ValidateOptions, PlanOptions, ApplyOptions, WatchCommandOptions, StatusOptions,
+                 GraphOptions>;
 
 struct Options {
   Command command;

@@ -77,6 +77,11 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
   AddTarget(status_cmd, status.target);
   status_cmd->add_flag("--json", status.json, "Print the table as JSON");
 
+  GraphOptions graph;
+  CLI::App* graph_cmd = app.add_subcommand(
+      "graph", "Print the plan's action DAG as Graphviz DOT (pipe it to `dot -Tsvg`)");
+  AddTarget(graph_cmd, graph.target);
+
   // `reconcile --watch SPEC` is `reconcile watch SPEC`.
   std::string watch_spec;
   app.add_option("--watch", watch_spec, "Same as `reconcile watch SPEC`")->type_name("SPEC");
@@ -120,6 +125,7 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
   if (apply_cmd->parsed()) return Options{apply.dry_run ? Command(PlanOptions{apply.target}) : apply};
   if (watch_cmd->parsed()) return Options{watch};
   if (status_cmd->parsed()) return Options{status};
+  if (graph_cmd->parsed()) return Options{graph};
   if (!watch_spec.empty()) {
     watch.target.spec = watch_spec;
     return Options{watch};

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <ostream>
+
+#include "cli/options.h"
+
+namespace reconcile::cli {
+
+// `reconcile graph`: observe and plan like `plan`, then print the plan's
+// action DAG as Graphviz DOT (`reconcile graph spec.yaml | dot -Tsvg`).
+// Changes nothing. Exit 1 on error.
+int RunGraph(const GraphOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace reconcile::cli

@@ -1,0 +1,18 @@
+// `reconcile graph`: a Plan's action DAG as Graphviz DOT. One node per action
+// (labelled with its kind, role and machine), one edge per dependency, in
+// action id order so the text is stable. Pure: values in, text out.
+#pragma once
+
+#include <string>
+
+#include "model/plan.h"
+
+namespace reconcile::render {
+
+std::string RenderPlanDot(const model::Plan& plan, const std::string& cluster);
+
+// Text inside a DOT double-quoted string: backslash, quote and newline escaped
+// so that labels show exactly the text (no \N, \G or \l expansion).
+std::string DotQuoted(const std::string& text);
+
+}  // namespace reconcile::render
