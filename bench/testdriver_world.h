@@ -1,0 +1,52 @@
+// A libvirt test-driver world of N running domains owned by the benchmark's
+// cluster (bench/cluster_fixture.h), written as a fixture file for
+// `test:///abs/path.xml`; and a Hypervisor wrapper that gives each node a
+// made-up address, since the test driver (rightly) hands out none, so the
+// probe path runs against a fake node shell.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "drivers/hypervisor.h"
+#include "model/node.h"
+
+namespace reconcile::bench {
+
+// The fixture XML: a network "default" and one test domain per node, with
+// this project's ownership metadata matching the node (so nothing is drift).
+std::string TestDriverWorldXml(const std::vector<model::Node>& nodes, const std::string& cluster);
+
+// Delegates everything to `inner` except DiscoverAddress, which answers
+// 192.0.2.x (TEST-NET-1: documentation only; the fake shell never dials it).
+class FixedAddressHypervisor final : public drivers::Hypervisor {
+ public:
+  explicit FixedAddressHypervisor(std::unique_ptr<drivers::Hypervisor> inner) : inner_(std::move(inner)) {}
+  absl::StatusOr<std::vector<drivers::DomainInfo>> ListDomains() override { return inner_->ListDomains(); }
+  absl::StatusOr<drivers::DomainInfo> GetDomain(absl::string_view name) override {
+    return inner_->GetDomain(name);
+  }
+  absl::StatusOr<drivers::CreatedNode> CreateNode(const drivers::NodeRequest& request) override {
+    return inner_->CreateNode(request);
+  }
+  absl::Status StartNode(absl::string_view name) override { return inner_->StartNode(name); }
+  absl::Status StopNode(absl::string_view name, absl::Duration grace) override {
+    return inner_->StopNode(name, grace);
+  }
+  absl::StatusOr<drivers::UpdateEffect> UpdateNode(const drivers::NodeRequest& request) override {
+    return inner_->UpdateNode(request);
+  }
+  absl::Status DeleteNode(absl::string_view name) override { return inner_->DeleteNode(name); }
+  absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(absl::string_view pool,
+                                                               absl::string_view node) override {
+    return inner_->RemoveOrphanVolumes(pool, node);
+  }
+  absl::StatusOr<std::string> DiscoverAddress(absl::string_view name, absl::Duration) override;
+
+ private:
+  std::unique_ptr<drivers::Hypervisor> inner_;
+};
+
+}  // namespace reconcile::bench
