@@ -124,9 +124,24 @@ class BackgroundReconcile {
   pid_t pid() const { return pid_; }
 
   // Sends SIGTERM and waits; the exit code, or -1 when killed by a signal.
-  int Terminate() {
+  int Terminate() { return Signal(SIGTERM); }
+  // Sends `signal` and waits, as Terminate.
+  int Signal(int signal) {
     if (pid_ <= 0 || exit_code_ != kRunning) return exit_code_;
-    kill(pid_, SIGTERM);
+    kill(pid_, signal);
+    return Wait();
+  }
+  // True while the process has not ended (never blocks).
+  bool Running() {
+    if (pid_ <= 0 || exit_code_ != kRunning) return false;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == 0) return true;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return false;
+  }
+  // Waits for the process to end by itself; its exit code, or -1 for a signal.
+  int Wait() {
+    if (pid_ <= 0 || exit_code_ != kRunning) return exit_code_;
     int status = 0;
     waitpid(pid_, &status, 0);
     exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
