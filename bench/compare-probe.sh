@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # compare-probe.sh - one probe pass over a real sshd fleet, measured in the same
 # run with: the SSH driver (bench/probe_bench: cold = new connections, warm =
-# pooled sessions), a plain OpenSSH fan-out (`ssh ... &` per node, then wait)
+# pooled sessions), a plain OpenSSH fan-out (`ssh ... &` per node, then wait;
+# warm = the same over a ControlPersist master per node)
 # and Ansible (`ansible all -m command`, pipelining on, ControlPersist; its
 # first run opens the masters, the second reuses them). Prints a table with
 # ratios. Figures only: nothing here is asserted.
@@ -79,6 +80,21 @@ for N in $SIZES; do
   openssh=$(elapsed "$t0")
   echo "openssh N=$N: ${openssh}s, $fails failed" >&2
 
+  # OpenSSH warm: one master connection per node kept open (ControlPersist),
+  # then a pass of sessions over them: the like-for-like of our warm pass.
+  mux=(-o ControlMaster=auto -o "ControlPath=$WORK/cp/o-%n" -o ControlPersist=120s)
+  while read -r name _; do
+    ssh -n -F "$WORK/ssh_config" -o BatchMode=yes "${mux[@]}" "$name" true >/dev/null 2>&1 &
+  done < "$WORK/nodes.txt"
+  wait || true
+  t0=$(now); fails=0
+  while read -r name _; do
+    ssh -n -F "$WORK/ssh_config" -o BatchMode=yes "${mux[@]}" "$name" "$CMD" >/dev/null 2>&1 &
+  done < "$WORK/nodes.txt"
+  for job in $(jobs -p); do wait "$job" || fails=$((fails + 1)); done
+  openssh_warm=$(elapsed "$t0")
+  echo "openssh warm N=$N: ${openssh_warm}s, $fails failed" >&2
+
   ans_cold=- ans_warm=-
   if [[ " $ANSIBLE_SIZES " == *" $N "* ]]; then
     for run in cold warm; do
@@ -92,13 +108,14 @@ for N in $SIZES; do
       if [[ $run == cold ]]; then ans_cold=$t; else ans_warm=$t; fi
     done
   fi
-  rows+=("$(printf '| %4d | %7.2f | %7.3f | %7.2f | %7s | %7s | %8s | %8s | %8s |' "$N" "$cold" "$warm" \
-    "$openssh" "$ans_cold" "$ans_warm" "$(ratio "$ans_warm" "$cold")" \
-    "$(ratio "$ans_warm" "$warm")" "$(ratio "$openssh" "$cold")")")
+  rows+=("$(printf '| %4d | %7.2f | %7.3f | %7.2f | %7.3f | %7s | %7s | %8s | %8s | %8s | %8s |' "$N" \
+    "$cold" "$warm" "$openssh" "$openssh_warm" "$ans_cold" "$ans_warm" \
+    "$(ratio "$openssh" "$cold")" "$(ratio "$openssh_warm" "$warm")" \
+    "$(ratio "$ans_warm" "$cold")" "$(ratio "$ans_warm" "$warm")")")
 done
 
 echo
 echo "Wall seconds for one pass over N nodes (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
-echo "|    N | ours cold | ours warm | OpenSSH | Ansible 1st | Ansible warm | Ans.warm/ours cold | Ans.warm/ours warm | OpenSSH/ours cold |"
-echo "|------|------|------|------|------|------|------|------|------|"
+echo "|    N | ours cold | ours warm | OpenSSH | OpenSSH warm | Ansible 1st | Ansible warm | OpenSSH/ours cold | OpenSSH warm/ours warm | Ans.warm/ours cold | Ans.warm/ours warm |"
+echo "|------|------|------|------|------|------|------|------|------|------|------|"
 printf '%s\n' "${rows[@]}"
