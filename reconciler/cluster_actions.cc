@@ -248,12 +248,15 @@ absl::Status ClusterActions::Configure(const model::Node& node, const std::strin
 
 absl::Status ClusterActions::RunNixos(const drivers::SshTarget& target, const std::string& what,
                                       const model::NixosSpec& nixos, absl::Time deadline) {
-  for (const std::string& command : {EnsureImportCommand(), RebuildCommand(nixos.rebuild)}) {
+  const std::string rebuild = RebuildCommand(nixos.rebuild);
+  const std::pair<std::string, std::string> commands[] = {
+      {"importing ./reconcile into configuration.nix", EnsureImportCommand()},
+      {"`" + rebuild + "`", rebuild}};
+  for (const auto& [label, command] : commands) {
     ASSIGN_OR_RETURN(drivers::CommandResult result, shell_.Run(target, command, deadline));
     if (result.exit_status != 0) {
-      return absl::FailedPreconditionError(
-          fmt::format("{}: `{}` exited {}: {}", what, command.substr(0, command.find('\n')),
-                      result.exit_status, Tail(result.stderr_data)));
+      return absl::FailedPreconditionError(fmt::format(
+          "{}: {} exited {}: {}", what, label, result.exit_status, Tail(result.stderr_data)));
     }
   }
   return absl::OkStatus();

@@ -168,5 +168,32 @@ TEST_F(NixosConfigureTest, FailingRebuildFailsTheActionAndRecordsNothing) {
   EXPECT_EQ(shell_.files("nx-web-1").count("/var/lib/reconcile/roles/web.hash"), 0u);
 }
 
+// This test verifies that a configuration the import cannot be added to stops
+// the step before any rebuild, with the node's explanation.
+TEST_F(NixosConfigureTest, ImportFailureStopsBeforeTheRebuild) {
+  shell_.SetHandler([](const std::string&, const std::string& command, FakeNodeShell::Files&)
+                        -> std::optional<drivers::CommandResult> {
+    if (command == EnsureImportCommand()) {
+      return drivers::CommandResult{.exit_status = 1, .stderr_data = "has no 'imports = [' list\n"};
+    }
+    return std::nullopt;
+  });
+  Reconciler reconciler = Make(Load("{ }\n"));
+  absl::StatusOr<PassResult> pass = reconciler.ApplyPass();
+  ASSERT_TRUE(pass.ok()) << pass.status();
+  int failed = 0;
+  for (const ActionResult& result : pass->execution.results) {
+    if (result.outcome != Outcome::kFailed) continue;
+    ++failed;
+    EXPECT_THAT(std::string(result.status.message()),
+                HasSubstr("importing ./reconcile into configuration.nix exited 1: has no 'imports = [' list"));
+  }
+  EXPECT_EQ(failed, 2);
+  for (const std::string node : {"nx-web-1", "nx-web-2"}) {
+    const std::vector<std::string> commands = shell_.commands(node);
+    EXPECT_EQ(std::count(commands.begin(), commands.end(), "nixos-rebuild test"), 0) << node;
+  }
+}
+
 }  // namespace
 }  // namespace reconcile

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -140,6 +141,35 @@ TEST(NixosStepValuesTest, PlacesTheModuleAndTheImportsFile) {
   EXPECT_TRUE(imports.Refs().empty()) << "rendering default.nix must leave it as it is";
   EXPECT_EQ(RebuildCommand(model::NixosSpec::Rebuild::kSwitch), "nixos-rebuild switch");
   EXPECT_EQ(RebuildCommand(model::NixosSpec::Rebuild::kTest), "nixos-rebuild test");
+}
+
+// This test verifies, with Nix itself (Debian's nix-bin evaluates without a
+// store), that the managed default.nix imports exactly the role modules
+// beside it: regular *.nix files other than itself.
+TEST(NixosStepValuesTest, ImportsModuleEvaluatesToEveryRoleModule) {
+  if (system("command -v nix-instantiate >/dev/null 2>&1") != 0) {
+    if (getenv("CI") && std::string(getenv("CI")) == "true") FAIL() << "CI=true but no nix-instantiate";
+    GTEST_SKIP() << "nix-instantiate missing (apt-get install nix-bin)";
+  }
+  const fs::path dir = fs::temp_directory_path() / ("nixos-imports-" + std::to_string(getpid()));
+  fs::create_directories(dir / "state");
+  fs::create_directories(dir / "modules" / "dir.nix");
+  std::ofstream(dir / "modules" / "default.nix") << NixosImportsModule();
+  std::ofstream(dir / "modules" / "web.nix") << "{ }\n";
+  std::ofstream(dir / "modules" / "db.nix") << "{ }\n";
+  std::ofstream(dir / "modules" / "notes.txt") << "not a module\n";
+  const std::string command = "NIX_STATE_DIR='" + (dir / "state").string() +
+                              "' NIX_CONFIG='build-users-group =' nix-instantiate --eval --strict "
+                              "-E 'import " + (dir / "modules" / "default.nix").string() + "' 2>&1";
+  std::string output;
+  if (FILE* pipe = popen(command.c_str(), "r")) {
+    char buffer[512];
+    for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) output.append(buffer, n);
+    pclose(pipe);
+  }
+  fs::remove_all(dir);
+  const std::string modules = (dir / "modules").string();
+  EXPECT_EQ(output, "{ imports = [ " + modules + "/db.nix " + modules + "/web.nix ]; }\n");
 }
 
 }  // namespace
