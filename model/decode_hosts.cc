@@ -25,6 +25,8 @@ void DecodeCapacity(const YamlNode& node, YamlReader& r, HostCapacity& out) {
 
 void DecodeHost(const YamlNode& item, YamlReader& r, HypervisorSpec& host) {
   host.location = r.At(item);
+  host.name.clear();  // no defaults for these: a host must say who it is
+  host.uri.clear();
   if (!r.ExpectMap(item, "hypervisors item")) return;
   if (const YamlNode* n = item.Find("name")) {
     host.location = r.At(*n);
@@ -38,9 +40,9 @@ void DecodeHost(const YamlNode& item, YamlReader& r, HypervisorSpec& host) {
     }
   } else {
     r.Error(item, "a hypervisor needs a 'name'");
-    host.name.clear();
   }
-  const std::string where = Cat("hypervisor '", host.name, "'");
+  const std::string where =
+      host.name.empty() ? std::string("a hypervisor") : Cat("hypervisor '", host.name, "'");
   r.CheckKeys(item, keys::kHypervisorsItem, where);
   if (auto* n = item.Find("uri")) {
     host.uri = NonEmptyString(r, *n, "uri").value_or("");

@@ -123,7 +123,13 @@ class PlanBuilder {
       const size_t n = placement_.unknown.size();
       std::string message = fmt::format("host {} unreachable: {} {} unknown", host.name, n,
                                         n == 1 ? "node" : "nodes");
-      if (n > 0) message += fmt::format(" ({})", fmt::join(placement_.unknown, ", "));
+      if (n > 0) {
+        // Name a few: with thousands unknown the list would drown the message.
+        constexpr size_t kNamed = 10;
+        const auto& unknown = placement_.unknown;
+        message += fmt::format(" ({}{})", fmt::join(unknown.begin(), unknown.begin() + std::min(n, kNamed), ", "),
+                               n > kNamed ? fmt::format(", and {} more", n - kNamed) : "");
+      }
       message += fmt::format("; nothing is created in their place: {}", down->second);
       plan_.problems.push_back({.node = "", .message = std::move(message), .host = host.name});
     }
@@ -156,8 +162,7 @@ class PlanBuilder {
     if (node.existing) return;  // never created, started or deleted by us
     const ObservedDomain* domain = FindDomain(node.name);
     if (domain == nullptr) {
-      if (std::find(placement_.unknown.begin(), placement_.unknown.end(), node.name) !=
-          placement_.unknown.end()) {
+      if (unknown_.count(node.name) != 0) {
         state.blocked = state.unknown = true;  // reported once per unreachable host
         return;
       }
@@ -312,6 +317,7 @@ class PlanBuilder {
   const model::ObservedState& observed_;
   std::unordered_map<std::string_view, const ObservedDomain*> domains_by_name_;
   const Placement placement_;
+  const std::set<std::string> unknown_{placement_.unknown.begin(), placement_.unknown.end()};
   const bool several_hosts_;
   model::Plan plan_;
   std::map<std::string, NodeState> nodes_state_;

@@ -147,6 +147,18 @@ TEST_F(MultiHostTest, AnUnreachableHostMakesItsNodesUnknownWhileOthersProceed) {
   EXPECT_THAT(Names(h2_), ElementsAre("lab-web-2"));
 }
 
+TEST_F(MultiHostTest, AnUnreachableHostNamesTenUnknownNodesAndCountsTheRest) {
+  model::Spec spec = TwoHostSpec(15);
+  model::ObservedState observed;
+  observed.unreachable_hosts["h2"] = "down";
+  model::Plan plan = ComputePlan(spec, NodesOf(spec), observed);
+  ASSERT_EQ(plan.problems.size(), 1u);
+  EXPECT_THAT(plan.problems[0].message,
+              AllOf(HasSubstr("host h2 unreachable: 16 nodes unknown (lab-web-1, lab-web-2,"),
+                    HasSubstr("lab-web-10, and 6 more); nothing is created")));
+  EXPECT_THAT(plan.actions, IsEmpty());
+}
+
 TEST_F(MultiHostTest, NoHostAnsweringFailsThePassRetryably) {
   h1_.FailNext("list", absl::UnavailableError("h1 down"), 10);
   h2_.FailNext("list", absl::UnavailableError("h2 down"), 10);
