@@ -106,7 +106,10 @@ absl::Status ListHosts(const model::Spec& spec, HostSet& hosts, int parallel,
   for (const model::HypervisorSpec& host : spec.Hosts()) {
     const bool connected = std::any_of(hosts.hosts().begin(), hosts.hosts().end(),
                                        [&](const HostConnection& c) { return c.name == host.name; });
-    if (!connected) state.unreachable_hosts[host.name] = "no connection to this host";
+    if (!connected) {
+      state.unreachable_hosts[host.name] =
+          "not connected: hosts are connected when reconcile starts (restart watch to add one)";
+    }
   }
   if (reachable > 0) return absl::OkStatus();
   if (hosts.hosts().size() == 1) return first_error;  // as it was: the one host's error

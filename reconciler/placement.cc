@@ -59,9 +59,11 @@ Placement PlaceNodes(const model::Spec& spec, const std::vector<model::Node>& no
 
   std::map<std::string, Usage> used;                          // by host
   std::map<std::pair<std::string, std::string>, int> members;  // (host, group) -> count
+  std::map<std::string, std::vector<std::string>> seen_on;      // domain -> hosts
   for (const model::ObservedDomain& domain : observed.domains) {
     if (!domain.managed || domain.cluster != spec.cluster) continue;
     const std::string host = HostOf(spec, domain);
+    seen_on[domain.name].push_back(host);
     auto node = by_name.find(domain.name);
     const bool in_spec = node != by_name.end() && !node->second->existing;
     // A node of the spec will be updated to its desired size: count that.
@@ -72,6 +74,15 @@ Placement PlaceNodes(const model::Spec& spec, const std::vector<model::Node>& no
     if (in_spec && out.host_of.emplace(domain.name, host).second) {
       ++members[{host, node->second->group}];
     }
+  }
+
+  for (auto& [name, hosts] : seen_on) {
+    if (hosts.size() < 2) continue;
+    std::vector<std::string> ordered;
+    for (const model::HypervisorSpec& host : spec.Hosts()) {
+      if (std::find(hosts.begin(), hosts.end(), host.name) != hosts.end()) ordered.push_back(host.name);
+    }
+    out.duplicated[name] = std::move(ordered);
   }
 
   const bool some_unreachable = !observed.unreachable_hosts.empty();

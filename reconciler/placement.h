@@ -10,7 +10,8 @@
 //   one with the fewest members of its group, then the most free capacity
 //   (the smallest free share of any limited resource; unlimited counts as all
 //   free), then the earliest in the spec;
-// - a node that fits nowhere is reported with each host's limiting resource.
+// - a node that fits nowhere is reported with each host's limiting resource;
+// - a domain of this cluster found on two hosts is reported, not placed.
 #pragma once
 
 #include <map>
@@ -30,6 +31,10 @@ struct Placement {
   std::map<std::string, std::string> unplaced;
   // Nodes not seen on any reachable host while some host is unreachable.
   std::vector<std::string> unknown;
+  // Domain name -> the hosts it was seen on, for this cluster's domains found
+  // on more than one host (in host order). Never acted on: which copy is the
+  // node is for the operator to say.
+  std::map<std::string, std::vector<std::string>> duplicated;
 };
 
 // The host an observed domain lives on (an empty host means the first one).

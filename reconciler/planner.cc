@@ -114,6 +114,12 @@ class PlanBuilder {
     return domain != nullptr ? HostOf(spec_, *domain) : "";
   }
 
+  static std::string Duplicated(const std::string& name, const std::vector<std::string>& hosts) {
+    return fmt::format("domain {} exists on several hosts ({}); reconcile touches none of them: "
+                       "remove the copies that are not the node",
+                       name, fmt::join(hosts, ", "));
+  }
+
   // One problem per host that could not be listed, naming the nodes that may
   // live there: they are unknown, neither created elsewhere nor deleted.
   void PlanUnreachableHosts() {
@@ -172,6 +178,10 @@ class PlanBuilder {
       }
       state.last_action = Add(ActionKind::kCreate, node.name, "", "not found", {});
       state.fresh = true;
+      return;
+    }
+    if (auto twice = placement_.duplicated.find(node.name); twice != placement_.duplicated.end()) {
+      Block(state, node.name, Duplicated(node.name, twice->second));
       return;
     }
     if (!domain->managed) {
@@ -263,6 +273,12 @@ class PlanBuilder {
     for (const Node& node : nodes_) desired.insert(node.name);
     for (const ObservedDomain& domain : observed_.domains) {
       if (!domain.managed || domain.cluster != spec_.cluster || desired.count(domain.name)) continue;
+      if (auto twice = placement_.duplicated.find(domain.name); twice != placement_.duplicated.end()) {
+        if (reported_duplicates_.insert(domain.name).second) {
+          plan_.problems.push_back({domain.name, Duplicated(domain.name, twice->second)});
+        }
+        continue;
+      }
       if (spec_.policy.prune) {
         Add(ActionKind::kDelete, domain.name, "", "no longer in the spec", {});
       } else {
@@ -319,6 +335,7 @@ class PlanBuilder {
   const Placement placement_;
   const std::set<std::string> unknown_{placement_.unknown.begin(), placement_.unknown.end()};
   const bool several_hosts_;
+  std::set<std::string> reported_duplicates_;
   model::Plan plan_;
   std::map<std::string, NodeState> nodes_state_;
   std::map<std::string, std::vector<int>> configures_of_role_;

@@ -3,8 +3,8 @@
 // host's network and pool), a converged cluster re-plans to nothing, a host
 // that cannot be listed makes the nodes that may live there unknown (never
 // created elsewhere, never deleted) while the other hosts proceed, deletes and
-// restarts go to the host the domain is on, and capacity exhaustion is a
-// problem in the plan.
+// restarts go to the host the domain is on, a domain found on two hosts is a
+// problem never acted on, and capacity exhaustion is a problem in the plan.
 #include <string>
 #include <vector>
 
@@ -157,6 +157,24 @@ TEST_F(MultiHostTest, AnUnreachableHostNamesTenUnknownNodesAndCountsTheRest) {
               AllOf(HasSubstr("host h2 unreachable: 16 nodes unknown (lab-web-1, lab-web-2,"),
                     HasSubstr("lab-web-10, and 6 more); nothing is created")));
   EXPECT_THAT(plan.actions, IsEmpty());
+}
+
+TEST_F(MultiHostTest, ADomainOnTwoHostsIsAProblemAndNeverTouched) {
+  Converge();
+  // Someone copied lab-web-2 (on h2) to h1 by hand, and it left the spec.
+  drivers::NodeRequest copy{.cluster = "lab", .node = testing::TestNode("web", 2, {}),
+                            .hypervisor = TwoHostSpec(2).hypervisors[0]};
+  ASSERT_TRUE(h1_.CreateNode(copy).ok());
+  h1_.SetState("lab-web-2", drivers::DomainState::kShutOff);
+  Reconciler reconciler = Make(TwoHostSpec(1, /*prune=*/true));
+  absl::StatusOr<PassResult> pass = reconciler.ApplyPass();
+  ASSERT_TRUE(pass.ok()) << pass.status();
+  EXPECT_THAT(pass->plan.actions, IsEmpty());
+  ASSERT_EQ(pass->plan.problems.size(), 1u);
+  EXPECT_EQ(pass->plan.problems[0].node, "lab-web-2");
+  EXPECT_THAT(pass->plan.problems[0].message, HasSubstr("exists on several hosts (h1, h2)"));
+  EXPECT_THAT(Names(h1_), ElementsAre("lab-db-1", "lab-web-1", "lab-web-2"));
+  EXPECT_THAT(Names(h2_), ElementsAre("lab-web-2"));
 }
 
 TEST_F(MultiHostTest, NoHostAnsweringFailsThePassRetryably) {

@@ -2,7 +2,8 @@
 // nodes stay on their host (also when a host is added), new nodes spread each
 // group across hosts, respect capacity and placement restrictions, an
 // exhausted spec is reported per host and resource, and nodes not seen while
-// a host is unreachable are unknown rather than placed elsewhere.
+// a host is unreachable are unknown rather than placed elsewhere, and a
+// domain found on two hosts is reported.
 #include "reconciler/placement.h"
 
 #include <algorithm>
@@ -173,6 +174,15 @@ TEST(PlacementTest, UnseenNodesAreUnknownWhileAHostIsUnreachable) {
   EXPECT_THAT(placement.host_of, ElementsAre(Pair("lab-web-1", "h1")));
   EXPECT_THAT(placement.unknown, ElementsAre("lab-web-2", "lab-web-3"));
   EXPECT_THAT(placement.unplaced, IsEmpty());
+}
+
+TEST(PlacementTest, ADomainOnTwoHostsIsReportedInHostOrder) {
+  model::Spec spec = SpecWith({Host("h1"), Host("h2")}, {{"web", 1}});
+  std::vector<Node> nodes = NodesOf(spec);
+  ObservedState observed;
+  observed.domains = {On("h2", nodes[0]), On("h1", nodes[0])};
+  Placement placement = PlaceNodes(spec, nodes, observed);
+  EXPECT_THAT(placement.duplicated, ElementsAre(Pair("lab-web-1", ElementsAre("h1", "h2"))));
 }
 
 TEST(PlacementTest, OneHostSpecsPlaceEverythingOnTheDefaultHost) {
