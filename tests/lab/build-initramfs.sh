@@ -9,14 +9,15 @@
 # Nothing secret or per-node is baked into the image.
 #
 # Cached: the output directory is keyed by the hash of this script, of
-# nocloud-apply.sh and by the kernel version, so reruns cost nothing.
+# nocloud-apply.sh, of nixos-rebuild-standin.sh and by the kernel version, so
+# reruns cost nothing.
 # Prints the output directory (vmlinux, initramfs.cpio.gz) on stdout.
 # Needs: linux-image-amd64, busybox-static, dropbear-bin, cpio, xz-utils, kmod.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${RECONCILE_LAB_CACHE:-/var/tmp/reconcile-lab-cache}
 KVER=${KVER:-$(ls /lib/modules | sort -V | tail -1)}
-KEY=$(cat "$0" "$HERE/nocloud-apply.sh" | sha256sum | cut -c1-16)-$KVER
+KEY=$(cat "$0" "$HERE/nocloud-apply.sh" "$HERE/nixos-rebuild-standin.sh" | sha256sum | cut -c1-16)-$KVER
 IMG=$CACHE/$KEY
 if [ -s "$IMG/initramfs.cpio.gz" ] && [ -s "$IMG/vmlinux" ]; then echo "$IMG"; exit 0; fi
 
@@ -51,6 +52,24 @@ copy_bin /usr/bin/dropbearconvert /usr/bin/dropbearconvert
 [ -x /usr/lib/openssh/sftp-server ] && copy_bin /usr/lib/openssh/sftp-server /usr/lib/sftp-server
 [ -x /usr/sbin/qemu-ga ] && copy_bin /usr/sbin/qemu-ga /usr/sbin/qemu-ga
 install -m 0755 "$HERE/nocloud-apply.sh" usr/sbin/nocloud-apply
+# NixOS stand-ins for the nixos step's end-to-end test: this guest is NOT
+# NixOS. A `nixos-rebuild` that only records its calls, and the configuration
+# nixos-generate-config writes (the reconciler adds ./reconcile to its imports).
+install -m 0755 "$HERE/nixos-rebuild-standin.sh" usr/bin/nixos-rebuild
+mkdir -p etc/nixos
+cat > etc/nixos/configuration.nix <<'EOS'
+# Lab stand-in (this guest is not NixOS): the shape nixos-generate-config writes.
+{ config, pkgs, ... }:
+
+{
+  imports =
+    [ # Include the results of the hardware scan.
+      ./hardware-configuration.nix
+    ];
+
+  services.openssh.enable = true;
+}
+EOS
 
 # Debian builds these as modules; load order = dependencies first.
 WANT="virtio_net virtio_pci virtio_blk virtio_console virtio-rng isofs button evdev"
