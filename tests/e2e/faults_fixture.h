@@ -194,16 +194,15 @@ policy:
     }
   }
 
-  static drivers::Hypervisor& Libvirt(const std::string& cluster = "faults") {
-    static std::map<std::string, std::unique_ptr<drivers::Hypervisor>> by_cluster;
-    std::unique_ptr<drivers::Hypervisor>& hv = by_cluster[cluster];
-    if (!hv) {
+  // The driver, to read domains' ownership metadata and addresses.
+  static drivers::Hypervisor& Libvirt() {
+    static std::unique_ptr<drivers::Hypervisor> hv = [] {
       drivers::libvirt::LibvirtOptions options;
-      options.cluster = cluster;
+      options.cluster = "faults";
       options.uris = {uri_};
       auto made = drivers::libvirt::MakeLibvirtHypervisor(options);
-      if (made.ok()) hv = *std::move(made);
-    }
+      return made.ok() ? *std::move(made) : nullptr;
+    }();
     return *hv;
   }
 
