@@ -31,6 +31,9 @@ class WatchProcess {
     if (pid_ == 0) {
       FILE* err = freopen(log_.c_str(), "w", stderr);
       (void)err;
+      // No ~/.ssh here: no operator key, so every create fails the same way
+      // on any machine (a developer's own key would let them succeed).
+      setenv("HOME", dir_.c_str(), 1);
       const std::string lock_dir = (dir_ / "locks").string();
       execl(RECONCILE_BINARY, RECONCILE_BINARY, "watch", "specs/lab.yaml", "--connect",
             "test:///default", "--interval", "1s", "--lock-dir", lock_dir.c_str(), "--listen",
@@ -96,8 +99,8 @@ TEST(WatchListenCli, ServesMetricsAndHealthWhileWatching) {
   }
   EXPECT_THAT(body, HasSubstr("# TYPE reconcile_watch_passes_total counter\n"));
   EXPECT_THAT(body, HasSubstr("reconcile_watch_up 1\n"));
-  // specs/lab.yaml has one leader and two members, none created yet (the
-  // test driver run has no operator key to seed them with, so creates fail).
+  // specs/lab.yaml has one leader and two members, none created: with no
+  // operator key to seed them with (HOME has no .ssh), every create fails.
   EXPECT_THAT(body, HasSubstr("reconcile_nodes{group=\"member\",state=\"missing\"} 2\n"));
   EXPECT_THAT(body, HasSubstr("reconcile_actions_total{kind=\"create\",outcome=\"failed\"}"));
 
