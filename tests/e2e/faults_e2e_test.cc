@@ -298,8 +298,10 @@ int DomainActive(virConnectPtr conn, const std::string& name) {
 
 // This test verifies that SIGKILL at each phase of an apply (seed volume
 // written but no domain yet; domain defined; domain running but not
-// configured; prune half done) is survived: the next apply converges, with no
-// orphan volume, no extra or incomplete domain, bystanders untouched.
+// configured: one after the other on the same new node, each apply resuming
+// the killed one's leftovers; then prune half done) is survived: the apply
+// after them converges, with no orphan volume, no extra or incomplete domain,
+// bystanders untouched.
 TEST_F(FaultsE2eTest, SigkillAtEachPhaseThenNextApplyConverges) {
   struct KillPoint {
     std::string name;
