@@ -1,4 +1,5 @@
 // Roles: `after`, steps (commands, files, NixOS modules) and outputs.
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -185,6 +186,13 @@ void DecodeRole(const YamlNode& key, const YamlNode& body, YamlReader& r, RoleSp
                                      "' is used twice in role '", key.value, "'"));
         }
         role.steps.push_back(std::move(step));
+      }
+      // Its module would be /etc/nixos/reconcile/default.nix, the imports file.
+      const bool nixos = std::any_of(role.steps.begin(), role.steps.end(),
+                                     [](const StepSpec& step) { return step.nixos.has_value(); });
+      if (nixos && key.value == "default") {
+        r.Error(key, "a role with a nixos step cannot be named 'default' (its module would be "
+                     "/etc/nixos/reconcile/default.nix, which reconcile manages)");
       }
     }
   } else {
