@@ -23,11 +23,6 @@ std::string Tail(const std::string& text, size_t max_bytes = 400) {
   return tail;
 }
 
-std::string TrimNewlines(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
-}
-
 // Every reference the role's templates make (steps, checks, files).
 std::vector<model::TemplateRef> RoleRefs(const model::RoleSpec& role) {
   std::vector<model::TemplateRef> refs;

@@ -19,6 +19,7 @@ LAB=(
   dnsmasq-base iproute2 iptables busybox-static dropbear-bin
   openssh-client openssh-server openssh-sftp-server qemu-guest-agent
   cpio xz-utils kmod linux-image-amd64 genisoimage qemu-utils bc procps util-linux
+  graphviz                                           # tests check `reconcile graph` with dot
 )
 
 # Benchmark comparisons only (bench/compare-probe.sh), installed with --bench;

@@ -106,9 +106,13 @@ TEST_F(ReconcilerTest, ConvergesFromEmptyAndSecondPlanIsEmpty) {
   EXPECT_EQ(outcome.passes, 2) << "one pass acts, the next confirms";
   EXPECT_TRUE(passes_[0].execution.AllSucceeded());
 
+  // Creates run in parallel, so which address the fake handed the control
+  // plane varies from run to run; the join file must carry that one.
+  absl::StatusOr<std::string> control_ip = hypervisor_.DiscoverAddress("lab-cp-1", absl::Seconds(1));
+  ASSERT_TRUE(control_ip.ok()) << control_ip.status();
   for (const std::string worker : {"lab-wk-1", "lab-wk-2"}) {
     FakeNodeShell::Files files = shell_.files(worker);
-    EXPECT_EQ(files["/etc/join.conf"], "server=192.0.2.10\ntoken=tok-3f9a1c\n");
+    EXPECT_EQ(files["/etc/join.conf"], "server=" + *control_ip + "\ntoken=tok-3f9a1c\n");
     EXPECT_EQ(files["/var/lib/reconcile/roles/worker.hash"], "worker-h1");
     EXPECT_EQ(files["/etc/joined"], "yes");
   }

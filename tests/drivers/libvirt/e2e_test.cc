@@ -172,8 +172,12 @@ TEST_F(LibvirtE2eTest, ThreeSeededGuestsOverVerifiedSshThenNothingLeft) {
     EXPECT_THAT(hv.StopNode(names[i], grace), IsOk());
     const absl::Duration took = absl::Now() - t;
     EXPECT_EQ(hv.GetDomain(names[i])->state, DomainState::kShutOff);
-    if (deaf) EXPECT_GE(took, grace) << "a guest ignoring ACPI went off before the deadline";
-    if (!deaf) EXPECT_LT(took, grace) << "ACPI shutdown did not work; the guest was forced off";
+    if (deaf) {
+      EXPECT_GE(took, grace) << "a guest ignoring ACPI went off before the deadline";
+    }
+    if (!deaf) {
+      EXPECT_LT(took, grace) << "ACPI shutdown did not work; the guest was forced off";
+    }
     std::printf("[ FIGURE   ] %s %s in %.1f s\n", names[i].c_str(),
                 deaf ? "forced off" : "shut down (ACPI)", absl::ToDoubleSeconds(took));
   }
