@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds every libFuzzer target (clang + ASan, one build dir) and runs each:
 #   scripts/fuzz-all.sh                  # 200000 spec-loader runs, 100000 for the others
-#   scripts/fuzz-all.sh 40000 20000      # test-all's bounded run (~the old 50,000 budget)
+#   scripts/fuzz-all.sh 25000 50000      # test-all's bounded run (~2.5 min on 2 cores)
 # Targets: spec_loader_fuzzer (seeds: specs/, tests/model/malformed/),
 # plan_json_fuzzer, template_fuzzer (docs/fuzzing.md says what each checks).
 # New inputs go to $BUILD/corpus-<target>; a crash is saved as
