@@ -9,6 +9,7 @@
 #include "tests/testing/fake_hypervisor.h"
 #include "tests/testing/fake_node_shell.h"
 #include "tests/testing/nodes.h"
+#include "tests/testing/scripted_watch_events.h"
 #include "tests/testing/simulated_clock.h"
 
 namespace reconcile {
@@ -19,29 +20,7 @@ using testing::FakeNodeShell;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// Events from a script; every wait is recorded and moves the simulated clock
-// to its deadline when it times out. Runs `between` before answering, to
-// change the world behind the reconciler's back.
-class ScriptedEvents : public WatchEvents {
- public:
-  explicit ScriptedEvents(testing::SimulatedClock& clock) : clock_(clock) {}
-  std::deque<Event> script;
-  std::vector<absl::Duration> waits;
-  std::function<void(int)> between;
-
-  Event WaitUntil(absl::Time deadline) override {
-    waits.push_back(deadline - clock_.Now());
-    if (between) between(static_cast<int>(waits.size()));
-    if (script.empty()) return Event::kStop;
-    Event next = script.front();
-    script.pop_front();
-    if (next == Event::kTimeout) clock_.SleepUntil(deadline);
-    return next;
-  }
-
- private:
-  testing::SimulatedClock& clock_;
-};
+using ScriptedEvents = testing::ScriptedWatchEvents;
 
 Desired WebCluster(int count) {
   Desired desired;

@@ -11,6 +11,7 @@
 #include "tests/testing/fake_hypervisor.h"
 #include "tests/testing/fake_node_shell.h"
 #include "tests/testing/nodes.h"
+#include "tests/testing/scripted_watch_events.h"
 #include "tests/testing/simulated_clock.h"
 
 namespace reconcile::metrics {
@@ -19,27 +20,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Answers each wait from a script, moving the simulated clock on timeouts and
-// running `between` first to change the world behind the loop's back.
-class ScriptedEvents : public WatchEvents {
- public:
-  explicit ScriptedEvents(testing::SimulatedClock& clock) : clock_(clock) {}
-  std::deque<Event> script;
-  std::function<void(int)> between;
-  int waits = 0;
-
-  Event WaitUntil(absl::Time deadline) override {
-    if (between) between(++waits);
-    if (script.empty()) return Event::kStop;
-    Event next = script.front();
-    script.pop_front();
-    if (next == Event::kTimeout) clock_.SleepUntil(deadline);
-    return next;
-  }
-
- private:
-  testing::SimulatedClock& clock_;
-};
+using ScriptedEvents = testing::ScriptedWatchEvents;
 
 Desired WebCluster(int count) {
   Desired desired;
