@@ -196,13 +196,7 @@ policy:
 
   // The driver, to read domains' ownership metadata and addresses.
   static drivers::Hypervisor& Libvirt() {
-    static std::unique_ptr<drivers::Hypervisor> hv = [] {
-      drivers::libvirt::LibvirtOptions options;
-      options.cluster = "faults";
-      options.uris = {uri_};
-      auto made = drivers::libvirt::MakeLibvirtHypervisor(options);
-      return made.ok() ? *std::move(made) : nullptr;
-    }();
+    static std::unique_ptr<drivers::Hypervisor> hv = LabDriver("faults", uri_);
     return *hv;
   }
 

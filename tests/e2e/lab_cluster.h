@@ -10,11 +10,13 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "drivers/libvirt/libvirt_hypervisor.h"
 #include "tests/lab/command_runner.h"
 
 namespace reconcile::testing {
@@ -86,6 +88,18 @@ policy:
                                     {"@NETNS@", lab.netns},
                                     {"@IMAGE@", lab.image_dir},
                                     {"@MEMBERS@", std::to_string(members)}});
+}
+
+// The libvirt driver for `cluster` on the lab's daemon at `uri`, for reading
+// what the CLI made (ownership metadata, host keys, addresses); null when it
+// cannot connect.
+inline std::unique_ptr<drivers::Hypervisor> LabDriver(const std::string& cluster,
+                                                      const std::string& uri) {
+  drivers::libvirt::LibvirtOptions options;
+  options.cluster = cluster;
+  options.uris = {uri};
+  auto made = drivers::libvirt::MakeLibvirtHypervisor(options);
+  return made.ok() ? *std::move(made) : nullptr;
 }
 
 // The real CLI; RECONCILE_BINARY comes from CMake ($<TARGET_FILE:reconcile>).

@@ -90,13 +90,7 @@ class NixosE2eTest : public LabFixture {
   // `command` on the node over SSH from inside the lab namespace, trusting
   // only the host key recorded in its domain's metadata.
   static CommandResult SshToNode(const std::string& command) {
-    static std::unique_ptr<drivers::Hypervisor> hv = [] {
-      drivers::libvirt::LibvirtOptions options;
-      options.cluster = "nx";
-      options.uris = {uri_};
-      auto made = drivers::libvirt::MakeLibvirtHypervisor(options);
-      return made.ok() ? *std::move(made) : nullptr;
-    }();
+    static std::unique_ptr<drivers::Hypervisor> hv = LabDriver("nx", uri_);
     if (!hv) return {-1, "no libvirt connection"};
     absl::StatusOr<drivers::DomainInfo> info = hv->GetDomain(kNode);
     if (!info.ok() || !info->owner) return {-1, "not a managed domain"};

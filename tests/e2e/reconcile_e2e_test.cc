@@ -63,13 +63,7 @@ class ReconcileE2eTest : public LabFixture {
 
   // The driver reads ownership metadata (host keys, volumes) and addresses.
   static drivers::Hypervisor& Libvirt() {
-    static std::unique_ptr<drivers::Hypervisor> hv = [] {
-      drivers::libvirt::LibvirtOptions options;
-      options.cluster = "e2e";
-      options.uris = {uri_};
-      auto made = drivers::libvirt::MakeLibvirtHypervisor(options);
-      return made.ok() ? *std::move(made) : nullptr;
-    }();
+    static std::unique_ptr<drivers::Hypervisor> hv = LabDriver("e2e", uri_);
     return *hv;
   }
 
