@@ -27,6 +27,8 @@ void RequireIdentifier(YamlReader& reader, const YamlNode& key, std::string_view
 void DecodeHypervisors(const YamlNode& root, YamlReader& reader, Spec& spec);
 void DecodePlacement(const YamlNode& node, YamlReader& reader, GroupSpec& group,
                      GroupSources& where);
+// The `domain_type` and `cpu` keys of a hypervisor (either form), if given.
+void DecodeGuestPlatform(const YamlNode& node, YamlReader& reader, HypervisorSpec& host);
 // A string that must not be empty.
 std::optional<std::string> NonEmptyString(YamlReader& reader, const YamlNode& node,
                                           std::string_view what);

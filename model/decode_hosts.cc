@@ -52,10 +52,38 @@ void DecodeHost(const YamlNode& item, YamlReader& r, HypervisorSpec& host) {
   }
   if (auto* n = item.Find("network")) host.network = NonEmptyString(r, *n, "network").value_or(host.network);
   if (auto* n = item.Find("pool")) host.pool = NonEmptyString(r, *n, "pool").value_or(host.pool);
+  DecodeGuestPlatform(item, r, host);
   if (auto* n = item.Find("capacity")) DecodeCapacity(*n, r, host.capacity);
 }
 
 }  // namespace
+
+void DecodeGuestPlatform(const YamlNode& node, YamlReader& r, HypervisorSpec& host) {
+  if (auto* n = node.Find("domain_type")) {
+    auto type = r.String(*n, "domain_type");
+    if (type == "auto" || type == "kvm" || type == "qemu") {
+      host.domain_type = *type;
+    } else if (type) {
+      r.Error(*n, Cat("'domain_type' must be 'auto', 'kvm' or 'qemu' (TCG), got '",
+                      type->substr(0, 20), "'"));
+    }
+  }
+  if (auto* n = node.Find("cpu")) {
+    auto cpu = NonEmptyString(r, *n, "cpu");
+    // A libvirt CPU model name ("Skylake-Server-IBRS", "qemu64"): it goes into
+    // the domain XML, so nothing but the characters model names use.
+    const bool plain = cpu && cpu->size() <= 64 &&
+                       cpu->find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+                           std::string::npos;
+    if (cpu && !plain) {
+      r.Error(*n, Cat("'cpu' must be 'auto', 'host-passthrough', 'host-model' or a CPU model "
+                      "name such as 'Skylake-Server', got '", cpu->substr(0, 40), "'"));
+    } else if (cpu) {
+      host.cpu = *cpu;
+    }
+  }
+}
 
 void DecodeHypervisors(const YamlNode& root, YamlReader& r, Spec& spec) {
   const YamlNode* node = root.Find("hypervisors");

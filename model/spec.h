@@ -39,6 +39,12 @@ struct HypervisorSpec {
   std::string uri = "qemu:///system";  // any libvirt URI; test:///default for dry runs
   std::string network = "default";     // libvirt network the first NIC joins
   std::string pool = "default";        // storage pool for overlays and seeds
+  // Domain type: "auto" (kvm when the host offers it, else qemu), "kvm", or
+  // "qemu" (TCG: software emulation; for hosts whose /dev/kvm does not work).
+  std::string domain_type = "auto";
+  // Guest CPU: "auto" (host-passthrough under kvm, the qemu64 model under TCG),
+  // "host-passthrough", "host-model", or a named CPU model ("Skylake-Server").
+  std::string cpu = "auto";
   HostCapacity capacity;               // `hypervisors:` entries only
   SourceLocation location;
 };
@@ -49,7 +55,10 @@ struct SshSpec {
   int port = 22;
   absl::Duration connect_timeout = absl::Seconds(10);
   std::string known_hosts;  // OpenSSH known_hosts file for machines we did not seed
-  bool accept_unknown_host_keys = false;  // explicit, visible opt-in to trust on first use
+  // Accepts ANY host key, on every connection, from a machine with no key
+  // recorded for it (nothing is remembered: this is not trust on first use).
+  // Seeded nodes are always verified against their generated key.
+  bool accept_unknown_host_keys = false;
   std::string jump_host;  // optional [user@]host[:port] to dial through
   // Network namespace (under /run/netns) to dial from, for nodes whose network
   // exists only inside one (the lab's isolated libvirt network).

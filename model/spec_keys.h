@@ -9,10 +9,11 @@ namespace reconcile::model::keys {
 
 inline constexpr std::array<std::string_view, 9> kTopLevel = {
     "cluster", "hypervisor", "hypervisors", "ssh", "images", "groups", "roles", "vars", "policy"};
-inline constexpr std::array<std::string_view, 3> kHypervisor = {"uri", "network", "pool"};
+inline constexpr std::array<std::string_view, 5> kHypervisor = {"uri", "network", "pool",
+                                                                "domain_type", "cpu"};
 // One entry of the `hypervisors:` list, and its `capacity`.
-inline constexpr std::array<std::string_view, 5> kHypervisorsItem = {"name", "uri", "network",
-                                                                     "pool", "capacity"};
+inline constexpr std::array<std::string_view, 7> kHypervisorsItem = {
+    "name", "uri", "network", "pool", "domain_type", "cpu", "capacity"};
 inline constexpr std::array<std::string_view, 3> kCapacity = {"cpus", "memory", "domains"};
 inline constexpr std::array<std::string_view, 9> kSsh = {
     "user", "identity", "port", "connect_timeout", "known_hosts", "accept_unknown_host_keys",

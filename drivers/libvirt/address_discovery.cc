@@ -27,7 +27,10 @@ absl::StatusOr<std::string> PollForAddress(absl::string_view node_name,
     for (AddressSource source : kOrder) {
       absl::StatusOr<std::vector<std::string>> found = query(source);
       if (found.ok() && !found->empty()) return found->front();
-      if (!found.ok() && absl::IsNotFound(found.status())) return found.status();
+      if (!found.ok() && (absl::IsNotFound(found.status()) ||
+                          absl::IsFailedPrecondition(found.status()))) {
+        return found.status();  // gone, or dead: no source will ever answer
+      }
       last[source] = found.ok() ? "no IPv4 address yet" : std::string(found.status().message());
     }
     if (clock.Now() + poll > deadline) break;

@@ -24,8 +24,8 @@ using AddressQuery =
 
 // Polls lease, agent, ARP in that order every `poll` until one returns an
 // address, or until `timeout`: then kDeadlineExceeded naming each source and
-// what it last said. A kNotFound from a query (the domain is gone) ends the
-// search at once.
+// what it last said. A kNotFound (the domain is gone) or kFailedPrecondition
+// (it is not running) from a query ends the search at once.
 absl::StatusOr<std::string> PollForAddress(absl::string_view node_name,
                                            const AddressQuery& query, Clock& clock,
                                            absl::Duration timeout,

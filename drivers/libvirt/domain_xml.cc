@@ -42,6 +42,12 @@ std::string RenderDomainXml(const DomainDefinition& def) {
   absl::StrAppend(&x, "  </os>\n");
   // ACPI: graceful shutdown presses the virtual power button.
   absl::StrAppend(&x, "  <features><acpi/></features>\n");
+  if (def.cpu_mode == "custom") {
+    absl::StrAppend(&x, "  <cpu mode='custom' match='exact' check='none'><model fallback='forbid'>",
+                    XmlEscape(def.cpu_model), "</model></cpu>\n");
+  } else if (!def.cpu_mode.empty()) {
+    absl::StrAppend(&x, "  <cpu mode='", XmlEscape(def.cpu_mode), "' check='none'/>\n");
+  }
   absl::StrAppend(&x, "  <on_poweroff>destroy</on_poweroff>\n",
                   "  <on_reboot>restart</on_reboot>\n",
                   "  <on_crash>destroy</on_crash>\n");

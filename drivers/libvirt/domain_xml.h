@@ -20,6 +20,10 @@ struct VolumeDisk {
 
 struct DomainDefinition {
   std::string domain_type = "qemu";  // "kvm", "qemu", or "test" (test driver)
+  // <cpu>: "host-passthrough", "host-model", or "custom" with `cpu_model`;
+  // empty: no element (the test driver).
+  std::string cpu_mode;
+  std::string cpu_model;
   std::string name;
   std::string uuid;                  // empty: libvirt assigns one
   int vcpus = 1;

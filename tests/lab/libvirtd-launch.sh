@@ -2,8 +2,27 @@
 # namespace $NS with its config/state bind-mounted from $S, then waits for
 # its socket. `ip netns exec` gives the daemon a private mount namespace, so
 # the bind mounts are invisible on the host.
+#
+# LAB_ACCEL=tcg (the default) also hides /dev/kvm from the daemon (bound to
+# /dev/null in its private mount namespace), so libvirt offers only TCG: on
+# some machines of this kind /dev/kvm exists but every KVM guest dies at once
+# (nested KVM is broken there), and a lab must not depend on which machine it
+# got. LAB_ACCEL=kvm leaves /dev/kvm visible, for hosts where KVM is known to
+# work. The choice is printed on stderr.
 launch_libvirtd() {
+  local hide_kvm=""
+  case "${LAB_ACCEL:-tcg}" in
+    tcg) if [ -e /dev/kvm ]; then
+           hide_kvm="mount --bind /dev/null /dev/kvm"
+           echo "lab: /dev/kvm hidden from libvirtd in $NS: guests run under TCG (LAB_ACCEL=kvm to use KVM)" >&2
+         else
+           echo "lab: no /dev/kvm: guests run under TCG" >&2
+         fi ;;
+    kvm) echo "lab: LAB_ACCEL=kvm: libvirt offers KVM when /dev/kvm works" >&2 ;;
+    *) echo "lab: LAB_ACCEL must be tcg or kvm, got '${LAB_ACCEL}'" >&2; return 1 ;;
+  esac
   ip netns exec "$NS" /bin/sh -c "
+    $hide_kvm
     mount --bind '$S/etc'   /etc/libvirt
     mount --bind '$S/lib'   /var/lib/libvirt
     mount --bind '$S/cache' /var/cache/libvirt

@@ -89,5 +89,20 @@ TEST(AddressDiscoveryTest, MissingDomainStopsImmediately) {
   EXPECT_EQ(static_cast<int>(clock.sleeps().size()), 0);
 }
 
+// This test verifies that a guest that is no longer running (it died while
+// booting) ends the wait at once with the driver's explanation, instead of
+// polling until the deadline.
+TEST(AddressDiscoveryTest, DeadDomainStopsImmediately) {
+  ::reconcile::testing::SimulatedClock clock;
+  int asked = 0;
+  auto query = [&](AddressSource) -> absl::StatusOr<std::vector<std::string>> {
+    if (++asked < 3) return std::vector<std::string>{};
+    return absl::FailedPreconditionError("domain n1 is shut off before it got an address");
+  };
+  EXPECT_THAT(PollForAddress("n1", query, clock, absl::Seconds(180)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("shut off")));
+  EXPECT_EQ(static_cast<int>(clock.sleeps().size()), 0);
+}
+
 }  // namespace
 }  // namespace reconcile::drivers::libvirt

@@ -42,6 +42,7 @@ Ownership SampleOwner() {
 DomainDefinition OverlayDefinition() {
   DomainDefinition def;
   def.domain_type = "kvm";
+  def.cpu_mode = "host-passthrough";
   def.name = "lab-worker-2";
   def.vcpus = 2;
   def.memory_bytes = uint64_t{4} << 30;
@@ -65,6 +66,8 @@ TEST(DomainXmlTest, OverlayBootMatchesGolden) {
 TEST(DomainXmlTest, DirectKernelBootMatchesGolden) {
   DomainDefinition def = OverlayDefinition();
   def.domain_type = "qemu";
+  def.cpu_mode = "custom";
+  def.cpu_model = "qemu64";
   def.uuid = "6f1c0a52-8d3e-4a43-9a55-1f6a3c2b7e10";
   def.root_disk.reset();
   def.kernel = "/images/vmlinux";
@@ -79,6 +82,7 @@ TEST(DomainXmlTest, DirectKernelBootMatchesGolden) {
 TEST(DomainXmlTest, TestDriverVariantMatchesGolden) {
   DomainDefinition def = OverlayDefinition();
   def.domain_type = "test";
+  def.cpu_mode = "";
   def.machine = "";
   ExpectMatchesGolden(RenderDomainXml(def), "test_driver.xml");
 }
