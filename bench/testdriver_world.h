@@ -28,6 +28,9 @@ class FixedAddressHypervisor final : public drivers::Hypervisor {
   absl::StatusOr<drivers::DomainInfo> GetDomain(absl::string_view name) override {
     return inner_->GetDomain(name);
   }
+  absl::Status CheckCreate(const drivers::NodeRequest& request) override {
+    return inner_->CheckCreate(request);
+  }
   absl::StatusOr<drivers::CreatedNode> CreateNode(const drivers::NodeRequest& request) override {
     return inner_->CreateNode(request);
   }

@@ -20,9 +20,16 @@ absl::StatusOr<std::string> AuthorizedKey(const model::SshSpec& ssh) {
   std::string identity = ssh.identity.empty() ? "~/.ssh/id_ed25519" : ssh.identity;
   const std::string path = ExpandUser(identity) + ".pub";
   std::ifstream in(path);
-  if (!in) return absl::FailedPreconditionError("cannot read the operator's public key " + path);
+  if (!in) {
+    return absl::FailedPreconditionError("cannot read the operator's public key " + path +
+                                         " (ssh.identity + .pub), which new nodes are seeded with");
+  }
   std::string line;
   std::getline(in, line);
+  if (line.rfind("ssh-", 0) != 0 && line.rfind("ecdsa-", 0) != 0 && line.rfind("sk-", 0) != 0) {
+    return absl::FailedPreconditionError("the operator's public key " + path +
+                                         " does not start with a key type (ssh-ed25519 ...)");
+  }
   return line;
 }
 
@@ -90,6 +97,8 @@ absl::StatusOr<ClusterSession> OpenCluster(const TargetOptions& target, std::ost
   // cluster works without it.
   if (absl::StatusOr<std::string> key = AuthorizedKey(spec.ssh); key.ok()) {
     session.options.actions.authorized_key = *key;
+  } else {
+    session.options.actions.authorized_key_problem = std::string(key.status().message());
   }
   return session;
 }

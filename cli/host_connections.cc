@@ -24,6 +24,10 @@ class ReconnectingHypervisor final : public drivers::Hypervisor {
     ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
     return h->GetDomain(name);
   }
+  absl::Status CheckCreate(const drivers::NodeRequest& request) override {
+    ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
+    return h->CheckCreate(request);
+  }
   absl::StatusOr<drivers::CreatedNode> CreateNode(const drivers::NodeRequest& request) override {
     ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
     return h->CreateNode(request);

@@ -115,7 +115,17 @@ class Hypervisor {
   // touched).
   virtual absl::StatusOr<CreatedNode> CreateNode(const NodeRequest& request) = 0;
 
-  // Starts an owned, shut-off domain. A running one: OK (no-op).
+  // Everything CreateNode needs, checked without changing anything: the pool
+  // and the network exist and are active, the base image is a volume libvirt
+  // knows (or, for direct kernel boot on a local host, the kernel and initrd
+  // files exist), the pool has room for the overlay, and the requested domain
+  // type and CPU mode are offered. kFailedPrecondition naming the missing
+  // thing (its path or name) otherwise. Planning calls it before any create
+  // or replace, and a replace calls it again before deleting anything.
+  virtual absl::Status CheckCreate(const NodeRequest& request) = 0;
+
+  // Starts an owned, shut-off domain and resumes a paused one. A running
+  // one: OK (no-op).
   virtual absl::Status StartNode(absl::string_view name) = 0;
 
   // Asks an owned domain to shut down (ACPI), waits up to `grace`, then
@@ -139,6 +149,9 @@ class Hypervisor {
 
   // The node's IPv4 address: DHCP lease, then guest agent, then ARP, retried
   // until `timeout`. kDeadlineExceeded names each source and its last error.
+  // A domain that is not running (it died, or was paused by its hypervisor)
+  // ends the wait at once: kFailedPrecondition with the tail of its console
+  // and QEMU logs where they can be read.
   virtual absl::StatusOr<std::string> DiscoverAddress(absl::string_view name,
                                                       absl::Duration timeout) = 0;
 };

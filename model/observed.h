@@ -54,6 +54,11 @@ struct ObservedState {
   // Hypervisor hosts that could not be listed this pass, with why. Their
   // domains are absent from `domains`: unknown, not missing.
   std::map<std::string, std::string> unreachable_hosts;
+  // Why a node of a group cannot be created on a host now (a missing base
+  // image, pool, network or operator key): group -> host -> problem. Absent
+  // means every check passed. The planner creates and replaces nothing that
+  // is listed here, so nothing is deleted before its replacement can exist.
+  std::map<std::string, std::map<std::string, std::string>> create_problems;
 
   const ObservedDomain* FindDomain(const std::string& name) const;
   const NodeProbe* FindProbe(const std::string& name) const;

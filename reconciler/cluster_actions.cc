@@ -7,6 +7,7 @@
 #include "base/status_macros.h"
 #include "fmt/format.h"
 #include "model/sha256.h"
+#include "reconciler/create_readiness.h"
 #include "reconciler/nixos_step.h"
 #include "reconciler/redact.h"
 #include "model/expand.h"
@@ -76,9 +77,8 @@ const model::Node* ClusterActions::FindNode(const std::string& name) const {
 drivers::NodeRequest ClusterActions::RequestFor(const model::Node& node,
                                                 const std::string& host) const {
   const model::HypervisorSpec* where = host.empty() ? nullptr : spec_.FindHost(host);
-  return drivers::NodeRequest{.cluster = spec_.cluster, .node = node,
-                              .hypervisor = where != nullptr ? *where : spec_.Hosts().front(),
-                              .authorized_key = options_.authorized_key};
+  return CreateRequest(spec_, node, where != nullptr ? *where : spec_.Hosts().front(),
+                       options_.authorized_key);
 }
 
 absl::Status ClusterActions::Run(const model::Action& action, absl::Time deadline) {
@@ -99,6 +99,9 @@ absl::Status ClusterActions::Run(const model::Action& action, absl::Time deadlin
     case model::ActionKind::kUpdate:
       return Update(action, *node);
     case model::ActionKind::kReplace:
+      // The plan checked this too; the world may have changed since, and a
+      // node deleted for a successor that cannot be made is simply lost.
+      RETURN_IF_ERROR(CheckCreatable(*node, action.host));
       addresses_.Forget(node->name);
       RETURN_IF_ERROR(hypervisor_.DeleteNode(node->name));
       return Create(*node, action.host);
@@ -110,11 +113,19 @@ absl::Status ClusterActions::Run(const model::Action& action, absl::Time deadlin
   return absl::InternalError("unknown action kind");
 }
 
-absl::Status ClusterActions::Create(const model::Node& node, const std::string& host) {
-  if (node.image.seed && options_.authorized_key.empty()) {
-    return absl::FailedPreconditionError(fmt::format(
-        "{}: no operator public key to seed it with (ssh.identity's .pub file)", node.name));
+absl::Status ClusterActions::CheckCreatable(const model::Node& node, const std::string& host) {
+  const std::string key_problem =
+      KeyProblem(node, {options_.authorized_key, options_.authorized_key_problem});
+  if (!key_problem.empty()) {
+    return absl::FailedPreconditionError(fmt::format("{}: {}", node.name, key_problem));
   }
+  absl::Status ready = hypervisor_.CheckCreate(RequestFor(node, host));
+  if (ready.ok()) return ready;
+  return absl::Status(ready.code(), fmt::format("{}: {}", node.name, std::string(ready.message())));
+}
+
+absl::Status ClusterActions::Create(const model::Node& node, const std::string& host) {
+  RETURN_IF_ERROR(CheckCreatable(node, host));
   absl::StatusOr<drivers::CreatedNode> created = hypervisor_.CreateNode(RequestFor(node, host));
   if (created.ok()) return absl::OkStatus();
   if (created.status().code() != absl::StatusCode::kAlreadyExists) return created.status();

@@ -36,6 +36,7 @@ namespace reconcile {
 
 struct ClusterActionsOptions {
   std::string authorized_key;  // operator's public key line, for new nodes' seeds
+  std::string authorized_key_problem;  // why `authorized_key` is empty, when it is
   std::string state_dir = "/var/lib/reconcile";
   absl::Duration boot_timeout = absl::Minutes(3);  // waiting for a new node's address
   absl::Duration shutdown_grace = absl::Seconds(60);
@@ -60,6 +61,9 @@ class ClusterActions final : public ActionRunner {
   const model::Node* FindNode(const std::string& name) const;
   // `host` is the action's host; empty for a one-host spec.
   drivers::NodeRequest RequestFor(const model::Node& node, const std::string& host) const;
+  // Everything a create of `node` on `host` needs (operator key, and the
+  // driver's CheckCreate), checked before anything is created or deleted.
+  absl::Status CheckCreatable(const model::Node& node, const std::string& host);
   absl::Status Create(const model::Node& node, const std::string& host);
   absl::Status Update(const model::Action& action, const model::Node& node);
   absl::Status Configure(const model::Node& node, const std::string& role, absl::Time deadline);

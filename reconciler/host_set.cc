@@ -71,6 +71,13 @@ absl::StatusOr<drivers::DomainInfo> HostSet::GetDomain(absl::string_view name) {
   return hypervisor->GetDomain(name);
 }
 
+absl::Status HostSet::CheckCreate(const drivers::NodeRequest& request) {
+  drivers::Hypervisor* hypervisor = nullptr;
+  ASSIGN_OR_RETURN(hypervisor,
+                   Named(hosts_.size() == 1 ? hosts_.front().name : request.hypervisor.name));
+  return hypervisor->CheckCreate(request);
+}
+
 absl::StatusOr<drivers::CreatedNode> HostSet::CreateNode(const drivers::NodeRequest& request) {
   drivers::Hypervisor* hypervisor = nullptr;
   if (hosts_.size() == 1) {

@@ -41,6 +41,7 @@ class HostSet final : public drivers::Hypervisor {
   // Every domain of every host; fails when any host fails.
   absl::StatusOr<std::vector<drivers::DomainInfo>> ListDomains() override;
   absl::StatusOr<drivers::DomainInfo> GetDomain(absl::string_view name) override;
+  absl::Status CheckCreate(const drivers::NodeRequest& request) override;
   absl::StatusOr<drivers::CreatedNode> CreateNode(const drivers::NodeRequest& request) override;
   absl::Status StartNode(absl::string_view name) override;
   absl::Status StopNode(absl::string_view name, absl::Duration grace) override;

@@ -65,7 +65,7 @@ struct NodeState {
   bool fresh = false;    // created or replaced in this pass: no role applied yet
   bool restarted = false;  // started or restarted: its last probe is stale
   bool blocked = false;    // a plan problem: never touched
-  bool deferred = false;   // held back by the rolling budget: configure next pass
+  bool deferred = false;   // its disruption is held back by the rolling budget
   bool unknown = false;    // not seen while a host was unreachable: left alone
 };
 
@@ -84,7 +84,11 @@ class PlanBuilder {
 
   model::Plan Build() {
     PlanUnreachableHosts();
-    for (const Node& node : nodes_) PlanMachine(node);
+    FindUnavailable();
+    for (const Node& node : nodes_) {
+      PlanMachine(node);
+      PlanProbeRefusal(node);
+    }
     for (const std::string& role : GlobalRoleOrder(spec_)) {
       for (const Node& node : nodes_) {
         if (std::find(node.roles.begin(), node.roles.end(), role) != node.roles.end()) {
@@ -148,18 +152,76 @@ class PlanBuilder {
     plan_.problems.push_back({node, std::move(message)});
   }
 
+  // The host a node's create or replace goes to, by its spec name.
+  std::string CreateHostFor(const Node& node) const {
+    std::string host = HostFor(node.name);
+    return host.empty() ? spec_.Hosts().front().name : host;
+  }
+
+  // Why a node of this group cannot be created where it would be, if so.
+  const std::string* CreateProblem(const Node& node) const {
+    auto group = observed_.create_problems.find(node.group);
+    if (group == observed_.create_problems.end()) return nullptr;
+    auto host = group->second.find(CreateHostFor(node));
+    return host == group->second.end() ? nullptr : &host->second;
+  }
+
+  // Why a member of a group does not count as available now, or nothing.
+  // `down` is set when it is not serving at all (missing, not running,
+  // unreachable): disrupting it takes nothing away.
+  std::optional<std::string> Unavailability(const Node& node, bool* down) const {
+    *down = true;
+    if (unknown_.count(node.name) != 0) return "unknown (its host is unreachable)";
+    const ObservedDomain* domain = FindDomain(node.name);
+    if (domain == nullptr) return "missing";
+    if (domain->state != DomainState::kRunning) return std::string(StateName(domain->state));
+    const model::NodeProbe* probe = observed_.FindProbe(node.name);
+    if (probe == nullptr || !probe->status.ok()) return "unreachable";
+    *down = false;
+    for (const std::string& role : node.roles) {
+      if (ConfigureReason(node, role, NodeState{})) return "not converged";
+    }
+    return std::nullopt;
+  }
+
+  // Every group's members that are unavailable before this pass acts: a
+  // rollout counts them against `max_unavailable`, so one that failed in an
+  // earlier pass (a node left missing) holds the rest of the group back.
+  void FindUnavailable() {
+    for (const Node& node : nodes_) {
+      if (node.existing) continue;
+      bool down = false;
+      if (std::optional<std::string> why = Unavailability(node, &down)) {
+        unavailable_[node.group].emplace(node.name, *why);
+        if (down) down_.insert(node.name);
+      }
+    }
+  }
+
   // A disruptive change (replace, restarting update) fits the group's budget?
+  // The budget covers members unavailable already and those disrupted in
+  // this pass; a member that is down already costs nothing more.
   bool TakeUnavailableSlot(const Node& node, std::string_view what) {
     const model::GroupSpec* group = spec_.FindGroup(node.group);
-    int budget = group ? std::max(group->max_unavailable, 1) : 1;
-    int& used = disrupted_per_group_[node.group];
-    if (used >= budget) {
+    const int budget = group ? std::max(group->max_unavailable, 1) : 1;
+    std::map<std::string, std::string>& out = unavailable_[node.group];
+    if (down_.count(node.name) != 0) return true;
+    std::vector<std::string> others;
+    for (const auto& [name, why] : out) {
+      if (name != node.name) others.push_back(fmt::format("{} {}", name, why));
+    }
+    if (static_cast<int>(others.size()) + 1 > budget) {
+      constexpr size_t kNamed = 5;
+      const size_t n = others.size();
       plan_.deferred.push_back(
-          {node.name, fmt::format("{} waits: group '{}' allows {} unavailable at a time", what,
-                                  node.group, budget)});
+          {node.name,
+           fmt::format("{} waits: group '{}' allows {} unavailable at a time and {} {} ({}{})",
+                       what, node.group, budget, n, n == 1 ? "is" : "are",
+                       fmt::join(others.begin(), others.begin() + std::min(n, kNamed), ", "),
+                       n > kNamed ? fmt::format(", and {} more", n - kNamed) : "")});
       return false;
     }
-    ++used;
+    out.emplace(node.name, "disrupted in this pass");
     return true;
   }
 
@@ -174,6 +236,10 @@ class PlanBuilder {
       }
       if (auto full = placement_.unplaced.find(node.name); full != placement_.unplaced.end()) {
         Block(state, node.name, full->second);
+        return;
+      }
+      if (const std::string* why = CreateProblem(node)) {
+        Block(state, node.name, fmt::format("cannot be created: {}", *why));
         return;
       }
       state.last_action = Add(ActionKind::kCreate, node.name, "", "not found", {});
@@ -200,6 +266,14 @@ class PlanBuilder {
     const bool running = domain->state == DomainState::kRunning || domain->state == DomainState::kPaused;
     if (domain->hardware_hash != node.hardware_hash) {
       if (domain->image_hash != node.image_hash) {
+        // Nothing is deleted before its replacement can be created.
+        if (const std::string* why = CreateProblem(node)) {
+          Block(state, node.name,
+                fmt::format("not replaced (the node is kept as it is): its replacement cannot be "
+                            "created: {}; the rollout of group '{}' stops here",
+                            *why, node.group));
+          return;
+        }
         if (!TakeUnavailableSlot(node, "replacement")) {
           state.deferred = true;
           return;
@@ -221,6 +295,19 @@ class PlanBuilder {
                               std::string(StateName(domain->state)), After(state.last_action));
       state.restarted = true;
     }
+  }
+
+  // A node whose probe was refused for good (a host key that does not match
+  // the one recorded, an unknown key, a login refused) is a problem, not a
+  // pending configure: configuring would be refused the same way, and a plan
+  // that says "changes pending" would hide it.
+  void PlanProbeRefusal(const Node& node) {
+    NodeState& state = nodes_state_[node.name];
+    if (state.blocked || state.fresh || state.restarted) return;
+    const model::NodeProbe* probe = observed_.FindProbe(node.name);
+    if (probe == nullptr || probe->status.code() != absl::StatusCode::kFailedPrecondition) return;
+    Block(state, node.name,
+          fmt::format("not configured: {}", std::string(probe->status.message())));
   }
 
   // Why `role` must be (re)applied on `node`, or nothing when it is converged.
@@ -248,7 +335,8 @@ class PlanBuilder {
       unappliable_roles_.insert(role);
       return;
     }
-    if (state.deferred) return;
+    // A member whose replacement waits is still configured where it runs: it
+    // must become healthy for the rollout to go on.
     std::vector<int> deps = After(state.last_action);
     if (const model::RoleSpec* spec_role = spec_.FindRole(role)) {
       for (const std::string& dep : spec_role->after) {
@@ -340,7 +428,10 @@ class PlanBuilder {
   std::map<std::string, NodeState> nodes_state_;
   std::map<std::string, std::vector<int>> configures_of_role_;
   std::set<std::string> unappliable_roles_;
-  std::map<std::string, int> disrupted_per_group_;
+  // Group -> member -> why it is unavailable (before this pass, or because
+  // this pass disrupts it).
+  std::map<std::string, std::map<std::string, std::string>> unavailable_;
+  std::set<std::string> down_;  // unavailable members that serve nothing now
 };
 
 }  // namespace

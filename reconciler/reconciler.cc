@@ -3,6 +3,7 @@
 #include "base/status_macros.h"
 #include "fmt/format.h"
 #include "reconciler/address_book.h"
+#include "reconciler/create_readiness.h"
 #include "reconciler/planner.h"
 
 namespace reconcile {
@@ -45,6 +46,10 @@ absl::StatusOr<PassResult> Reconciler::Pass(bool execute) {
   AddressBook addresses(spec_, hosts);
   ASSIGN_OR_RETURN(result.observed,
                    Observe(spec_, nodes_, hosts, shell_, addresses, options_.observe, clock_));
+  result.observed.create_problems = CheckCreateReadiness(
+      spec_, nodes_, hosts,
+      {options_.actions.authorized_key, options_.actions.authorized_key_problem},
+      result.observed.unreachable_hosts);
   result.plan = ComputePlan(spec_, nodes_, result.observed);
   if (execute && !result.plan.actions.empty()) {
     if (options_.on_plan) options_.on_plan(result.plan);

@@ -11,13 +11,14 @@ BUILD=(
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev libspdlog-dev
   libbenchmark-dev libcpp-httplib-dev
   nix-bin                                            # scripts/check-nix.sh parses nix/
+  openssh-client                                     # ssh-keygen: quickstart's throwaway key
 )
 # The lab: a real libvirtd + QEMU (TCG) booting tiny guests, sshd fleets in
 # network namespaces (see tests/lab/README.md).
 LAB=(
   libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86
   dnsmasq-base iproute2 iptables busybox-static dropbear-bin
-  openssh-client openssh-server openssh-sftp-server qemu-guest-agent
+  openssh-server openssh-sftp-server qemu-guest-agent
   cpio xz-utils kmod linux-image-amd64 genisoimage qemu-utils bc procps util-linux
   graphviz                                           # tests check `reconcile graph` with dot
 )

@@ -19,6 +19,7 @@ using DomainHandle = LibvirtHandle<virDomainPtr, virDomainFree>;
 using PoolHandle = LibvirtHandle<virStoragePoolPtr, virStoragePoolFree>;
 using VolumeHandle = LibvirtHandle<virStorageVolPtr, virStorageVolFree>;
 using StreamHandle = LibvirtHandle<virStreamPtr, virStreamFree>;
+using NetworkHandle = LibvirtHandle<virNetworkPtr, virNetworkFree>;
 
 // Frees a libvirt-allocated string after copying it.
 inline std::string TakeLibvirtString(char* s) {

@@ -60,9 +60,9 @@ std::string DomainTypeFor(virConnectPtr conn) {
 
 LibvirtHypervisor::LibvirtHypervisor(LibvirtOptions options,
                                      std::shared_ptr<Connection> connection,
-                                     std::string domain_type)
+                                     std::string offered_type)
     : options_(std::move(options)),
-      domain_type_(std::move(domain_type)),
+      offered_type_(std::move(offered_type)),
       connection_(std::move(connection)) {
   if (!options_.clock) options_.clock = std::shared_ptr<Clock>(&Clock::Real(), [](Clock*) {});
 }
@@ -131,7 +131,7 @@ absl::StatusOr<DomainInfo> LibvirtHypervisor::GetDomain(absl::string_view name) 
 
 absl::StatusOr<std::string> LibvirtHypervisor::DiscoverAddress(absl::string_view name,
                                                                absl::Duration timeout) {
-  if (domain_type_ == "test") {
+  if (offered_type_ == "test") {
     // The test driver invents addresses for its pretend guests. Nothing there
     // is a node of ours, so never hand one out to be dialled.
     return absl::UnavailableError(absl::StrCat(
@@ -141,6 +141,14 @@ absl::StatusOr<std::string> LibvirtHypervisor::DiscoverAddress(absl::string_view
     ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
     ASSIGN_OR_RETURN(DomainHandle domain, Lookup(conn, name));
     ASSIGN_OR_RETURN(DomainInfo info, Describe(domain.get()));
+    if (info.state != DomainState::kRunning) {
+      // A guest that died (or was stopped by QEMU on an internal error) will
+      // never get a lease: say so now, with what it printed, instead of
+      // after the whole timeout.
+      return absl::FailedPreconditionError(
+          absl::StrCat("domain ", name, " is ", DomainStateName(info.state),
+                       " before it got an address", LogTails(name)));
+    }
     const unsigned int flag = source == AddressSource::kLease
                                   ? VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE
                               : source == AddressSource::kAgent
@@ -175,9 +183,9 @@ absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisorOn(
     return absl::InvalidArgumentError("libvirt hypervisor: cluster name is empty");
   }
   ASSIGN_OR_RETURN(virConnectPtr conn, connection->Get());
-  std::string domain_type = DomainTypeFor(conn);
+  std::string offered_type = DomainTypeFor(conn);
   return std::make_unique<LibvirtHypervisor>(std::move(options), std::move(connection),
-                                             std::move(domain_type));
+                                             std::move(offered_type));
 }
 
 absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisor(LibvirtOptions options) {

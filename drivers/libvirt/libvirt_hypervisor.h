@@ -26,6 +26,10 @@ struct LibvirtOptions {
   // Directory (as seen by libvirtd) for each guest's serial console log,
   // "<dir>/<node>.console.log". Empty: no log file.
   std::string console_log_dir;
+  // Directory (as this process sees it) where libvirtd writes each domain's
+  // QEMU log "<name>.log"; its tail explains a guest that died while booting.
+  // Empty: /var/log/libvirt/qemu when the URI is local, none otherwise.
+  std::string qemu_log_dir;
   // Called before each creation step: "overlay", "seed", "define", "start".
   // A non-OK status fails that step as if libvirt had (fault injection).
   std::function<absl::Status(absl::string_view step)> before_create_step;

@@ -17,10 +17,11 @@ namespace reconcile::drivers::libvirt {
 class LibvirtHypervisor final : public Hypervisor {
  public:
   LibvirtHypervisor(LibvirtOptions options, std::shared_ptr<Connection> connection,
-                    std::string domain_type);
+                    std::string offered_type);
 
   absl::StatusOr<std::vector<DomainInfo>> ListDomains() override;
   absl::StatusOr<DomainInfo> GetDomain(absl::string_view name) override;
+  absl::Status CheckCreate(const NodeRequest& request) override;
   absl::StatusOr<CreatedNode> CreateNode(const NodeRequest& request) override;
   absl::Status StartNode(absl::string_view name) override;
   absl::Status StopNode(absl::string_view name, absl::Duration grace) override;
@@ -45,12 +46,19 @@ class LibvirtHypervisor final : public Hypervisor {
   // for unmanaged domains or those of another cluster.
   absl::StatusOr<OwnedDomain> LookupOwned(absl::string_view name);
   absl::Status RunStep(absl::string_view step);
-  // The definition for a request, given the node's ownership record.
-  DomainDefinition DefinitionFor(const NodeRequest& request, const Ownership& owner) const;
+  // The definition for a request, given the node's ownership record;
+  // kFailedPrecondition when the host cannot give its domain type or CPU.
+  absl::StatusOr<DomainDefinition> DefinitionFor(const NodeRequest& request,
+                                                 const Ownership& owner) const;
+  // Whether this process sees the host's files (a local URI), so kernel,
+  // initrd, base image and log files can be checked and read.
+  bool LocalHost() const;
+  // The last lines of the node's console and QEMU logs, where readable.
+  std::string LogTails(absl::string_view name) const;
   absl::Status ValidateRequest(const NodeRequest& request) const;
 
   LibvirtOptions options_;
-  std::string domain_type_;  // "kvm", "qemu" or "test"
+  std::string offered_type_;  // "kvm" (offered, not proven to work), "qemu" or "test"
   std::shared_ptr<Connection> connection_;
 };
 

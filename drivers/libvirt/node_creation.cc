@@ -8,6 +8,7 @@
 #include "base/status_macros.h"
 #include "drivers/host_key.h"
 #include "drivers/libvirt/errors.h"
+#include "drivers/libvirt/guest_platform.h"
 #include "drivers/libvirt/libvirt_hypervisor_impl.h"
 #include "drivers/libvirt/mac.h"
 #include "drivers/libvirt/nocloud_seed.h"
@@ -53,15 +54,20 @@ absl::Status LibvirtHypervisor::ValidateRequest(const NodeRequest& request) cons
   return absl::OkStatus();
 }
 
-DomainDefinition LibvirtHypervisor::DefinitionFor(const NodeRequest& request,
-                                                  const Ownership& owner) const {
+absl::StatusOr<DomainDefinition> LibvirtHypervisor::DefinitionFor(const NodeRequest& request,
+                                                                  const Ownership& owner) const {
   const model::Node& node = request.node;
+  ASSIGN_OR_RETURN(GuestPlatform platform,
+                   ResolveGuestPlatform(offered_type_, request.hypervisor.domain_type,
+                                        request.hypervisor.cpu));
   DomainDefinition def;
-  def.domain_type = domain_type_;
+  def.domain_type = platform.domain_type;
+  def.cpu_mode = platform.cpu_mode;
+  def.cpu_model = platform.cpu_model;
   def.name = node.name;
   def.vcpus = node.cpus;
   def.memory_bytes = node.memory_bytes;
-  def.machine = domain_type_ == "test" ? "" : "q35";
+  def.machine = platform.domain_type == "test" ? "" : "q35";
   def.kernel = node.image.kernel;
   def.initrd = node.image.initrd;
   def.cmdline = node.image.cmdline;
@@ -82,7 +88,7 @@ DomainDefinition LibvirtHypervisor::DefinitionFor(const NodeRequest& request,
 }
 
 absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& request) {
-  RETURN_IF_ERROR(ValidateRequest(request));
+  RETURN_IF_ERROR(CheckCreate(request));
   const model::Node& node = request.node;
   const std::string& pool = request.hypervisor.pool;
   ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
@@ -131,7 +137,8 @@ absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& req
     RETURN_IF_ERROR(CreateVolumeWithContents(conn, pool, name, iso));
   }
   RETURN_IF_ERROR(RunStep("define"));
-  const std::string xml = RenderDomainXml(DefinitionFor(request, owner));
+  ASSIGN_OR_RETURN(DomainDefinition definition, DefinitionFor(request, owner));
+  const std::string xml = RenderDomainXml(definition);
   domain.reset(virDomainDefineXML(conn, xml.c_str()));
   if (!domain) return LastLibvirtError(absl::StrCat("define domain ", node.name));
   RETURN_IF_ERROR(RunStep("start"));
@@ -153,7 +160,7 @@ absl::StatusOr<UpdateEffect> LibvirtHypervisor::UpdateNode(const NodeRequest& re
     return UpdateEffect::kUnchanged;
   }
   owner.hardware_hash = request.node.hardware_hash;  // host key and volumes are kept
-  DomainDefinition def = DefinitionFor(request, owner);
+  ASSIGN_OR_RETURN(DomainDefinition def, DefinitionFor(request, owner));
   def.uuid = current.info.uuid;  // redefining a name needs its UUID
   ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
   const std::string xml = RenderDomainXml(def);

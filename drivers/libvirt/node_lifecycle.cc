@@ -11,6 +11,14 @@ namespace reconcile::drivers::libvirt {
 
 absl::Status LibvirtHypervisor::StartNode(absl::string_view name) {
   ASSIGN_OR_RETURN(OwnedDomain domain, LookupOwned(name));
+  if (domain.info.state == DomainState::kPaused) {
+    // Active but not running: starting it again would be a no-op, so the
+    // node would stay paused pass after pass.
+    if (virDomainResume(domain.handle.get()) != 0) {
+      return LastLibvirtError(absl::StrCat("resume domain ", name));
+    }
+    return absl::OkStatus();
+  }
   if (virDomainIsActive(domain.handle.get()) == 1) return absl::OkStatus();
   if (virDomainCreate(domain.handle.get()) != 0) {
     return LastLibvirtError(absl::StrCat("start domain ", name));

@@ -1,5 +1,10 @@
 #include "drivers/libvirt/storage.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -114,6 +119,61 @@ absl::Status CreateVolumeWithContents(virConnectPtr conn, absl::string_view pool
     sent += static_cast<size_t>(n);
   }
   if (virStreamFinish(stream.get()) != 0) return fail("finish upload to");
+  return absl::OkStatus();
+}
+
+absl::Status CheckPoolUsable(virConnectPtr conn, absl::string_view pool, uint64_t min_free) {
+  PoolHandle p(virStoragePoolLookupByName(conn, std::string(pool).c_str()));
+  if (!p) {
+    absl::Status status = LastLibvirtError(absl::StrCat("storage pool \"", pool, "\""));
+    if (!absl::IsNotFound(status)) return status;
+    return absl::FailedPreconditionError(absl::StrCat(
+        "storage pool \"", pool, "\" does not exist (virsh pool-list --all lists the pools)"));
+  }
+  virStoragePoolInfo info;
+  if (virStoragePoolGetInfo(p.get(), &info) != 0) {
+    return LastLibvirtError(absl::StrCat("storage pool \"", pool, "\""));
+  }
+  if (info.state != VIR_STORAGE_POOL_RUNNING) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "storage pool \"", pool, "\" is not active (virsh pool-start ", pool, ")"));
+  }
+  if (info.available < min_free) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("storage pool \"", pool, "\" has ", info.available >> 20,
+                     " MiB free; a node needs at least ", min_free >> 20, " MiB"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckBaseImage(virConnectPtr conn, absl::string_view base_path, uint64_t disk_bytes,
+                            HostFiles files) {
+  VolumeHandle vol(virStorageVolLookupByPath(conn, std::string(base_path).c_str()));
+  virResetLastError();
+  if (vol) {
+    const BaseImage base = DescribeBase(conn, base_path);
+    if (disk_bytes != 0 && base.capacity != 0 && disk_bytes < base.capacity) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "disk size ", disk_bytes >> 20, " MiB is smaller than the base image ", base_path, " (",
+          base.capacity >> 20, " MiB)"));
+    }
+    return absl::OkStatus();
+  }
+  if (files == HostFiles::kLocal && access(std::string(base_path).c_str(), R_OK) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat("base image ", base_path,
+                                                      " cannot be read: ", strerror(errno)));
+  }
+  if (files == HostFiles::kRemote) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "base image ", base_path, " is no volume of any storage pool on this host, so it "
+        "cannot be checked before nodes are created or replaced: put it in a pool "
+        "(copy it into a pool's directory, then virsh pool-refresh)"));
+  }
+  if (disk_bytes == 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "base image ", base_path,
+        " is in no libvirt storage pool, so its size is unknown: set the group's disk size"));
+  }
   return absl::OkStatus();
 }
 

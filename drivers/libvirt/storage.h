@@ -32,6 +32,22 @@ absl::Status CreateVolumeWithContents(virConnectPtr conn, absl::string_view pool
                                       absl::string_view name, absl::string_view bytes);
 
 // Deletes a volume; a missing volume or pool is OK.
+// For CheckCreate: `pool` exists, is active and has at least `min_free` bytes
+// available. kFailedPrecondition naming the pool otherwise.
+absl::Status CheckPoolUsable(virConnectPtr conn, absl::string_view pool, uint64_t min_free);
+
+// How CheckCreate may look at the host's files: this process sees them (a
+// local URI), it cannot (a remote host), or nothing reads them (the test driver).
+enum class HostFiles { kLocal, kRemote, kUnread };
+
+// For CheckCreate: an overlay of `base_path` with `disk_bytes` (0: the base's
+// size) can be made, as CreateOverlayVolume would: the base is a volume
+// libvirt knows, or a readable file on a local host; its size is known when
+// no disk size is given; the disk is not smaller than the base.
+// kFailedPrecondition naming the path otherwise.
+absl::Status CheckBaseImage(virConnectPtr conn, absl::string_view base_path, uint64_t disk_bytes,
+                            HostFiles files);
+
 absl::Status DeleteVolume(virConnectPtr conn, absl::string_view pool, absl::string_view name);
 
 // True when the volume exists.

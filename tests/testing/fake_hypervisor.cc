@@ -76,10 +76,41 @@ absl::StatusOr<DomainInfo> FakeHypervisor::GetDomain(absl::string_view name) {
   return it->second;
 }
 
+void FakeHypervisor::MarkMissing(const std::string& what) {
+  absl::MutexLock lock(&mu_);
+  missing_.insert(what);
+}
+
+absl::Status FakeHypervisor::CheckCreateLocked(const drivers::NodeRequest& request) {
+  const model::Node& node = request.node;
+  const model::ImageSpec& image = node.image;
+  if (missing_.count(request.hypervisor.pool)) {
+    return absl::FailedPreconditionError(
+        fmt::format("storage pool \"{}\" does not exist", request.hypervisor.pool));
+  }
+  if (missing_.count(request.hypervisor.network)) {
+    return absl::FailedPreconditionError(
+        fmt::format("network \"{}\" does not exist", request.hypervisor.network));
+  }
+  for (const std::string* path : {&image.disk, &image.kernel, &image.initrd}) {
+    if (!path->empty() && missing_.count(*path)) {
+      return absl::FailedPreconditionError(
+          fmt::format("image {}: {} cannot be read: No such file or directory", image.name, *path));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FakeHypervisor::CheckCreate(const drivers::NodeRequest& request) {
+  absl::MutexLock lock(&mu_);
+  return CheckCreateLocked(request);
+}
+
 absl::StatusOr<drivers::CreatedNode> FakeHypervisor::CreateNode(const drivers::NodeRequest& request) {
   absl::MutexLock lock(&mu_);
   const model::Node& node = request.node;
   if (absl::Status s = Injected("create", node.name); !s.ok()) return s;
+  if (absl::Status s = CheckCreateLocked(request); !s.ok()) return s;
   if (domains_.count(node.name)) {
     return absl::AlreadyExistsError(fmt::format("domain {} exists", node.name));
   }

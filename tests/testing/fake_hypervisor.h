@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ class FakeHypervisor : public drivers::Hypervisor {
   // Behind the tool's back: change a domain's state, or remove it.
   void SetState(const std::string& name, drivers::DomainState state);
   void Remove(const std::string& name);
+  // Makes CheckCreate (and so CreateNode) fail as the driver does when a
+  // pool, network or image file is missing: `what` is a pool or network name
+  // or an image's disk/kernel/initrd path. Everything exists until then.
+  void MarkMissing(const std::string& what);
   // Whether DiscoverAddress answers for running domains (a guest with no lease).
   void SetAddressesAvailable(bool available);
 
@@ -29,6 +34,7 @@ class FakeHypervisor : public drivers::Hypervisor {
 
   absl::StatusOr<std::vector<drivers::DomainInfo>> ListDomains() override;
   absl::StatusOr<drivers::DomainInfo> GetDomain(absl::string_view name) override;
+  absl::Status CheckCreate(const drivers::NodeRequest& request) override;
   absl::StatusOr<drivers::CreatedNode> CreateNode(const drivers::NodeRequest& request) override;
   absl::Status StartNode(absl::string_view name) override;
   absl::Status StopNode(absl::string_view name, absl::Duration grace) override;
@@ -47,6 +53,8 @@ class FakeHypervisor : public drivers::Hypervisor {
   absl::Status Injected(const std::string& method, absl::string_view name)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CheckOwned(absl::string_view name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status CheckCreateLocked(const drivers::NodeRequest& request)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;
   std::map<std::string, drivers::DomainInfo> domains_ ABSL_GUARDED_BY(mu_);
@@ -54,6 +62,7 @@ class FakeHypervisor : public drivers::Hypervisor {
   std::vector<std::string> calls_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string> addresses_ ABSL_GUARDED_BY(mu_);
   bool addresses_available_ ABSL_GUARDED_BY(mu_) = true;
+  std::set<std::string> missing_ ABSL_GUARDED_BY(mu_);
   int next_address_ ABSL_GUARDED_BY(mu_) = 10;
 };
 

@@ -11,6 +11,8 @@ namespace reconcile {
 namespace {
 
 using testing::BinaryRun;
+using testing::LabHost;
+using testing::OperatorKey;
 using testing::RunReconcile;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -22,7 +24,7 @@ std::string Fixture(const std::string& name) {
 // This test verifies the newcomer's first plan: an empty test driver means
 // every node is created and configured, and the plan exits 0.
 TEST(CommandsCli, PlanAgainstTheTestDriverShowsEveryCreation) {
-  BinaryRun run = RunReconcile("plan specs/lab.yaml --connect test:///default");
+  BinaryRun run = RunReconcile("plan specs/lab.yaml --connect " + LabHost());
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("+ lab-leader-1"));
   EXPECT_THAT(run.out, HasSubstr("~ lab-member-2 [member]"));
@@ -30,15 +32,31 @@ TEST(CommandsCli, PlanAgainstTheTestDriverShowsEveryCreation) {
   EXPECT_THAT(run.out, Not(HasSubstr("\x1b["))) << "no colour when not on a terminal";
 }
 
+// This test verifies that a plan checks what apply will need: against
+// test:///default, which has no pool "default", every create of specs/lab.yaml
+// would fail, so the plan says why for each node and exits 1 (before, it was
+// green and apply then failed).
+TEST(CommandsCli, PlanNamesWhatACreateWouldMiss) {
+  BinaryRun run = RunReconcile("plan specs/lab.yaml --connect test:///default");
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_THAT(run.out, HasSubstr("lab-leader-1: cannot be created: storage pool \"default\" does not exist"));
+  EXPECT_THAT(run.out, Not(HasSubstr("+ lab-leader-1")));
+
+  BinaryRun keyless = RunReconcile("plan specs/lab.yaml --connect " + LabHost(), OperatorKey::kAbsent);
+  EXPECT_EQ(keyless.exit_code, 1) << keyless.out << keyless.err;
+  EXPECT_THAT(keyless.out, HasSubstr("cannot read the operator's public key"));
+  EXPECT_THAT(keyless.out, HasSubstr("/.ssh/id_ed25519.pub"));
+}
+
 // This test verifies --detailed-exitcode: 2 when changes are pending.
 TEST(CommandsCli, DetailedExitCodeSaysChangesArePending) {
-  EXPECT_EQ(RunReconcile("plan specs/lab.yaml --connect test:///default --detailed-exitcode").exit_code, 2);
-  EXPECT_EQ(RunReconcile("apply --dry-run specs/lab.yaml --connect test:///default").exit_code, 0);
+  EXPECT_EQ(RunReconcile("plan specs/lab.yaml --connect " + LabHost() + " --detailed-exitcode").exit_code, 2);
+  EXPECT_EQ(RunReconcile("apply --dry-run specs/lab.yaml --connect " + LabHost()).exit_code, 0);
 }
 
 // This test verifies that --json prints the documented plan document.
 TEST(CommandsCli, PlanJsonIsTheDocumentedDocument) {
-  BinaryRun run = RunReconcile("plan specs/lab.yaml --connect test:///default --json");
+  BinaryRun run = RunReconcile("plan specs/lab.yaml --connect " + LabHost() + " --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   nlohmann::json plan = nlohmann::json::parse(run.out);
   EXPECT_EQ(plan["format_version"], "1");
@@ -63,12 +81,12 @@ TEST(CommandsCli, UnmanagedCollisionIsAnError) {
 
 // This test verifies the status table and its exit code (2: not converged).
 TEST(CommandsCli, StatusTabulatesNodes) {
-  BinaryRun run = RunReconcile("status specs/lab.yaml --connect test:///default");
+  BinaryRun run = RunReconcile("status specs/lab.yaml --connect " + LabHost());
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_THAT(run.out, HasSubstr("NODE"));
   EXPECT_THAT(run.out, HasSubstr("lab-member-1  member  missing"));
   EXPECT_THAT(run.out, HasSubstr("0 of 3 nodes converged."));
-  BinaryRun json = RunReconcile("status specs/lab.yaml --connect test:///default --json");
+  BinaryRun json = RunReconcile("status specs/lab.yaml --connect " + LabHost() + " --json");
   EXPECT_EQ(nlohmann::json::parse(json.out)["nodes"].size(), 3u);
 }
 

@@ -15,10 +15,11 @@ namespace reconcile {
 namespace {
 
 using testing::BinaryRun;
+using testing::LabHost;
 using testing::RunReconcile;
 
 nlohmann::json PlanJson(const std::string& spec) {
-  BinaryRun run = RunReconcile("plan " + spec + " --connect test:///default --json");
+  BinaryRun run = RunReconcile("plan " + spec + " --connect " + LabHost() + " --json");
   EXPECT_EQ(run.exit_code, 0) << run.err;
   return nlohmann::json::parse(run.out);
 }

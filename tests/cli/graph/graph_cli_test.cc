@@ -18,7 +18,7 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 TEST(GraphCli, PrintsThePlanAsDot) {
-  BinaryRun run = RunReconcile("graph specs/lab.yaml --connect test:///default");
+  BinaryRun run = RunReconcile("graph specs/lab.yaml --connect " + LabHost());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.out, StartsWith("digraph \"plan lab\" {\n"));
   // specs/lab.yaml: a leader and two members; the members' role comes after
@@ -42,7 +42,7 @@ TEST(GraphCli, DotAcceptsTheOutput) {
     }
     GTEST_SKIP() << "Graphviz `dot` is not installed (optional; apt-get install graphviz)";
   }
-  BinaryRun run = RunReconcile("graph specs/lab.yaml --connect test:///default");
+  BinaryRun run = RunReconcile("graph specs/lab.yaml --connect " + LabHost());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const fs::path dir = fs::temp_directory_path() / ("reconcile-graph-" + std::to_string(getpid()));
   fs::create_directories(dir);

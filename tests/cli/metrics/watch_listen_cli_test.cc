@@ -31,8 +31,8 @@ class WatchProcess {
     if (pid_ == 0) {
       FILE* err = freopen(log_.c_str(), "w", stderr);
       (void)err;
-      // No ~/.ssh here: no operator key, so every create fails the same way
-      // on any machine (a developer's own key would let them succeed).
+      // No ~/.ssh here: no operator key, so no node can be created, the same
+      // way on any machine (a developer's own key would change that).
       setenv("HOME", dir_.c_str(), 1);
       const std::string lock_dir = (dir_ / "locks").string();
       execl(RECONCILE_BINARY, RECONCILE_BINARY, "watch", "specs/lab.yaml", "--connect",
@@ -100,9 +100,12 @@ TEST(WatchListenCli, ServesMetricsAndHealthWhileWatching) {
   EXPECT_THAT(body, HasSubstr("# TYPE reconcile_watch_passes_total counter\n"));
   EXPECT_THAT(body, HasSubstr("reconcile_watch_up 1\n"));
   // specs/lab.yaml has one leader and two members, none created: with no
-  // operator key to seed them with (HOME has no .ssh), every create fails.
+  // operator key to seed them with (HOME has no .ssh), each is a plan
+  // problem, and no create is even tried.
   EXPECT_THAT(body, HasSubstr("reconcile_nodes{group=\"member\",state=\"missing\"} 2\n"));
-  EXPECT_THAT(body, HasSubstr("reconcile_actions_total{kind=\"create\",outcome=\"failed\"}"));
+  EXPECT_THAT(body, HasSubstr("reconcile_plan_problems 3\n"));
+  EXPECT_THAT(body, HasSubstr("reconcile_rollout_deferred{group=\"member\"} 0\n"));
+  EXPECT_THAT(body, ::testing::Not(HasSubstr("kind=\"create\"")));
 
   httplib::Result health = client.Get("/healthz");
   ASSERT_TRUE(health);
@@ -111,6 +114,8 @@ TEST(WatchListenCli, ServesMetricsAndHealthWhileWatching) {
 
   EXPECT_EQ(watch.Terminate(), 0) << watch.Log();
   EXPECT_THAT(watch.Log(), HasSubstr("stopped"));
+  // Problems are said in the log, not only counted.
+  EXPECT_THAT(watch.Log(), HasSubstr("problem: lab-leader-1: cannot be created: "));
   EXPECT_FALSE(client.Get("/metrics")) << "the port is closed after SIGTERM";
 }
 

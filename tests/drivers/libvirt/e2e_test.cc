@@ -191,5 +191,84 @@ TEST_F(LibvirtE2eTest, ThreeSeededGuestsOverVerifiedSshThenNothingLeft) {
   EXPECT_EQ(files.output, "base.qcow2\n");
 }
 
+// This test verifies that the lab's libvirt runs guests under TCG with a named
+// CPU model (the lab hides /dev/kvm, which may exist and not work), and that a
+// guest that dies while booting ends address discovery at once with the tail
+// of its console and QEMU logs instead of after the whole timeout.
+TEST_F(LibvirtE2eTest, GuestThatDiesWhileBootingIsReportedAtOnceWithItsLogs) {
+  LibvirtOptions options;
+  options.cluster = "e2e";
+  options.uris = {uri_};
+  options.console_log_dir = StateDir() + "/logs";
+  options.qemu_log_dir = StateDir() + "/log/qemu";  // the daemon's /var/log/libvirt/qemu
+  absl::StatusOr<std::unique_ptr<Hypervisor>> made = MakeLibvirtHypervisor(options);
+  ASSERT_THAT(made, IsOk());
+  Hypervisor& hv = **made;
+
+  NodeRequest request = Request(7, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE2e2e e2e");
+  ASSERT_THAT(hv.CreateNode(request), IsOk());
+  const std::string name = request.node.name;
+  auto xml = RunCommand("virsh -q -c " + ShellQuote(uri_) + " dumpxml " + name);
+  EXPECT_THAT(xml.output, HasSubstr("<domain type='qemu'"));
+  EXPECT_THAT(xml.output, HasSubstr("<model fallback='forbid'>qemu64</model>"));
+
+  // Let the kernel print something, then kill the guest behind the driver.
+  const std::string console = StateDir() + "/logs/" + name + ".console.log";
+  for (int i = 0; i < 100 && RunCommand("test -s " + console).exit_code != 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_EQ(RunCommand("virsh -q -c " + ShellQuote(uri_) + " destroy " + name).exit_code, 0);
+  const absl::Time start = absl::Now();
+  absl::StatusOr<std::string> ip = hv.DiscoverAddress(name, absl::Seconds(180));
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_EQ(ip.status().code(), absl::StatusCode::kFailedPrecondition) << ip.status();
+  EXPECT_THAT(ip.status().message(), HasSubstr("is shut off before it got an address"));
+  EXPECT_THAT(ip.status().message(), HasSubstr("--- console (" + console));
+  EXPECT_THAT(ip.status().message(), HasSubstr("--- QEMU log ("));
+  EXPECT_LT(took, absl::Seconds(10));
+  std::printf("[ FIGURE   ] dead guest reported after %.2f s (timeout 180 s)\n",
+              absl::ToDoubleSeconds(took));
+  EXPECT_THAT(hv.DeleteNode(name), IsOk());
+}
+
+// This test verifies that CheckCreate on a real host names what a create
+// would miss (a mistyped kernel path, a pool or network that does not exist,
+// KVM asked for where it is hidden) and accepts a request that can succeed.
+TEST_F(LibvirtE2eTest, CheckCreateNamesWhatACreateWouldMiss) {
+  LibvirtOptions options;
+  options.cluster = "e2e";
+  options.uris = {uri_};
+  absl::StatusOr<std::unique_ptr<Hypervisor>> made = MakeLibvirtHypervisor(options);
+  ASSERT_THAT(made, IsOk());
+  Hypervisor& hv = **made;
+  const std::string key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE2e2e e2e";
+  EXPECT_THAT(hv.CheckCreate(Request(8, key)), IsOk());
+
+  NodeRequest typo = Request(8, key);
+  typo.node.image.kernel = image_dir_ + "/vmlinux-typo";
+  absl::Status status = hv.CheckCreate(typo);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(), HasSubstr(image_dir_ + "/vmlinux-typo"));
+
+  NodeRequest base = Request(8, key);
+  base.node.image.disk = StateDir() + "/pool/no-such-base.qcow2";
+  EXPECT_THAT(hv.CheckCreate(base).message(), HasSubstr("no-such-base.qcow2"));
+
+  NodeRequest pool = Request(8, key);
+  pool.hypervisor.pool = "no-such-pool";
+  EXPECT_THAT(hv.CheckCreate(pool).message(), HasSubstr("storage pool \"no-such-pool\""));
+
+  NodeRequest network = Request(8, key);
+  network.hypervisor.network = "no-such-net";
+  EXPECT_THAT(hv.CheckCreate(network).message(), HasSubstr("network \"no-such-net\""));
+
+  NodeRequest kvm = Request(8, key);
+  kvm.hypervisor.domain_type = "kvm";
+  EXPECT_THAT(hv.CheckCreate(kvm).message(), HasSubstr("does not offer KVM"));
+  // Nothing was created by any of it.
+  EXPECT_THAT(*hv.ListDomains(), IsEmpty());
+  EXPECT_EQ(RunCommand("ls " + StateDir() + "/pool").output, "base.qcow2\n");
+}
+
 }  // namespace
 }  // namespace reconcile::drivers::libvirt

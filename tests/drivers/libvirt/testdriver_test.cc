@@ -220,10 +220,11 @@ TEST_F(TestDriverTest, BadRequestsAreRejectedBeforeAnyChange) {
   no_image.node.image.kernel.clear();
   EXPECT_THAT(hypervisor_->CreateNode(no_image),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("lab-worker-1")));
+  // A missing pool is terminal until the world changes, checked before anything.
   NodeRequest bad_pool = Request("worker", 1);
   bad_pool.hypervisor.pool = "nope";
   EXPECT_THAT(hypervisor_->CreateNode(bad_pool),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("nope")));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("nope")));
   EXPECT_FALSE(DomainExists("lab-worker-1"));
 }
 
@@ -234,6 +235,47 @@ TEST_F(TestDriverTest, DiscoverAddressRefusesTheTestDriversInventedAddresses) {
   ASSERT_THAT(hypervisor_->CreateNode(Request("worker", 1)), IsOk());
   EXPECT_THAT(hypervisor_->DiscoverAddress("lab-worker-1", absl::Seconds(5)),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("test driver")));
+}
+
+// This test verifies that StartNode resumes a paused domain: a paused domain
+// is active, so starting it is a no-op, and before the fix the node stayed
+// paused while every pass planned "start" again.
+TEST_F(TestDriverTest, StartResumesAPausedDomain) {
+  ASSERT_THAT(hypervisor_->CreateNode(Request("worker", 1)), IsOk());
+  DomainHandle domain(virDomainLookupByName(Conn(), "lab-worker-1"));
+  ASSERT_EQ(virDomainSuspend(domain.get()), 0);
+  ASSERT_EQ(hypervisor_->GetDomain("lab-worker-1")->state, DomainState::kPaused);
+  EXPECT_THAT(hypervisor_->StartNode("lab-worker-1"), IsOk());
+  EXPECT_EQ(hypervisor_->GetDomain("lab-worker-1")->state, DomainState::kRunning);
+}
+
+// This test verifies that CheckCreate on the test driver refuses what its
+// create would fail on (a pool or network that does not exist, a base image
+// in no pool without a disk size, kvm where the host offers none) and
+// accepts a request that creates; nothing is created by checking.
+TEST_F(TestDriverTest, CheckCreateRefusesWhatCreateWouldFailOn) {
+  EXPECT_THAT(hypervisor_->CheckCreate(Request("worker", 1)), IsOk());
+  NodeRequest pool = Request("worker", 1);
+  pool.hypervisor.pool = "rlc";
+  EXPECT_THAT(hypervisor_->CheckCreate(pool),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("storage pool \"rlc\"")));
+  EXPECT_FALSE(hypervisor_->CreateNode(pool).ok());
+  NodeRequest network = Request("worker", 1);
+  network.hypervisor.network = "lba";
+  EXPECT_THAT(hypervisor_->CheckCreate(network),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("network \"lba\"")));
+  NodeRequest unsized = Request("worker", 1);
+  unsized.node.image.disk = "/nowhere/base.qcow2";
+  unsized.node.disk_bytes = 0;
+  EXPECT_THAT(hypervisor_->CheckCreate(unsized),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("/nowhere/base.qcow2")));
+  EXPECT_FALSE(hypervisor_->CreateNode(unsized).ok()) << "CheckCreate is no stricter than create";
+  NodeRequest small = Request("worker", 1);
+  small.node.disk_bytes = uint64_t{32} << 20;  // the base is 64 MiB
+  EXPECT_THAT(hypervisor_->CheckCreate(small),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("smaller than the base")));
+  EXPECT_FALSE(DomainExists("lab-worker-1"));
+  EXPECT_FALSE(VolumeExists("lab-worker-1-overlay.qcow2"));
 }
 
 }  // namespace

@@ -1,0 +1,117 @@
+// CheckCreate: what CreateNode needs, checked before anything is created or
+// deleted; and the log tails that explain a guest that died while booting.
+#include <libvirt/libvirt.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "drivers/libvirt/errors.h"
+#include "drivers/libvirt/guest_platform.h"
+#include "drivers/libvirt/libvirt_hypervisor_impl.h"
+#include "drivers/libvirt/storage.h"
+
+namespace reconcile::drivers::libvirt {
+namespace {
+
+// A seed is well under 1 MiB and a fresh overlay a few hundred KiB; a pool
+// with less than this free fails the create half-way.
+constexpr uint64_t kMinPoolFree = uint64_t{16} << 20;
+
+absl::Status CheckNetwork(virConnectPtr conn, const std::string& network) {
+  NetworkHandle net(virNetworkLookupByName(conn, network.c_str()));
+  if (!net) {
+    absl::Status status = LastLibvirtError(absl::StrCat("network \"", network, "\""));
+    if (!absl::IsNotFound(status)) return status;
+    return absl::FailedPreconditionError(absl::StrCat(
+        "network \"", network, "\" does not exist (virsh net-list --all lists the networks)"));
+  }
+  if (virNetworkIsActive(net.get()) != 1) {
+    virResetLastError();
+    return absl::FailedPreconditionError(
+        absl::StrCat("network \"", network, "\" is not active (virsh net-start ", network, ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckReadable(absl::string_view what, const std::string& path) {
+  if (path.empty() || access(path.c_str(), R_OK) == 0) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat(what, " ", path, " cannot be read: ", strerror(errno)));
+}
+
+// The last `lines` lines of a file, or "" when it cannot be read.
+std::string LastLines(const std::string& path, int lines) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string text = buffer.str();
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  size_t start = text.size();
+  for (int i = 0; i < lines && start != std::string::npos && start > 0; ++i) {
+    start = text.rfind('\n', start - 1);
+  }
+  return start == std::string::npos ? text : text.substr(start + 1);
+}
+
+}  // namespace
+
+bool LibvirtHypervisor::LocalHost() const {
+  // "qemu:///system", "qemu+unix:///system?socket=..." are local; a URI with
+  // a host ("qemu+ssh://h/system") is not. The test driver runs in-process
+  // and reads no files, so nothing on disk is checked for it.
+  if (offered_type_ == "test" || options_.uris.empty()) return false;
+  const std::string& uri = options_.uris.front();
+  const size_t scheme = uri.find("://");
+  return scheme != std::string::npos && uri.compare(scheme + 3, 1, "/") == 0;
+}
+
+absl::Status LibvirtHypervisor::CheckCreate(const NodeRequest& request) {
+  RETURN_IF_ERROR(ValidateRequest(request));
+  const model::Node& node = request.node;
+  const model::HypervisorSpec& host = request.hypervisor;
+  RETURN_IF_ERROR(ResolveGuestPlatform(offered_type_, host.domain_type, host.cpu).status());
+  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  if (!node.image.disk.empty() || node.image.seed) {
+    RETURN_IF_ERROR(CheckPoolUsable(conn, host.pool, kMinPoolFree));
+  }
+  RETURN_IF_ERROR(CheckNetwork(conn, host.network));
+  const bool local = LocalHost();
+  const HostFiles files = offered_type_ == "test" ? HostFiles::kUnread
+                          : local                 ? HostFiles::kLocal
+                                                  : HostFiles::kRemote;
+  if (!node.image.disk.empty()) {
+    RETURN_IF_ERROR(CheckBaseImage(conn, node.image.disk, node.disk_bytes, files));
+  }
+  if (local) {
+    RETURN_IF_ERROR(CheckReadable(absl::StrCat("image ", node.image.name, ": kernel"),
+                                  node.image.kernel));
+    RETURN_IF_ERROR(CheckReadable(absl::StrCat("image ", node.image.name, ": initrd"),
+                                  node.image.initrd));
+  }
+  return absl::OkStatus();
+}
+
+std::string LibvirtHypervisor::LogTails(absl::string_view name) const {
+  std::string out;
+  auto add = [&](absl::string_view label, const std::string& path) {
+    const std::string tail = LastLines(path, 12);
+    if (!tail.empty()) absl::StrAppend(&out, "\n--- ", label, " (", path, ") ---\n", tail);
+  };
+  if (!options_.console_log_dir.empty()) {
+    add("console", absl::StrCat(options_.console_log_dir, "/", name, ".console.log"));
+  }
+  std::string qemu_dir = options_.qemu_log_dir;
+  if (qemu_dir.empty() && LocalHost()) qemu_dir = "/var/log/libvirt/qemu";
+  if (!qemu_dir.empty()) add("QEMU log", absl::StrCat(qemu_dir, "/", name, ".log"));
+  if (out.empty()) out = " (no console or QEMU log readable here)";
+  return out;
+}
+
+}  // namespace reconcile::drivers::libvirt

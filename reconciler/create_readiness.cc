@@ -1,0 +1,51 @@
+#include "reconciler/create_readiness.h"
+
+#include <set>
+
+#include "fmt/format.h"
+
+namespace reconcile {
+
+drivers::NodeRequest CreateRequest(const model::Spec& spec, const model::Node& node,
+                                   const model::HypervisorSpec& host,
+                                   const std::string& authorized_key) {
+  return drivers::NodeRequest{.cluster = spec.cluster, .node = node, .hypervisor = host,
+                              .authorized_key = authorized_key};
+}
+
+std::string KeyProblem(const model::Node& node, const OperatorKey& key) {
+  if (!node.image.seed || !key.line.empty()) return "";
+  return key.problem.empty()
+             ? std::string("no operator public key to seed new nodes with (ssh.identity's .pub file)")
+             : key.problem;
+}
+
+std::map<std::string, std::map<std::string, std::string>> CheckCreateReadiness(
+    const model::Spec& spec, const std::vector<model::Node>& nodes,
+    drivers::Hypervisor& hypervisor, const OperatorKey& key,
+    const std::map<std::string, std::string>& unreachable) {
+  std::map<std::string, std::map<std::string, std::string>> problems;
+  std::set<std::string> checked;
+  for (const model::Node& node : nodes) {
+    if (node.existing || !checked.insert(node.group).second) continue;
+    const model::GroupSpec* group = spec.FindGroup(node.group);
+    if (group == nullptr) continue;
+    const std::string key_problem = KeyProblem(node, key);
+    for (const model::HypervisorSpec* host : spec.HostsFor(*group)) {
+      if (unreachable.count(host->name) != 0) continue;
+      if (!key_problem.empty()) {
+        problems[node.group][host->name] = key_problem;
+        continue;
+      }
+      absl::Status status = hypervisor.CheckCreate(CreateRequest(spec, node, *host, key.line));
+      if (status.ok()) continue;
+      problems[node.group][host->name] =
+          spec.Hosts().size() > 1
+              ? fmt::format("host {}: {}", host->name, std::string(status.message()))
+              : std::string(status.message());
+    }
+  }
+  return problems;
+}
+
+}  // namespace reconcile
