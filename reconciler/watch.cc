@@ -13,7 +13,8 @@ std::string PassSummary::Line() const {
   std::string what = actions == 0 ? (converged ? "converged, no changes" : "no actions")
                                   : fmt::format("{} actions ({} ok, {} failed)", actions,
                                                 succeeded, failed);
-  if (problems > 0) what += fmt::format(", {} problems", problems);
+  if (problems > 0) what += fmt::format(", {} {}", problems, problems == 1 ? "problem" : "problems");
+  if (deferred > 0) what += fmt::format(", {} deferred", deferred);
   return fmt::format("pass {}: {} in {:.1f}s; next in {:.0f}s", pass, what, seconds(elapsed),
                      seconds(next_wait));
 }
@@ -36,6 +37,7 @@ absl::Status Watch(Reconciler& reconciler, WatchEvents& events, Clock& clock,
       summary.succeeded = report.Count(Outcome::kSucceeded);
       summary.failed = report.Count(Outcome::kFailed) + report.Count(Outcome::kSkipped);
       summary.problems = static_cast<int>(result->plan.problems.size());
+      summary.deferred = static_cast<int>(result->plan.deferred.size());
       summary.converged = result->plan.converged();
       failed = summary.failed > 0;
     } else {
@@ -58,6 +60,17 @@ absl::Status Watch(Reconciler& reconciler, WatchEvents& events, Clock& clock,
       summary.next_wait = options.interval;
     }
     log(summary.Line());
+    if (result.ok()) {
+      // Said, not only counted: an operator tailing the log must see why a
+      // node is not created or a rollout does not go on.
+      for (const model::PlanProblem& problem : result->plan.problems) {
+        log(fmt::format("  problem: {}{}", problem.node.empty() ? "" : problem.node + ": ",
+                        problem.message));
+      }
+      for (const model::PlanProblem& held : result->plan.deferred) {
+        log(fmt::format("  deferred: {}: {}", held.node, held.message));
+      }
+    }
     if (options.on_pass_done) options.on_pass_done(summary, result.ok() ? &*result : nullptr);
     if (options.max_passes != 0 && pass == options.max_passes) break;
 

@@ -41,6 +41,7 @@ struct PassSummary {
   int succeeded = 0;
   int failed = 0;
   int problems = 0;
+  int deferred = 0;  // disruptions held back by a group's max_unavailable
   bool converged = false;
   absl::Duration elapsed;
   absl::Duration next_wait;

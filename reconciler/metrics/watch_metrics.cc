@@ -1,6 +1,7 @@
 #include "reconciler/metrics/watch_metrics.h"
 
 #include <map>
+#include <string_view>
 #include <utility>
 
 #include "fmt/format.h"
@@ -18,6 +19,7 @@ constexpr char kActions[] = "reconcile_actions_total";
 constexpr char kDrift[] = "reconcile_drift_corrections_total";
 constexpr char kNodes[] = "reconcile_nodes";
 constexpr char kProblems[] = "reconcile_plan_problems";
+constexpr char kDeferred[] = "reconcile_rollout_deferred";
 
 std::string_view OutcomeName(Outcome outcome) {
   switch (outcome) {
@@ -74,6 +76,10 @@ WatchMetrics::WatchMetrics() {
   registry_.Declare(kNodes, "Nodes of the spec by group and observed state (last pass).",
                     MetricType::kGauge);
   registry_.Declare(kProblems, "Problems the last plan refuses to act on.", MetricType::kGauge);
+  registry_.Declare(kDeferred,
+                    "Replacements and restarts the last plan held back, by group: non-zero "
+                    "while a rollout waits on unavailable members.",
+                    MetricType::kGauge);
   registry_.Set(kUp, {}, 0);
 }
 
@@ -122,6 +128,17 @@ void WatchMetrics::PassDone(const PassSummary& summary, const PassResult* result
     registry_.Set(kNodes, {{"group", key.first}, {"state", key.second}}, count);
   }
   registry_.Set(kProblems, {}, static_cast<double>(result->plan.problems.size()));
+  std::map<std::string, int> deferred;
+  std::map<std::string_view, std::string_view> group_of;
+  for (const model::Node& node : nodes) {
+    deferred.emplace(node.group, 0);
+    group_of.emplace(node.name, node.group);
+  }
+  for (const model::PlanProblem& held : result->plan.deferred) {
+    if (auto it = group_of.find(held.node); it != group_of.end()) ++deferred[std::string(it->second)];
+  }
+  registry_.Clear(kDeferred);
+  for (const auto& [group, count] : deferred) registry_.Set(kDeferred, {{"group", group}}, count);
   if (summary.converged) {
     converged_once_ = true;
     registry_.Set(kLastConverged, {}, UnixSeconds(now));

@@ -182,6 +182,42 @@ TEST_F(ReconcileE2eTest, PlanAfterApplyIsEmpty) {
   Figure("no-op pass (plan --detailed-exitcode on the converged cluster)", took);
 }
 
+// This test verifies that rolling the cluster to an image whose kernel path
+// has a typo, under `reconcile watch`, deletes no node: every pass reports the
+// problem naming the path, `plan` exits 1 with it, and all three guests keep
+// running (the case: the whole group had been deleted in ~36 s).
+TEST_F(ReconcileE2eTest, RolloutToMissingImageUnderWatchKeepsEveryNode) {
+  ASSERT_TRUE(applied_) << "needs the converged cluster of ApplyConvergesFromEmpty";
+  std::string yaml = LabSpecYaml(lab_, 2);
+  const std::string good = lab_.image_dir + "/vmlinux\n";
+  const std::string typo = lab_.image_dir + "/vmlinux-tpyo";
+  ASSERT_NE(yaml.find(good), std::string::npos);
+  yaml.replace(yaml.find(good), good.size(), typo + "\n");
+  std::ofstream(spec_path_) << yaml;
+
+  auto plan = Reconcile("plan " + ShellQuote(spec_path_));
+  EXPECT_EQ(plan.exit_code, 1) << plan.output;
+  EXPECT_THAT(plan.output, HasSubstr(typo));
+
+  const std::string log_path = work_ + "/rollout-watch.log";
+  BackgroundReconcile watch({"watch", "--interval", "2s", spec_path_}, log_path);
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < deadline && ReadFile(log_path).find("pass 3:") == std::string::npos) {
+    absl::SleepFor(absl::Milliseconds(500));
+  }
+  const int exit_code = watch.Terminate();
+  const std::string log = ReadFile(log_path);
+  EXPECT_THAT(log, HasSubstr("pass 3:")) << log;
+  EXPECT_THAT(log, HasSubstr("problem: " + std::string(kMember1) + ": not replaced")) << log;
+  EXPECT_THAT(log, HasSubstr(typo)) << log;
+  EXPECT_EQ(exit_code, 0) << log;
+  for (const char* node : {kLeader, kMember1, kMember2}) EXPECT_EQ(DomainState(node), "running");
+
+  WriteSpec(2);  // the good spec again: nothing to do
+  auto back = Reconcile("plan --detailed-exitcode " + ShellQuote(spec_path_));
+  EXPECT_EQ(back.exit_code, 0) << back.output;
+}
+
 // This test verifies that `reconcile watch` restores a file edited on one
 // node, a domain deleted behind the tool's back and another stopped, leaks
 // no volume, refuses a concurrent apply naming itself as the lock holder,
