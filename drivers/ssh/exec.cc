@@ -73,8 +73,9 @@ absl::StatusOr<CommandResult> SshSession::Exec(std::string_view command, absl::T
       // state we no longer trust.
       ssh_channel_request_send_signal(ch.get(), "KILL");
       health_ = SessionHealth::kBroken;
-      return DeadlineError(peer_, Cat("command '", command.substr(0, 60), "'"),
-                           deadline - start);
+      // The command's text is never repeated: it may carry a secret, and a
+      // cut one no longer matches the redaction (the caller names the step).
+      return DeadlineError(peer_, "a remote command", deadline - start);
     }
     // Waits for stdout (or EOF); a short slice keeps stderr flowing too.
     int slice = static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(left), 1, 50));

@@ -6,7 +6,6 @@
 
 #include "absl/strings/ascii.h"
 #include "base/text.h"
-#include "base/text.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
@@ -95,7 +94,7 @@ absl::StatusOr<HostKeyTrust> DecideHostKey(const Peer& peer, const HostKeyEviden
     case KnownHostsVerdict::kNotConsulted:
       break;
   }
-  if (e.accept_unknown) return HostKeyTrust::kTrustedOnFirstUse;
+  if (e.accept_unknown) return HostKeyTrust::kAcceptedUnverified;
   return absl::FailedPreconditionError(Cat(
       "unknown host key for ", Describe(peer), ": ", presented,
       e.known_hosts == KnownHostsVerdict::kNotFound

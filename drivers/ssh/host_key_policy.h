@@ -51,7 +51,7 @@ struct HostKeyEvidence {
   bool accept_unknown = false;
 };
 
-enum class HostKeyTrust { kVerified, kTrustedOnFirstUse };
+enum class HostKeyTrust { kVerified, kAcceptedUnverified };
 
 // OK with how the key was trusted, or kFailedPrecondition naming the node, the
 // presented fingerprint and the expected one(s).

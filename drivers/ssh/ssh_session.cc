@@ -162,7 +162,7 @@ absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget&
                    GatherEvidence(raw, peer, t, std::move(expected),
                                   t.known_hosts_file.empty() ? nullptr : &known));
   ASSIGN_OR_RETURN(HostKeyTrust trust, DecideHostKey(peer, evidence));
-  if (trust == HostKeyTrust::kTrustedOnFirstUse) {
+  if (trust == HostKeyTrust::kAcceptedUnverified) {
     spdlog::warn("accepting UNVERIFIED host key {} {} for {} (accept_unknown_host_keys is on)",
                  evidence.presented.type, evidence.presented.fingerprint, Describe(peer));
   }

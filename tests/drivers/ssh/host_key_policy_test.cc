@@ -109,7 +109,7 @@ TEST(HostKeyPolicy, UnknownKeyNeedsExplicitOptIn) {
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        AllOf(HasSubstr("accept_unknown_host_keys"), HasSubstr("db-2"))));
   e.accept_unknown = true;
-  EXPECT_THAT(DecideHostKey(kPeer, e), IsOkAndHolds(HostKeyTrust::kTrustedOnFirstUse));
+  EXPECT_THAT(DecideHostKey(kPeer, e), IsOkAndHolds(HostKeyTrust::kAcceptedUnverified));
 }
 
 }  // namespace
