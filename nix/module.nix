@@ -45,12 +45,16 @@ in
     };
 
     sshKeyFile = mkOption {
-      type = types.nullOr types.path;
+      # A string, not a path: a Nix path value is copied into the
+      # world-readable store, and this is a private key.
+      type = types.nullOr (types.strMatching "/.+");
       default = null;
       example = "/etc/reconcile/id_ed25519";
       description = ''
-        Private key for the nodes, passed as the credential "ssh-key": point the
-        spec's ssh.identity at /run/credentials/reconcile.service/ssh-key.
+        Absolute path (a string, never a Nix path: that would copy the key
+        into the world-readable store) of the private key for the nodes,
+        passed as the credential "ssh-key": point the spec's ssh.identity at
+        /run/credentials/reconcile.service/ssh-key.
       '';
     };
 

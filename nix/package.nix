@@ -34,7 +34,10 @@ stdenv.mkDerivation {
       ../cli
       ../tests
       ../specs
+      ../fuzz/shell_words.h     # the template tests' shell-word oracle
       ../docs/spec.schema.json
+      ../docs/plan-json.md      # tests check the plan JSON document against it
+      ../nix/package.nix        # tests/nix checks this fileset
     ];
   };
 
