@@ -3,8 +3,12 @@
 # its socket. `ip netns exec` gives the daemon a private mount namespace, so
 # the bind mounts are invisible on the host.
 #
-# LAB_ACCEL=tcg (the default) also hides /dev/kvm from the daemon (bound to
-# /dev/null in its private mount namespace), so libvirt offers only TCG: on
+# LAB_ACCEL=tcg (the default) also hides /dev/kvm from the daemon, so libvirt
+# offers only TCG. It is covered, in the daemon's private mount namespace, by
+# an empty regular file mounted read-only: libvirt re-checks /dev/kvm on every
+# capability lookup, and a node it can open read-write (/dev/null) counts as
+# "KVM usable", which made it re-probe QEMU (~30 s) on every domain define;
+# write access to a file on a read-only mount is refused (EROFS). On
 # some machines of this kind /dev/kvm exists but every KVM guest dies at once
 # (nested KVM is broken there), and a lab must not depend on which machine it
 # got. LAB_ACCEL=kvm leaves /dev/kvm visible, for hosts where KVM is known to
@@ -13,7 +17,9 @@ launch_libvirtd() {
   local hide_kvm=""
   case "${LAB_ACCEL:-tcg}" in
     tcg) if [ -e /dev/kvm ]; then
-           hide_kvm="mount --bind /dev/null /dev/kvm"
+           : > "$S/no-kvm"
+           chmod 0 "$S/no-kvm"
+           hide_kvm="mount --bind '$S/no-kvm' /dev/kvm && mount -o remount,bind,ro /dev/kvm"
            echo "lab: /dev/kvm hidden from libvirtd in $NS: guests run under TCG (LAB_ACCEL=kvm to use KVM)" >&2
          else
            echo "lab: no /dev/kvm: guests run under TCG" >&2

@@ -34,11 +34,15 @@ log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
 EOC
 # No libvirt-daemon-system package: give qemu.conf explicitly. stdio_handler
 # "file": QEMU writes console logs itself (no virtlogd daemon needed).
+# namespaces = []: no private /dev per domain. libvirt would move each
+# mount under /dev into it, and the read-only file covering /dev/kvm (see
+# libvirtd-launch.sh) cannot be moved ("Unable to move ... mount to /dev/kvm").
 cat > "$S/etc/qemu.conf" <<'EOC'
 user = "root"
 group = "root"
 security_driver = "none"
 stdio_handler = "file"
+namespaces = []
 EOC
 : > "$S/etc/libvirt.conf"
 
