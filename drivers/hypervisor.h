@@ -83,7 +83,7 @@ struct NodeRequest {
 // Result of UpdateNode.
 enum class UpdateEffect {
   kUnchanged,      // definition already matched
-  kApplied,        // new definition active (the domain was not running)
+  kApplied,        // in effect now (the domain was not running, or only its disk grew)
   kNeedsRestart,   // new definition stored; takes effect at the next boot
 };
 
@@ -133,17 +133,21 @@ class Hypervisor {
   virtual absl::Status StopNode(absl::string_view name, absl::Duration grace) = 0;
 
   // Redefines an owned domain in place from the request (cpus, memory, hash);
-  // storage, MAC and host key are kept. kNotFound if missing.
+  // storage, MAC and host key are kept. A larger disk grows the root overlay
+  // in place (running or not); a smaller one is kFailedPrecondition and
+  // nothing changes. kNotFound if missing.
   virtual absl::StatusOr<UpdateEffect> UpdateNode(const NodeRequest& request) = 0;
 
-  // Destroys an owned domain, removes exactly the volumes listed in its
-  // metadata, then undefines it (in that order, so a crash in between leaves a
-  // domain that a retry deletes again). Missing domain: OK.
+  // Destroys an owned domain, removes the volumes listed in its metadata that
+  // are named after it (overlay, seed) and used by no other domain, then
+  // undefines it (in that order, so a crash in between leaves a domain that a
+  // retry deletes again). Missing domain: OK.
   virtual absl::Status DeleteNode(absl::string_view name) = 0;
 
   // Removes volumes named like this node's overlay/seed in `pool` when no
-  // domain of that name exists (the remains of a crashed creation). Returns
-  // the names removed. If the domain exists nothing is touched.
+  // domain of that name exists and no domain uses them (the remains of a
+  // crashed creation). Returns the names removed. If the domain exists
+  // nothing is touched.
   virtual absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(
       absl::string_view pool, absl::string_view node_name) = 0;
 

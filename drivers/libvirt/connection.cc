@@ -28,14 +28,24 @@ Connection::~Connection() {
   if (conn_ != nullptr) virConnectClose(conn_);
 }
 
-absl::StatusOr<virConnectPtr> Connection::Get() {
+void Connection::ForgetConnectionForTest() {
   std::lock_guard<std::mutex> lock(mu_);
+  if (conn_ != nullptr) virConnectClose(conn_);
+  conn_ = nullptr;
+}
+
+absl::StatusOr<ConnectionHandle> Connection::Get() {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto shared = [this] {
+    virConnectRef(conn_);
+    return ConnectionHandle(conn_);
+  };
   if (conn_ != nullptr) {
     // virConnectIsAlive alone misses a restarted daemon (its keepalive needs
     // an event loop), so also make one cheap round trip.
     unsigned long version = 0;
     if (virConnectIsAlive(conn_) == 1 && virConnectGetLibVersion(conn_, &version) == 0) {
-      return conn_;
+      return shared();
     }
     virConnectClose(conn_);
     conn_ = nullptr;
@@ -48,7 +58,7 @@ absl::StatusOr<virConnectPtr> Connection::Get() {
   if (conn_ == nullptr) {
     return LastLibvirtError(absl::StrCat("connect to ", uri_));
   }
-  return conn_;
+  return shared();
 }
 
 }  // namespace reconcile::drivers::libvirt

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "drivers/libvirt/handles.h"
 
 namespace reconcile::drivers::libvirt {
 
@@ -20,9 +21,14 @@ class Connection {
   // A live connection: opens it on first use and reopens it when the old
   // one no longer answers (libvirtd restarted): each call checks
   // virConnectIsAlive and makes one cheap RPC (virConnectGetLibVersion).
-  // kUnavailable when the daemon cannot be reached. The pointer stays owned
-  // by this object and valid until the next Get() that reconnects.
-  absl::StatusOr<virConnectPtr> Get();
+  // kUnavailable when the daemon cannot be reached. The handle holds its own
+  // reference: a call in another thread that reconnects closes only this
+  // object's reference, never the connection a caller is still using.
+  absl::StatusOr<ConnectionHandle> Get();
+
+  // Drops this object's connection so the next Get() opens a new one, as a
+  // failed ping does (for tests of callers holding the old one).
+  void ForgetConnectionForTest();
 
   const std::string& uri() const { return uri_; }
   int reconnects() const { return reconnects_; }

@@ -19,9 +19,10 @@
 namespace reconcile::drivers::libvirt {
 namespace {
 
-// A seed is well under 1 MiB and a fresh overlay a few hundred KiB; a pool
-// with less than this free fails the create half-way.
-constexpr uint64_t kMinPoolFree = uint64_t{16} << 20;
+// What a create writes into the pool at once: a seed ISO (under 400 KiB) and
+// a fresh overlay's header (~200 KiB). A pool with less free fails the create
+// half-way; a full one is the common case this catches.
+constexpr uint64_t kMinPoolFree = uint64_t{512} << 10;
 
 absl::Status CheckNetwork(virConnectPtr conn, const std::string& network) {
   NetworkHandle net(virNetworkLookupByName(conn, network.c_str()));
@@ -77,7 +78,8 @@ absl::Status LibvirtHypervisor::CheckCreate(const NodeRequest& request) {
   const model::Node& node = request.node;
   const model::HypervisorSpec& host = request.hypervisor;
   RETURN_IF_ERROR(ResolveGuestPlatform(offered_type_, host.domain_type, host.cpu).status());
-  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
+  virConnectPtr conn = held.get();
   if (!node.image.disk.empty() || node.image.seed) {
     RETURN_IF_ERROR(CheckPoolUsable(conn, host.pool, kMinPoolFree));
   }

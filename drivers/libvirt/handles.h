@@ -20,6 +20,9 @@ using PoolHandle = LibvirtHandle<virStoragePoolPtr, virStoragePoolFree>;
 using VolumeHandle = LibvirtHandle<virStorageVolPtr, virStorageVolFree>;
 using StreamHandle = LibvirtHandle<virStreamPtr, virStreamFree>;
 using NetworkHandle = LibvirtHandle<virNetworkPtr, virNetworkFree>;
+// One reference to a connection (virConnectRef'd): valid while held, even if
+// its Connection reconnects meanwhile.
+using ConnectionHandle = LibvirtHandle<virConnectPtr, virConnectClose>;
 
 // Frees a libvirt-allocated string after copying it.
 inline std::string TakeLibvirtString(char* s) {

@@ -89,7 +89,8 @@ absl::StatusOr<DomainInfo> LibvirtHypervisor::Describe(virDomainPtr domain) {
 
 absl::StatusOr<LibvirtHypervisor::OwnedDomain> LibvirtHypervisor::LookupOwned(
     absl::string_view name) {
-  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
+  virConnectPtr conn = held.get();
   ASSIGN_OR_RETURN(DomainHandle handle, Lookup(conn, name));
   ASSIGN_OR_RETURN(DomainInfo info, Describe(handle.get()));
   if (!info.owner) {
@@ -106,7 +107,8 @@ absl::StatusOr<LibvirtHypervisor::OwnedDomain> LibvirtHypervisor::LookupOwned(
 }
 
 absl::StatusOr<std::vector<DomainInfo>> LibvirtHypervisor::ListDomains() {
-  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
+  virConnectPtr conn = held.get();
   virDomainPtr* domains = nullptr;
   const int n = virConnectListAllDomains(conn, &domains, 0);
   if (n < 0) return LastLibvirtError("list domains");
@@ -124,7 +126,8 @@ absl::StatusOr<std::vector<DomainInfo>> LibvirtHypervisor::ListDomains() {
 }
 
 absl::StatusOr<DomainInfo> LibvirtHypervisor::GetDomain(absl::string_view name) {
-  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
+  virConnectPtr conn = held.get();
   ASSIGN_OR_RETURN(DomainHandle domain, Lookup(conn, name));
   return Describe(domain.get());
 }
@@ -138,7 +141,8 @@ absl::StatusOr<std::string> LibvirtHypervisor::DiscoverAddress(absl::string_view
         name, ": libvirt's test driver runs no real guests; it has no address to reach"));
   }
   auto query = [&](AddressSource source) -> absl::StatusOr<std::vector<std::string>> {
-    ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+    ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
+    virConnectPtr conn = held.get();
     ASSIGN_OR_RETURN(DomainHandle domain, Lookup(conn, name));
     ASSIGN_OR_RETURN(DomainInfo info, Describe(domain.get()));
     if (info.state != DomainState::kRunning) {
@@ -182,7 +186,8 @@ absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisorOn(
   if (options.cluster.empty()) {
     return absl::InvalidArgumentError("libvirt hypervisor: cluster name is empty");
   }
-  ASSIGN_OR_RETURN(virConnectPtr conn, connection->Get());
+  ASSIGN_OR_RETURN(ConnectionHandle held, connection->Get());
+  virConnectPtr conn = held.get();
   std::string offered_type = DomainTypeFor(conn);
   return std::make_unique<LibvirtHypervisor>(std::move(options), std::move(connection),
                                              std::move(offered_type));

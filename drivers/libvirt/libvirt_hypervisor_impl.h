@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -38,7 +39,8 @@ class LibvirtHypervisor final : public Hypervisor {
     DomainInfo info;
   };
 
-  absl::StatusOr<virConnectPtr> Conn() { return connection_->Get(); }
+  // A reference to the connection, held for the whole call.
+  absl::StatusOr<ConnectionHandle> Conn() { return connection_->Get(); }
   // kNotFound when no domain has that name.
   absl::StatusOr<DomainHandle> Lookup(virConnectPtr conn, absl::string_view name);
   absl::StatusOr<DomainInfo> Describe(virDomainPtr domain);
@@ -53,6 +55,12 @@ class LibvirtHypervisor final : public Hypervisor {
   // Whether this process sees the host's files (a local URI), so kernel,
   // initrd, base image and log files can be checked and read.
   bool LocalHost() const;
+  // Every disk source ("pool/volume" or a path) of every domain but `except`.
+  absl::StatusOr<std::set<std::string>> DisksOfOtherDomains(virConnectPtr conn,
+                                                            absl::string_view except);
+  // Whether volume pool/name is among `disks`, by pool/name or by its path.
+  static bool UsedBy(virConnectPtr conn, const std::set<std::string>& disks,
+                     absl::string_view pool, absl::string_view name);
   // The last lines of the node's console and QEMU logs, where readable.
   std::string LogTails(absl::string_view name) const;
   absl::Status ValidateRequest(const NodeRequest& request) const;

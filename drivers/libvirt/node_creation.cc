@@ -91,7 +91,8 @@ absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& req
   RETURN_IF_ERROR(CheckCreate(request));
   const model::Node& node = request.node;
   const std::string& pool = request.hypervisor.pool;
-  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
+  virConnectPtr conn = held.get();
   if (absl::StatusOr<DomainHandle> existing = Lookup(conn, node.name); existing.ok()) {
     ASSIGN_OR_RETURN(DomainInfo info, Describe(existing->get()));
     return absl::AlreadyExistsError(absl::StrCat(
@@ -152,22 +153,50 @@ absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& req
 
 absl::StatusOr<UpdateEffect> LibvirtHypervisor::UpdateNode(const NodeRequest& request) {
   RETURN_IF_ERROR(ValidateRequest(request));
-  ASSIGN_OR_RETURN(OwnedDomain current, LookupOwned(request.node.name));
+  const model::Node& node = request.node;
+  ASSIGN_OR_RETURN(OwnedDomain current, LookupOwned(node.name));
   Ownership owner = *current.info.owner;
-  if (owner.hardware_hash == request.node.hardware_hash &&
-      current.info.vcpus == request.node.cpus &&
-      current.info.memory_bytes == request.node.memory_bytes) {
+  if (owner.hardware_hash == node.hardware_hash && current.info.vcpus == node.cpus &&
+      current.info.memory_bytes == node.memory_bytes) {
     return UpdateEffect::kUnchanged;
   }
-  owner.hardware_hash = request.node.hardware_hash;  // host key and volumes are kept
+  ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
+  virConnectPtr conn = held.get();
+  virDomainPtr domain = current.handle.get();
+  const bool active = virDomainIsActive(domain) == 1;
+  // The root disk: a larger size grows the overlay in place (the guest grows
+  // its partition, e.g. cloud-init's growpart at the next boot); a smaller
+  // one is refused before anything changes, since shrinking a disk under a
+  // filesystem loses data. Never "updated" with the disk left as it was.
+  const std::string overlay = OverlayVolumeName(node.name);
+  if (node.disk_bytes != 0 && HasVolume(owner, overlay)) {
+    const std::string& pool = request.hypervisor.pool;
+    ASSIGN_OR_RETURN(uint64_t capacity, VolumeCapacity(conn, pool, overlay));
+    if (node.disk_bytes < capacity) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "node ", node.name, ": disk ", node.disk_bytes >> 20, " MiB is smaller than its disk (",
+          capacity >> 20, " MiB); a disk is never shrunk: replace the node to start smaller"));
+    }
+    if (node.disk_bytes > capacity) {
+      if (active) {
+        if (virDomainBlockResize(domain, "vda", node.disk_bytes, VIR_DOMAIN_BLOCK_RESIZE_BYTES) != 0) {
+          return LastLibvirtError(absl::StrCat("grow the disk of running domain ", node.name));
+        }
+      } else {
+        RETURN_IF_ERROR(GrowVolume(conn, pool, overlay, node.disk_bytes));
+      }
+    }
+  }
+  owner.hardware_hash = node.hardware_hash;  // host key and volumes are kept
   ASSIGN_OR_RETURN(DomainDefinition def, DefinitionFor(request, owner));
   def.uuid = current.info.uuid;  // redefining a name needs its UUID
-  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
   const std::string xml = RenderDomainXml(def);
   DomainHandle updated(virDomainDefineXML(conn, xml.c_str()));
-  if (!updated) return LastLibvirtError(absl::StrCat("redefine domain ", request.node.name));
-  return virDomainIsActive(updated.get()) == 1 ? UpdateEffect::kNeedsRestart
-                                               : UpdateEffect::kApplied;
+  if (!updated) return LastLibvirtError(absl::StrCat("redefine domain ", node.name));
+  // A disk grown while running needs no restart; cpus and memory do.
+  const bool sizes_changed =
+      current.info.vcpus != node.cpus || current.info.memory_bytes != node.memory_bytes;
+  return active && sizes_changed ? UpdateEffect::kNeedsRestart : UpdateEffect::kApplied;
 }
 
 }  // namespace reconcile::drivers::libvirt

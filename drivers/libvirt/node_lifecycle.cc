@@ -1,6 +1,8 @@
 // StartNode, StopNode, DeleteNode, RemoveOrphanVolumes.
 #include <libvirt/libvirt.h>
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "drivers/libvirt/errors.h"
@@ -54,10 +56,17 @@ absl::Status LibvirtHypervisor::DeleteNode(absl::string_view name) {
   if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) != 0) {
     return LastLibvirtError(absl::StrCat("destroy domain ", name));
   }
-  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
+  virConnectPtr conn = held.get();
+  ASSIGN_OR_RETURN(std::set<std::string> in_use, DisksOfOtherDomains(conn, name));
   // Volumes before the definition: if this is interrupted, the domain (and
   // with it the list of what to remove) is still there for the next pass.
+  // Only this node's own volumes (named after it) that no other domain uses:
+  // metadata can be edited by hand, and a volume is never taken from under
+  // a domain that uses it.
   for (const OwnedVolume& volume : domain->info.owner->volumes) {
+    if (volume.name != OverlayVolumeName(name) && volume.name != SeedVolumeName(name)) continue;
+    if (UsedBy(conn, in_use, volume.pool, volume.name)) continue;
     RETURN_IF_ERROR(DeleteVolume(conn, volume.pool, volume.name));
   }
   if (virDomainUndefine(dom) != 0) {
@@ -67,20 +76,57 @@ absl::Status LibvirtHypervisor::DeleteNode(absl::string_view name) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::set<std::string>> LibvirtHypervisor::DisksOfOtherDomains(
+    virConnectPtr conn, absl::string_view except) {
+  virDomainPtr* domains = nullptr;
+  const int n = virConnectListAllDomains(conn, &domains, 0);
+  if (n < 0) return LastLibvirtError("list domains");
+  std::vector<DomainHandle> handles;
+  for (int i = 0; i < n; ++i) handles.emplace_back(domains[i]);
+  free(domains);
+  std::set<std::string> disks;
+  for (const DomainHandle& domain : handles) {
+    const char* domain_name = virDomainGetName(domain.get());
+    if (domain_name != nullptr && except == domain_name) continue;
+    absl::StatusOr<DomainInfo> info = Describe(domain.get());
+    if (absl::IsNotFound(info.status())) continue;  // undefined meanwhile
+    RETURN_IF_ERROR(info.status());
+    disks.insert(info->disks.begin(), info->disks.end());
+  }
+  return disks;
+}
+
+bool LibvirtHypervisor::UsedBy(virConnectPtr conn, const std::set<std::string>& disks,
+                               absl::string_view pool, absl::string_view name) {
+  if (disks.count(absl::StrCat(pool, "/", name)) != 0) return true;
+  PoolHandle p(virStoragePoolLookupByName(conn, std::string(pool).c_str()));
+  VolumeHandle vol(p ? virStorageVolLookupByName(p.get(), std::string(name).c_str()) : nullptr);
+  char* path = vol ? virStorageVolGetPath(vol.get()) : nullptr;
+  virResetLastError();
+  if (path == nullptr) return false;
+  const bool used = disks.count(path) != 0;
+  free(path);
+  return used;
+}
+
 absl::StatusOr<std::vector<std::string>> LibvirtHypervisor::RemoveOrphanVolumes(
     absl::string_view pool, absl::string_view node_name) {
   if (node_name.rfind(absl::StrCat(options_.cluster, "-"), 0) != 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "node ", node_name, " is not named for cluster \"", options_.cluster, "\""));
   }
-  ASSIGN_OR_RETURN(virConnectPtr conn, Conn());
+  ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
+  virConnectPtr conn = held.get();
   absl::StatusOr<DomainHandle> domain = Lookup(conn, node_name);
   if (domain.ok()) return std::vector<std::string>{};  // not orphans: leave them
   if (!absl::IsNotFound(domain.status())) return domain.status();
+  ASSIGN_OR_RETURN(std::set<std::string> in_use, DisksOfOtherDomains(conn, node_name));
   std::vector<std::string> removed;
   for (const std::string& name : {OverlayVolumeName(node_name), SeedVolumeName(node_name)}) {
     ASSIGN_OR_RETURN(bool exists, VolumeExists(conn, pool, name));
     if (!exists) continue;
+    // Named like our remains but attached to a domain: not an orphan.
+    if (UsedBy(conn, in_use, pool, name)) continue;
     RETURN_IF_ERROR(DeleteVolume(conn, pool, name));
     removed.push_back(name);
   }

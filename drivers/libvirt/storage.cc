@@ -140,8 +140,8 @@ absl::Status CheckPoolUsable(virConnectPtr conn, absl::string_view pool, uint64_
   }
   if (info.available < min_free) {
     return absl::FailedPreconditionError(
-        absl::StrCat("storage pool \"", pool, "\" has ", info.available >> 20,
-                     " MiB free; a node needs at least ", min_free >> 20, " MiB"));
+        absl::StrCat("storage pool \"", pool, "\" has ", info.available >> 10,
+                     " KiB free; creating a node needs at least ", min_free >> 10, " KiB"));
   }
   return absl::OkStatus();
 }
@@ -173,6 +173,29 @@ absl::Status CheckBaseImage(virConnectPtr conn, absl::string_view base_path, uin
     return absl::FailedPreconditionError(absl::StrCat(
         "base image ", base_path,
         " is in no libvirt storage pool, so its size is unknown: set the group's disk size"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> VolumeCapacity(virConnectPtr conn, absl::string_view pool,
+                                        absl::string_view name) {
+  ASSIGN_OR_RETURN(PoolHandle p, LookupPool(conn, pool));
+  VolumeHandle vol(virStorageVolLookupByName(p.get(), std::string(name).c_str()));
+  if (!vol) return LastLibvirtError(absl::StrCat("volume ", pool, "/", name));
+  virStorageVolInfo info;
+  if (virStorageVolGetInfo(vol.get(), &info) != 0) {
+    return LastLibvirtError(absl::StrCat("size of volume ", pool, "/", name));
+  }
+  return info.capacity;
+}
+
+absl::Status GrowVolume(virConnectPtr conn, absl::string_view pool, absl::string_view name,
+                        uint64_t bytes) {
+  ASSIGN_OR_RETURN(PoolHandle p, LookupPool(conn, pool));
+  VolumeHandle vol(virStorageVolLookupByName(p.get(), std::string(name).c_str()));
+  if (!vol) return LastLibvirtError(absl::StrCat("volume ", pool, "/", name));
+  if (virStorageVolResize(vol.get(), bytes, 0) != 0) {
+    return LastLibvirtError(absl::StrCat("grow volume ", pool, "/", name));
   }
   return absl::OkStatus();
 }

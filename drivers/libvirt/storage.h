@@ -48,6 +48,13 @@ enum class HostFiles { kLocal, kRemote, kUnread };
 absl::Status CheckBaseImage(virConnectPtr conn, absl::string_view base_path, uint64_t disk_bytes,
                             HostFiles files);
 
+// A volume's capacity in bytes.
+absl::StatusOr<uint64_t> VolumeCapacity(virConnectPtr conn, absl::string_view pool,
+                                        absl::string_view name);
+// Grows a volume that no running domain uses to `bytes` (virStorageVolResize).
+absl::Status GrowVolume(virConnectPtr conn, absl::string_view pool, absl::string_view name,
+                        uint64_t bytes);
+
 absl::Status DeleteVolume(virConnectPtr conn, absl::string_view pool, absl::string_view name);
 
 // True when the volume exists.

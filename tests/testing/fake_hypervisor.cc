@@ -121,6 +121,7 @@ absl::StatusOr<drivers::CreatedNode> FakeHypervisor::CreateNode(const drivers::N
                                     .host_public_key = HostKeyOf(node.name),
                                     .image_hash = node.image_hash};
   domains_[node.name] = domain;
+  disk_bytes_[node.name] = node.disk_bytes;
   addresses_[node.name] = fmt::format("192.0.2.{}", next_address_++);
   return drivers::CreatedNode{.domain = domain, .host_key_fingerprint = "SHA256:fake"};
 }
@@ -147,11 +148,25 @@ absl::StatusOr<drivers::UpdateEffect> FakeHypervisor::UpdateNode(const drivers::
   if (absl::Status s = Injected("update", node.name); !s.ok()) return s;
   if (absl::Status s = CheckOwned(node.name); !s.ok()) return s;
   DomainInfo& domain = domains_[node.name];
+  // As the driver: nothing to do, a disk never shrunk, a restart only for
+  // cpus or memory of an active domain.
+  if (domain.owner->hardware_hash == node.hardware_hash && domain.vcpus == node.cpus &&
+      domain.memory_bytes == node.memory_bytes) {
+    return drivers::UpdateEffect::kUnchanged;
+  }
+  uint64_t& disk = disk_bytes_[node.name];
+  if (node.disk_bytes != 0 && node.disk_bytes < disk) {
+    return absl::FailedPreconditionError(
+        fmt::format("node {}: disk is never shrunk", node.name));
+  }
+  if (node.disk_bytes != 0) disk = node.disk_bytes;
+  const bool sizes_changed = domain.vcpus != node.cpus || domain.memory_bytes != node.memory_bytes;
   domain.vcpus = node.cpus;
   domain.memory_bytes = node.memory_bytes;
   domain.owner->hardware_hash = node.hardware_hash;
-  return domain.state == DomainState::kRunning ? drivers::UpdateEffect::kNeedsRestart
-                                               : drivers::UpdateEffect::kApplied;
+  const bool active = domain.state == DomainState::kRunning || domain.state == DomainState::kPaused;
+  return active && sizes_changed ? drivers::UpdateEffect::kNeedsRestart
+                                 : drivers::UpdateEffect::kApplied;
 }
 
 absl::Status FakeHypervisor::DeleteNode(absl::string_view name) {
@@ -160,6 +175,7 @@ absl::Status FakeHypervisor::DeleteNode(absl::string_view name) {
   if (!domains_.count(std::string(name))) return absl::OkStatus();
   if (absl::Status s = CheckOwned(name); !s.ok()) return s;
   domains_.erase(std::string(name));
+  disk_bytes_.erase(std::string(name));
   addresses_.erase(std::string(name));
   return absl::OkStatus();
 }

@@ -63,6 +63,7 @@ class FakeHypervisor : public drivers::Hypervisor {
   std::map<std::string, std::string> addresses_ ABSL_GUARDED_BY(mu_);
   bool addresses_available_ ABSL_GUARDED_BY(mu_) = true;
   std::set<std::string> missing_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, uint64_t> disk_bytes_ ABSL_GUARDED_BY(mu_);  // root disk per domain
   int next_address_ ABSL_GUARDED_BY(mu_) = 10;
 };
 

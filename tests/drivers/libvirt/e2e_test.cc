@@ -270,5 +270,30 @@ TEST_F(LibvirtE2eTest, CheckCreateNamesWhatACreateWouldMiss) {
   EXPECT_EQ(RunCommand("ls " + StateDir() + "/pool").output, "base.qcow2\n");
 }
 
+// This test verifies that a larger disk grows a running node's overlay in
+// place (virDomainBlockResize), with no restart, and records the new hash.
+TEST_F(LibvirtE2eTest, LargerDiskGrowsTheRunningNodesOverlay) {
+  LibvirtOptions options;
+  options.cluster = "e2e";
+  options.uris = {uri_};
+  absl::StatusOr<std::unique_ptr<Hypervisor>> made = MakeLibvirtHypervisor(options);
+  ASSERT_THAT(made, IsOk());
+  Hypervisor& hv = **made;
+  NodeRequest request = Request(9, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE2e2e e2e");
+  request.node.disk_bytes = uint64_t{64} << 20;
+  ASSERT_THAT(hv.CreateNode(request), IsOk());
+  request.node.disk_bytes = uint64_t{128} << 20;
+  request.node.hardware_hash = "e2e-hw-2";
+  absl::StatusOr<UpdateEffect> effect = hv.UpdateNode(request);
+  ASSERT_THAT(effect, IsOk());
+  EXPECT_EQ(*effect, UpdateEffect::kApplied) << "growing a disk needs no restart";
+  auto info = RunCommand("qemu-img info -U --output=json " + StateDir() +
+                         "/pool/e2e-node-9-overlay.qcow2");
+  EXPECT_THAT(info.output, HasSubstr("\"virtual-size\": 134217728"));
+  EXPECT_EQ(hv.GetDomain(request.node.name)->owner->hardware_hash, "e2e-hw-2");
+  EXPECT_EQ(hv.GetDomain(request.node.name)->state, DomainState::kRunning);
+  EXPECT_THAT(hv.DeleteNode(request.node.name), IsOk());
+}
+
 }  // namespace
 }  // namespace reconcile::drivers::libvirt

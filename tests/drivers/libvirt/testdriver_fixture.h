@@ -41,7 +41,8 @@ class TestDriverFixture : public ::testing::Test {
     hypervisor_ = *std::move(hypervisor);
   }
 
-  virConnectPtr Conn() { return *connection_->Get(); }
+  // The Connection keeps its own reference, so the pointer outlives the handle.
+  virConnectPtr Conn() { return connection_->Get()->get(); }
 
   // A node of cluster "lab" on an overlay of rcl/base.qcow2, kernel booted.
   NodeRequest Request(const std::string& group, int index, bool seed = false) {

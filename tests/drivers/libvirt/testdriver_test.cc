@@ -278,5 +278,84 @@ TEST_F(TestDriverTest, CheckCreateRefusesWhatCreateWouldFailOn) {
   EXPECT_FALSE(VolumeExists("lab-worker-1-overlay.qcow2"));
 }
 
+// This test verifies that a disk size change is never recorded as done
+// without the disk changing: the test driver cannot resize volumes, so a
+// larger disk is an error and the old hash stays (before, the update recorded
+// the new hash and resized nothing); a smaller disk is refused before
+// anything changes. Growth itself is checked on real libvirt (e2e_test.cc).
+TEST_F(TestDriverTest, DiskSizeChangeIsNeverRecordedWithoutTheDisk) {
+  ASSERT_THAT(hypervisor_->CreateNode(Request("worker", 1)), IsOk());
+  NodeRequest bigger = Request("worker", 1);
+  bigger.node.disk_bytes = uint64_t{256} << 20;
+  bigger.node.hardware_hash = "hash-2";
+  EXPECT_FALSE(hypervisor_->UpdateNode(bigger).ok());
+  EXPECT_EQ(hypervisor_->GetDomain("lab-worker-1")->owner->hardware_hash, "hash-1");
+
+  NodeRequest smaller = Request("worker", 1);
+  smaller.node.disk_bytes = uint64_t{96} << 20;  // created with 128 MiB
+  smaller.node.hardware_hash = "hash-3";
+  EXPECT_THAT(hypervisor_->UpdateNode(smaller),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("never shrunk")));
+  EXPECT_EQ(hypervisor_->GetDomain("lab-worker-1")->owner->hardware_hash, "hash-1");
+}
+
+// This test verifies that DeleteNode removes only the node's own volumes that
+// no other domain uses: a metadata record edited to list the unmanaged
+// lab-web-1's overlay (which that domain uses) does not make delete take it.
+TEST_F(TestDriverTest, DeleteNeverTakesAVolumeAnotherDomainUses) {
+  ASSERT_THAT(hypervisor_->CreateNode(Request("worker", 1)), IsOk());
+  DomainHandle domain(virDomainLookupByName(Conn(), "lab-worker-1"));
+  char* raw = virDomainGetXMLDesc(domain.get(), VIR_DOMAIN_XML_INACTIVE);
+  std::string xml(raw);
+  free(raw);
+  const std::string own = "<reconcile:volume pool=\"rcl\" name=\"lab-worker-1-overlay.qcow2\"/>";
+  const size_t at = xml.find(own);
+  ASSERT_NE(at, std::string::npos) << xml;
+  xml.insert(at, "<reconcile:volume pool=\"rcl\" name=\"lab-web-1-overlay.qcow2\"/>");
+  DomainHandle edited(virDomainDefineXML(Conn(), xml.c_str()));
+  ASSERT_NE(edited, nullptr);
+
+  EXPECT_THAT(hypervisor_->DeleteNode("lab-worker-1"), IsOk());
+  EXPECT_FALSE(DomainExists("lab-worker-1"));
+  EXPECT_FALSE(VolumeExists("lab-worker-1-overlay.qcow2"));
+  EXPECT_TRUE(VolumeExists("lab-web-1-overlay.qcow2")) << "another domain's disk was deleted";
+}
+
+// This test verifies that orphan clean-up leaves a volume named like a node's
+// remains when a domain uses it: it is then not a remain of anything.
+TEST_F(TestDriverTest, OrphanCleanupLeavesAVolumeADomainUses) {
+  // An unmanaged domain that uses a volume named like lab-worker-5's overlay.
+  PoolHandle pool(virStoragePoolLookupByName(Conn(), "rcl"));
+  const char* volume_xml =
+      "<volume><name>lab-worker-5-overlay.qcow2</name><capacity unit='MiB'>8</capacity>"
+      "<target><format type='qcow2'/></target></volume>";
+  VolumeHandle made(virStorageVolCreateXML(pool.get(), volume_xml, 0));
+  ASSERT_NE(made, nullptr);
+  const char* domain_xml =
+      "<domain type='test'><name>hand-made</name><memory unit='MiB'>64</memory>"
+      "<os><type arch='x86_64'>hvm</type></os><devices><disk type='volume' device='disk'>"
+      "<source pool='rcl' volume='lab-worker-5-overlay.qcow2'/><target dev='vda'/></disk>"
+      "</devices></domain>";
+  DomainHandle user(virDomainDefineXML(Conn(), domain_xml));
+  ASSERT_NE(user, nullptr);
+  EXPECT_THAT(hypervisor_->RemoveOrphanVolumes("rcl", "lab-worker-5"), IsOkAndHolds(IsEmpty()));
+  EXPECT_TRUE(VolumeExists("lab-worker-5-overlay.qcow2"));
+}
+
+// This test verifies that a connection handed out stays usable when another
+// caller's Get() reconnects (as after a failed ping): before, Get() returned
+// the raw pointer and closed it on reconnect while other threads used it.
+TEST(ConnectionTest, AHeldConnectionOutlivesAReconnect) {
+  Connection connection("test:///default");
+  absl::StatusOr<ConnectionHandle> held = connection.Get();
+  ASSERT_TRUE(held.ok()) << held.status();
+  connection.ForgetConnectionForTest();
+  absl::StatusOr<ConnectionHandle> fresh = connection.Get();
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_NE(held->get(), fresh->get());
+  EXPECT_EQ(virConnectIsAlive(held->get()), 1);
+  EXPECT_NE(virConnectGetType(held->get()), nullptr);
+}
+
 }  // namespace
 }  // namespace reconcile::drivers::libvirt
