@@ -100,6 +100,11 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
       return EarlyExit{1, "", "reconcile watch: --interval: " +
                                   std::string(parsed.status().message()) + "\n"};
     }
+    if (*parsed < absl::Seconds(1)) {
+      // 0s would re-plan in a tight loop, hammering libvirt and every node.
+      return EarlyExit{1, "", "reconcile watch: --interval '" + interval +
+                                  "' must be at least 1s (policy.interval allows 1s to 24h)\n"};
+    }
     watch.interval = *parsed;
   }
   for (auto [text, target, command] :

@@ -50,6 +50,7 @@ int RunWatch(const WatchCommandOptions& options, std::ostream& log) {
 
   WatchOptions watch;
   watch.interval = options.interval.value_or(spec.policy.interval);
+  watch.interval_from_spec = !options.interval.has_value();
   log << stamp() << "watching " << options.target.spec << " (cluster " << spec.cluster
       << ", drift check every " << absl::FormatDuration(watch.interval) << ")\n";
   if (server) {
@@ -67,6 +68,18 @@ int RunWatch(const WatchCommandOptions& options, std::ostream& log) {
     if (!desired.ok()) return absl::InvalidArgumentError(reload_errors.str());
     if (desired->spec.cluster != spec.cluster) {
       return absl::InvalidArgumentError("the cluster name cannot change under a running watch");
+    }
+    // Connections are made at start: a changed host list needs a restart,
+    // said exactly, rather than a spec applied half.
+    const auto now = desired->spec.Hosts();
+    const auto before = spec.Hosts();
+    bool same_hosts = now.size() == before.size();
+    for (size_t i = 0; same_hosts && i < now.size(); ++i) {
+      same_hosts = now[i].name == before[i].name && now[i].uri == before[i].uri;
+    }
+    if (!same_hosts) {
+      return absl::FailedPreconditionError(
+          "hypervisor hosts (names or URIs) changed: restart watch to connect to them");
     }
     metrics.SpecReloaded();
     return desired;

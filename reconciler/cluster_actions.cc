@@ -58,6 +58,20 @@ ClusterActions::ClusterActions(const model::Spec& spec, const std::vector<model:
   }
 }
 
+void ClusterActions::UseOutputs(
+    const std::map<std::string, std::map<std::string, std::string>>& outputs) {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [role_name, values] : outputs) {
+    outputs_[role_name] = values;
+    const model::RoleSpec* role = spec_.FindRole(role_name);
+    if (role == nullptr) continue;
+    for (const model::OutputSpec& output : role->outputs) {
+      auto value = values.find(output.name);
+      if (output.secret && value != values.end()) secrets_.push_back(value->second);
+    }
+  }
+}
+
 std::vector<std::string> ClusterActions::Secrets() const {
   absl::MutexLock lock(&mu_);
   return secrets_;
@@ -150,10 +164,31 @@ absl::Status ClusterActions::Update(const model::Action& action, const model::No
 
 absl::StatusOr<std::map<std::string, std::string>> ClusterActions::OutputsOf(
     const std::string& role_name, absl::Time deadline) {
-  {
-    absl::MutexLock lock(&mu_);
-    if (auto it = outputs_.find(role_name); it != outputs_.end()) return it->second;
+  struct Waiting {
+    const std::set<std::string>* capturing;
+    const std::string* role;
+  } waiting{&capturing_, &role_name};
+  mu_.Lock();
+  // Another configure is capturing them: wait for its answer, so an output
+  // command runs once per pass however many dependants need it at once.
+  mu_.Await(absl::Condition(
+      +[](Waiting* w) { return w->capturing->count(*w->role) == 0; }, &waiting));
+  if (auto it = outputs_.find(role_name); it != outputs_.end()) {
+    std::map<std::string, std::string> values = it->second;
+    mu_.Unlock();
+    return values;
   }
+  capturing_.insert(role_name);
+  mu_.Unlock();
+  absl::StatusOr<std::map<std::string, std::string>> values = CaptureOutputs(role_name, deadline);
+  absl::MutexLock lock(&mu_);
+  capturing_.erase(role_name);
+  if (values.ok()) outputs_[role_name] = *values;
+  return values;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ClusterActions::CaptureOutputs(
+    const std::string& role_name, absl::Time deadline) {
   const model::RoleSpec* role = spec_.FindRole(role_name);
   const model::Node* provider = OutputProvider(nodes_, role_name);
   if (role == nullptr || provider == nullptr) {
@@ -168,8 +203,12 @@ absl::StatusOr<std::map<std::string, std::string>> ClusterActions::OutputsOf(
     absl::MutexLock lock(&mu_);
     secrets_.push_back(values[output.name]);
   }
-  absl::MutexLock lock(&mu_);
-  outputs_[role_name] = values;
+  // What dependants were given, for Observe to render their checks with
+  // (it reads this file; it never runs an output command).
+  RETURN_IF_ERROR(shell_.Run(target, "mkdir -p -m 0700 " + ShellQuote(options_.state_dir + "/roles"),
+                             deadline).status());
+  RETURN_IF_ERROR(shell_.Upload(target, RecordedOutputsPath(options_.state_dir, role_name),
+                                EncodeOutputs(values), 0600, "", deadline));
   return values;
 }
 

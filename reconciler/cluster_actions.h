@@ -19,6 +19,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,10 @@ class ClusterActions final : public ActionRunner {
 
   absl::Status Run(const model::Action& action, absl::Time deadline) override;
 
+  // Outputs already taken in this pass (by Observe): OutputsOf returns these
+  // instead of running the commands again.
+  void UseOutputs(const std::map<std::string, std::map<std::string, std::string>>& outputs);
+
   // Secret values seen so far (secret vars, secret outputs): every message this
   // class returns has them replaced by "<secret>".
   std::vector<std::string> Secrets() const;
@@ -82,8 +87,12 @@ class ClusterActions final : public ActionRunner {
   absl::StatusOr<model::RenderContext> ContextFor(const model::Node& node,
                                                   const model::RoleSpec& role,
                                                   const std::string& address, absl::Time deadline);
+  // A role's outputs, captured at most once per pass (concurrent callers
+  // wait for the first), and recorded on the provider for Observe.
   absl::StatusOr<std::map<std::string, std::string>> OutputsOf(const std::string& role,
                                                                absl::Time deadline);
+  absl::StatusOr<std::map<std::string, std::string>> CaptureOutputs(const std::string& role,
+                                                                    absl::Time deadline);
   absl::Status Redacted(absl::Status status) const;
   absl::Duration Until(absl::Time deadline) { return deadline - clock_.Now(); }
 
@@ -96,6 +105,7 @@ class ClusterActions final : public ActionRunner {
   Clock& clock_;
   mutable absl::Mutex mu_;
   std::map<std::string, std::map<std::string, std::string>> outputs_ ABSL_GUARDED_BY(mu_);
+  std::set<std::string> capturing_ ABSL_GUARDED_BY(mu_);  // roles whose outputs run now
   std::vector<std::string> secrets_ ABSL_GUARDED_BY(mu_);
 };
 

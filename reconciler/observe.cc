@@ -77,9 +77,25 @@ RoleOutputs OutputsForChecks(const model::Spec& spec, const std::vector<model::N
     }
     absl::StatusOr<drivers::SshTarget> target = addresses.TargetFor(*provider, options.address_timeout);
     if (!target.ok()) continue;
-    absl::StatusOr<std::map<std::string, std::string>> values = RunRoleOutputs(
-        spec, nodes, *role, *provider, *target, shell, clock.Now() + options.probe_timeout);
-    if (values.ok()) outputs[role_name] = *std::move(values);
+    const absl::Time deadline = clock.Now() + options.probe_timeout;
+    const std::string record = RecordedOutputsPath(options.state_dir, role_name);
+    if (options.outputs_run == nullptr) {
+      // Read, never run: a plan or a status changes nothing on any node, and
+      // output commands may (a new join token each run).
+      absl::StatusOr<std::string> recorded = shell.ReadFile(*target, record, 1 << 20, deadline);
+      if (!recorded.ok()) continue;
+      absl::StatusOr<std::map<std::string, std::string>> values = DecodeOutputs(*recorded);
+      if (values.ok()) outputs[role_name] = *std::move(values);
+      continue;
+    }
+    absl::StatusOr<std::map<std::string, std::string>> values =
+        RunRoleOutputs(spec, nodes, *role, *provider, *target, shell, deadline);
+    if (!values.ok()) continue;
+    // Best effort: without the record a later plan sees the checks as failing.
+    (void)shell.Run(*target, "mkdir -p -m 0700 " + ShellQuote(options.state_dir + "/roles"), deadline);
+    (void)shell.Upload(*target, record, EncodeOutputs(*values), 0600, "", deadline);
+    (*options.outputs_run)[role_name] = *values;
+    outputs[role_name] = *std::move(values);
   }
   return outputs;
 }

@@ -27,6 +27,12 @@ struct ObserveOptions {
   absl::Duration address_timeout = absl::Seconds(2);
   absl::Duration probe_timeout = absl::Seconds(30);
   std::string state_dir = "/var/lib/reconcile";
+  // Role outputs that dependants' checks need: null (a plan, a status) reads
+  // what each provider recorded when it last gave them, so observing runs no
+  // output command on any node; non-null (an apply pass) runs them, records
+  // them on the provider and hands them here, for the pass's configures to
+  // reuse (each output runs at most once per pass).
+  std::map<std::string, std::map<std::string, std::string>>* outputs_run = nullptr;
 };
 
 // Role name -> output name -> value.

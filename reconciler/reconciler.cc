@@ -32,6 +32,14 @@ Reconciler::Reconciler(model::Spec spec, std::vector<model::Node> nodes,
       clock_(clock), options_(std::move(options)) {}
 
 void Reconciler::SetDesired(model::Spec spec, std::vector<model::Node> nodes) {
+  // The whole new spec: what its policy and ssh.state_dir decide changes too
+  // (hosts are the caller's: connections are made once, at start).
+  const ReconcilerOptions from_policy = OptionsFromPolicy(spec);
+  options_.executor.parallel = from_policy.executor.parallel;
+  options_.executor.retries = from_policy.executor.retries;
+  options_.observe.parallel = from_policy.observe.parallel;
+  options_.observe.state_dir = from_policy.observe.state_dir;
+  options_.actions.state_dir = from_policy.actions.state_dir;
   spec_ = std::move(spec);
   nodes_ = std::move(nodes);
 }
@@ -44,8 +52,11 @@ absl::StatusOr<PassResult> Reconciler::Pass(bool execute) {
   PassResult result;
   HostSet hosts(hosts_);  // where each domain lives is learned afresh each pass
   AddressBook addresses(spec_, hosts);
+  RoleOutputs outputs_run;
+  ObserveOptions observe = options_.observe;
+  if (execute) observe.outputs_run = &outputs_run;  // a plan runs no output command
   ASSIGN_OR_RETURN(result.observed,
-                   Observe(spec_, nodes_, hosts, shell_, addresses, options_.observe, clock_));
+                   Observe(spec_, nodes_, hosts, shell_, addresses, observe, clock_));
   result.observed.create_problems = CheckCreateReadiness(
       spec_, nodes_, hosts,
       {options_.actions.authorized_key, options_.actions.authorized_key_problem},
@@ -54,6 +65,7 @@ absl::StatusOr<PassResult> Reconciler::Pass(bool execute) {
   if (execute && !result.plan.actions.empty()) {
     if (options_.on_plan) options_.on_plan(result.plan);
     ClusterActions actions(spec_, nodes_, hosts, shell_, addresses, options_.actions, clock_);
+    actions.UseOutputs(outputs_run);  // taken while observing: not run again
     result.execution = Execute(result.plan, actions, options_.executor, clock_);
   }
   result.elapsed = clock_.Now() - start;

@@ -57,7 +57,8 @@ class Reconciler {
   // Observe, plan and execute the plan.
   absl::StatusOr<PassResult> ApplyPass();
 
-  // Replaces the desired state (watch mode, after the spec file changed).
+  // Replaces the desired state (watch mode, after the spec file changed),
+  // with the parallelism, retries and state_dir its policy and ssh ask for.
   void SetDesired(model::Spec spec, std::vector<model::Node> nodes);
   const model::Spec& spec() const { return spec_; }
   const std::vector<model::Node>& nodes() const { return nodes_; }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_split.h"
 #include "base/status_macros.h"
 #include "fmt/format.h"
 #include "model/expand.h"
@@ -41,6 +43,29 @@ absl::StatusOr<std::map<std::string, std::string>> RunRoleOutputs(
     std::string value = std::move(result.stdout_data);
     while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
     values[output.name] = std::move(value);
+  }
+  return values;
+}
+
+std::string RecordedOutputsPath(const std::string& state_dir, const std::string& role) {
+  return state_dir + "/roles/" + role + ".outputs";
+}
+
+std::string EncodeOutputs(const std::map<std::string, std::string>& values) {
+  std::string out;
+  for (const auto& [name, value] : values) out += name + "\t" + absl::Base64Escape(value) + "\n";
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> DecodeOutputs(std::string_view text) {
+  std::map<std::string, std::string> values;
+  for (absl::string_view line : absl::StrSplit(absl::string_view(text.data(), text.size()), '\n', absl::SkipEmpty())) {
+    const size_t tab = line.find('\t');
+    std::string value;
+    if (tab == absl::string_view::npos || !absl::Base64Unescape(line.substr(tab + 1), &value)) {
+      return absl::DataLossError("recorded role outputs are malformed");  // never quoted
+    }
+    values[std::string(line.substr(0, tab))] = std::move(value);
   }
   return values;
 }

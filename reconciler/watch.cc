@@ -57,7 +57,8 @@ absl::Status Watch(Reconciler& reconciler, WatchEvents& events, Clock& clock,
     } else {
       // Converged, or only problems for the operator remain: drift check later.
       consecutive_errors = consecutive_changes = 0;
-      summary.next_wait = options.interval;
+      summary.next_wait =
+          options.interval_from_spec ? reconciler.spec().policy.interval : options.interval;
     }
     log(summary.Line());
     if (result.ok()) {

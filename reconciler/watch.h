@@ -51,6 +51,9 @@ struct PassSummary {
 
 struct WatchOptions {
   absl::Duration interval = absl::Minutes(5);
+  // Take the interval from the current spec's policy.interval (so an edited
+  // spec's interval applies) rather than `interval` (--interval was given).
+  bool interval_from_spec = false;
   BackoffPolicy error_backoff{.initial = absl::Seconds(5), .max = absl::Minutes(5)};
   int max_passes = 0;  // 0: until stopped (tests bound it)
   // Called after each pass with its summary and result (null when the pass

@@ -139,7 +139,9 @@ TEST_F(ReconcilerTest, CreatesTheDirectoryOfADeclaredFileFirst) {
 // This test verifies that a check referencing another role's output is
 // evaluated with that output during observation: the cluster converges and
 // the next plan is empty, and a provider whose output changed makes the
-// dependants' checks fail again (before, such a check could never pass).
+// dependants' checks fail again in the next apply pass (before, such a check
+// could never pass). A plan cannot see the change: it runs no output command
+// and evaluates the checks with the values recorded when they were given.
 TEST_F(ReconcilerTest, CheckUsingAnOutputConvergesAndSeesTheOutputChange) {
   std::string token = kToken;
   shell_.SetHandler([&](const std::string& node, const std::string& command,
@@ -168,7 +170,10 @@ TEST_F(ReconcilerTest, CheckUsingAnOutputConvergesAndSeesTheOutputChange) {
   EXPECT_EQ(outcome.passes, 2);
 
   token = "tok-rotated";
-  absl::StatusOr<PassResult> rotated = reconciler.PlanPass();
+  absl::StatusOr<PassResult> planned = reconciler.PlanPass();
+  ASSERT_TRUE(planned.ok()) << planned.status();
+  EXPECT_TRUE(planned->plan.converged()) << "a plan runs no output command";
+  absl::StatusOr<PassResult> rotated = reconciler.ApplyPass();
   ASSERT_TRUE(rotated.ok()) << rotated.status();
   ASSERT_EQ(rotated->plan.actions.size(), 2u);
   EXPECT_EQ(rotated->plan.actions[0].reason, "a check fails");
@@ -479,6 +484,43 @@ TEST_F(ReconcilerTest, RolloutWhoseCreatesFailStopsAfterOneNode) {
   int deletes = 0;
   for (const std::string& call : hypervisor_.calls()) deletes += call.rfind("delete", 0) == 0;
   EXPECT_EQ(deletes, 1);
+}
+
+int CommandsLike(FakeNodeShell& shell, const std::string& node, const std::string& command) {
+  int n = 0;
+  for (const std::string& c : shell.commands(node)) n += c == command;
+  return n;
+}
+
+// This test verifies that an output many dependants need at once runs once per
+// pass (before, each concurrent configure ran `kubeadm token create` itself).
+TEST_F(ReconcilerTest, AnOutputRunsOncePerPassForAllDependants) {
+  model::Spec spec = JoinSpec();
+  spec.groups[1].count = 8;
+  std::vector<Node> nodes = JoinNodes(8);
+  ReconcilerOptions options;
+  options.executor.parallel = 8;
+  options.actions.authorized_key = "ssh-ed25519 AAAAoperator";
+  Reconciler reconciler(spec, nodes, hypervisor_, shell_, clock_, options);
+  ASSERT_TRUE(reconciler.ApplyPass().ok());
+  EXPECT_EQ(CommandsLike(shell_, "lab-cp-1", "print-token"), 1);
+}
+
+// This test verifies that a plan (and so status) runs no output command on any
+// node, even where dependants' checks need the output: it reads what the
+// provider recorded when it last gave the value, and a converged cluster
+// still plans nothing.
+TEST_F(ReconcilerTest, PlanRunsNoOutputCommandAndStillSeesConvergence) {
+  model::Spec spec = JoinSpec();
+  spec.roles[1].steps[0].check = "grep -qx {{ role.control.outputs.token }} /etc/joined";
+  Reconciler reconciler = Make(spec, JoinNodes());
+  ASSERT_TRUE(Apply(reconciler).converged);
+  const int before = CommandsLike(shell_, "lab-cp-1", "print-token");
+  absl::StatusOr<PassResult> plan = reconciler.PlanPass();
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_TRUE(plan->plan.converged());
+  EXPECT_EQ(CommandsLike(shell_, "lab-cp-1", "print-token"), before);
+  EXPECT_FALSE(shell_.files("lab-cp-1")["/var/lib/reconcile/roles/control.outputs"].empty());
 }
 
 }  // namespace

@@ -102,6 +102,30 @@ TEST_F(WatchTest, ReloadsSpecOnChangeAndKeepsLastGoodOne) {
   EXPECT_EQ(hypervisor_.domains().size(), 3u);
 }
 
+// This test verifies that an edited spec applies whole: its policy.interval
+// sets the next drift-check wait and its ssh.state_dir where roles are
+// recorded (before, both kept their start-up values until a restart).
+TEST_F(WatchTest, EditedPolicyAndStateDirApplyWithoutARestart) {
+  Reconciler reconciler = Make(WebCluster(1));
+  events_.script = {WatchEvents::Event::kTimeout, WatchEvents::Event::kSpecChanged,
+                    WatchEvents::Event::kTimeout, WatchEvents::Event::kStop};
+  auto reload = [&]() -> absl::StatusOr<Desired> {
+    Desired edited = WebCluster(2);
+    edited.spec.policy.interval = absl::Seconds(30);
+    edited.spec.ssh.state_dir = "/srv/reconcile";
+    return edited;
+  };
+  WatchOptions options{.interval = absl::Minutes(5), .interval_from_spec = true};
+  ASSERT_TRUE(Watch(reconciler, events_, clock_, reload, options,
+                    [&](const std::string& line) { log_.push_back(line); })
+                  .ok());
+  // pass 1 acts (wait 0), pass 2 converged under the start-up policy (5m,
+  // WebCluster's default), the edit, then pass 3 acts and pass 4 waits 30s.
+  ASSERT_GE(events_.waits.size(), 4u);
+  EXPECT_EQ(events_.waits.back(), absl::Seconds(30));
+  EXPECT_EQ(shell_.files("lab-web-2").count("/srv/reconcile/roles/web.hash"), 1u);
+}
+
 // This test verifies that failing passes back off with growing waits instead
 // of spinning.
 TEST_F(WatchTest, ErrorsBackOff) {
