@@ -17,6 +17,19 @@ void FakeHypervisor::AddUnmanaged(const std::string& name, DomainState state) {
   domains_[name] = DomainInfo{.name = name, .state = state, .vcpus = 1, .memory_bytes = 1 << 30};
 }
 
+void FakeHypervisor::AddForeign(const std::string& name, const std::string& cluster) {
+  absl::MutexLock lock(&mu_);
+  domains_[name] = DomainInfo{.name = name, .state = DomainState::kRunning, .vcpus = 1,
+                              .memory_bytes = 1 << 30,
+                              .owner = drivers::Ownership{.cluster = cluster, .group = "db"}};
+}
+
+void FakeHypervisor::SetWorld(std::set<std::string> pools, std::set<std::string> networks) {
+  absl::MutexLock lock(&mu_);
+  pools_ = std::move(pools);
+  networks_ = std::move(networks);
+}
+
 void FakeHypervisor::SetState(const std::string& name, DomainState state) {
   absl::MutexLock lock(&mu_);
   domains_.at(name).state = state;
@@ -57,6 +70,11 @@ absl::Status FakeHypervisor::CheckOwned(absl::string_view name) {
   if (!it->second.owner) {
     return absl::FailedPreconditionError(fmt::format("{} is not managed by reconcile", std::string(name)));
   }
+  if (!cluster_.empty() && it->second.owner->cluster != cluster_) {
+    return absl::FailedPreconditionError(fmt::format("domain {} belongs to cluster \"{}\", not \"{}\"",
+                                                     std::string(name), it->second.owner->cluster,
+                                                     cluster_));
+  }
   return absl::OkStatus();
 }
 
@@ -84,11 +102,17 @@ void FakeHypervisor::MarkMissing(const std::string& what) {
 absl::Status FakeHypervisor::CheckCreateLocked(const drivers::NodeRequest& request) {
   const model::Node& node = request.node;
   const model::ImageSpec& image = node.image;
-  if (missing_.count(request.hypervisor.pool)) {
+  if (!cluster_.empty() && request.cluster != cluster_) {
+    return absl::InvalidArgumentError(fmt::format("request for cluster \"{}\" sent to the driver of \"{}\"",
+                                                  request.cluster, cluster_));
+  }
+  if (missing_.count(request.hypervisor.pool) ||
+      (pools_ && !pools_->count(request.hypervisor.pool))) {
     return absl::FailedPreconditionError(
         fmt::format("storage pool \"{}\" does not exist", request.hypervisor.pool));
   }
-  if (missing_.count(request.hypervisor.network)) {
+  if (missing_.count(request.hypervisor.network) ||
+      (networks_ && !networks_->count(request.hypervisor.network))) {
     return absl::FailedPreconditionError(
         fmt::format("network \"{}\" does not exist", request.hypervisor.network));
   }
@@ -111,6 +135,7 @@ absl::StatusOr<drivers::CreatedNode> FakeHypervisor::CreateNode(const drivers::N
   const model::Node& node = request.node;
   if (absl::Status s = Injected("create", node.name); !s.ok()) return s;
   if (absl::Status s = CheckCreateLocked(request); !s.ok()) return s;
+  if (cluster_.empty()) cluster_ = request.cluster;
   if (domains_.count(node.name)) {
     return absl::AlreadyExistsError(fmt::format("domain {} exists", node.name));
   }
@@ -130,7 +155,15 @@ absl::Status FakeHypervisor::StartNode(absl::string_view name) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Injected("start", name); !s.ok()) return s;
   if (absl::Status s = CheckOwned(name); !s.ok()) return s;
-  domains_[std::string(name)].state = DomainState::kRunning;
+  DomainInfo& domain = domains_[std::string(name)];
+  if (domain.state != DomainState::kRunning && domain.state != DomainState::kPaused) {
+    // A boot takes up a definition stored while it ran.
+    if (auto next = pending_.find(std::string(name)); next != pending_.end()) {
+      domain = next->second;
+      pending_.erase(next);
+    }
+  }
+  domain.state = DomainState::kRunning;
   return absl::OkStatus();
 }
 
@@ -161,12 +194,18 @@ absl::StatusOr<drivers::UpdateEffect> FakeHypervisor::UpdateNode(const drivers::
   }
   if (node.disk_bytes != 0) disk = node.disk_bytes;
   const bool sizes_changed = domain.vcpus != node.cpus || domain.memory_bytes != node.memory_bytes;
-  domain.vcpus = node.cpus;
-  domain.memory_bytes = node.memory_bytes;
-  domain.owner->hardware_hash = node.hardware_hash;
   const bool active = domain.state == DomainState::kRunning || domain.state == DomainState::kPaused;
-  return active && sizes_changed ? drivers::UpdateEffect::kNeedsRestart
-                                 : drivers::UpdateEffect::kApplied;
+  DomainInfo next = domain;
+  next.vcpus = node.cpus;
+  next.memory_bytes = node.memory_bytes;
+  next.owner->hardware_hash = node.hardware_hash;
+  if (active && sizes_changed) {
+    // As libvirt: the running domain shows its old definition until it boots.
+    pending_[node.name] = next;
+    return drivers::UpdateEffect::kNeedsRestart;
+  }
+  domain = next;
+  return drivers::UpdateEffect::kApplied;
 }
 
 absl::Status FakeHypervisor::DeleteNode(absl::string_view name) {
@@ -175,6 +214,7 @@ absl::Status FakeHypervisor::DeleteNode(absl::string_view name) {
   if (!domains_.count(std::string(name))) return absl::OkStatus();
   if (absl::Status s = CheckOwned(name); !s.ok()) return s;
   domains_.erase(std::string(name));
+  pending_.erase(std::string(name));
   disk_bytes_.erase(std::string(name));
   addresses_.erase(std::string(name));
   return absl::OkStatus();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -14,11 +15,21 @@ namespace reconcile::testing {
 
 class FakeHypervisor : public drivers::Hypervisor {
  public:
+  // The cluster this instance acts for, as the driver's LibvirtOptions::cluster:
+  // domains of other clusters are refused. Empty: the cluster of the first
+  // CreateNode, from then on.
+  explicit FakeHypervisor(std::string cluster = "") : cluster_(std::move(cluster)) {}
+
   // Makes the next `times` calls of `method` ("create", "start", "stop",
   // "update", "delete", "list", "get", "address") return `status`.
   void FailNext(const std::string& method, absl::Status status, int times = 1);
   // A domain this tool did not create.
   void AddUnmanaged(const std::string& name, drivers::DomainState state);
+  // A domain owned by another cluster.
+  void AddForeign(const std::string& name, const std::string& cluster);
+  // Only these pools and networks exist (as on a real host); until called,
+  // every name exists unless marked missing.
+  void SetWorld(std::set<std::string> pools, std::set<std::string> networks);
   // Behind the tool's back: change a domain's state, or remove it.
   void SetState(const std::string& name, drivers::DomainState state);
   void Remove(const std::string& name);
@@ -63,7 +74,12 @@ class FakeHypervisor : public drivers::Hypervisor {
   std::map<std::string, std::string> addresses_ ABSL_GUARDED_BY(mu_);
   bool addresses_available_ ABSL_GUARDED_BY(mu_) = true;
   std::set<std::string> missing_ ABSL_GUARDED_BY(mu_);
+  std::optional<std::set<std::string>> pools_ ABSL_GUARDED_BY(mu_);
+  std::optional<std::set<std::string>> networks_ ABSL_GUARDED_BY(mu_);
+  std::string cluster_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> disk_bytes_ ABSL_GUARDED_BY(mu_);  // root disk per domain
+  // Definitions stored while the domain ran: in effect at its next boot.
+  std::map<std::string, drivers::DomainInfo> pending_ ABSL_GUARDED_BY(mu_);
   int next_address_ ABSL_GUARDED_BY(mu_) = 10;
 };
 

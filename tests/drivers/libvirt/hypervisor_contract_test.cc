@@ -1,0 +1,228 @@
+// The Hypervisor contract (drivers/hypervisor.h), run against the libvirt
+// driver on libvirt's test driver and against the FakeHypervisor the
+// reconciler's tests use: a fake kinder than the driver hides bugs (a paused
+// domain "started", a foreign domain touched), so both must pass the same
+// cases. Each world holds the same things: network "lab", pool "rcl", an
+// unmanaged domain lab-web-1 and a domain other-db-1 of cluster "other"
+// (fixtures/cluster.xml for the driver).
+#include <libvirt/libvirt.h>
+#include <unistd.h>
+
+#include <climits>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "drivers/libvirt/connection.h"
+#include "drivers/libvirt/handles.h"
+#include "drivers/libvirt/libvirt_hypervisor.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/fake_hypervisor.h"
+#include "tests/testing/simulated_clock.h"
+#include "tests/testing/status_matchers.h"
+
+namespace reconcile::drivers {
+namespace {
+
+using ::reconcile::testing::IsOk;
+using ::reconcile::testing::IsOkAndHolds;
+using ::reconcile::testing::StatusIs;
+using ::testing::HasSubstr;
+
+// One implementation, and how to pause a domain behind its back.
+struct World {
+  std::unique_ptr<Hypervisor> hypervisor;
+  std::function<void(const std::string&)> pause;
+  std::shared_ptr<libvirt::Connection> connection;  // the driver's, kept alive
+};
+
+World LibvirtWorld() {
+  char cwd[PATH_MAX];
+  EXPECT_NE(getcwd(cwd, sizeof cwd), nullptr);
+  World world;
+  world.connection = std::make_shared<libvirt::Connection>(
+      std::string("test://") + cwd + "/tests/drivers/libvirt/fixtures/cluster.xml");
+  libvirt::LibvirtOptions options;
+  options.cluster = "lab";
+  options.clock = std::make_shared<::reconcile::testing::SimulatedClock>();
+  auto made = libvirt::MakeLibvirtHypervisorOn(options, world.connection);
+  EXPECT_TRUE(made.ok()) << made.status();
+  if (made.ok()) world.hypervisor = *std::move(made);
+  auto connection = world.connection;
+  world.pause = [connection](const std::string& name) {
+    absl::StatusOr<libvirt::ConnectionHandle> conn = connection->Get();
+    ASSERT_TRUE(conn.ok());
+    libvirt::DomainHandle domain(virDomainLookupByName(conn->get(), name.c_str()));
+    ASSERT_EQ(virDomainSuspend(domain.get()), 0);
+  };
+  return world;
+}
+
+World FakeWorld() {
+  auto fake = std::make_unique<::reconcile::testing::FakeHypervisor>("lab");
+  fake->SetWorld({"rcl"}, {"lab"});
+  fake->AddUnmanaged("lab-web-1", DomainState::kRunning);
+  fake->AddForeign("other-db-1", "other");
+  World world;
+  auto* raw = fake.get();
+  world.pause = [raw](const std::string& name) { raw->SetState(name, DomainState::kPaused); };
+  world.hypervisor = std::move(fake);
+  return world;
+}
+
+struct Implementation {
+  std::string name;
+  std::function<World()> make;
+};
+
+class HypervisorContract : public ::testing::TestWithParam<Implementation> {
+ protected:
+  void SetUp() override {
+    world_ = GetParam().make();
+    ASSERT_NE(world_.hypervisor, nullptr);
+  }
+  Hypervisor& hv() { return *world_.hypervisor; }
+
+  static NodeRequest Request(const std::string& group, int index) {
+    NodeRequest r;
+    r.cluster = "lab";
+    r.node.name = "lab-" + group + "-" + std::to_string(index);
+    r.node.group = group;
+    r.node.index = index;
+    r.node.cpus = 1;
+    r.node.memory_bytes = uint64_t{256} << 20;
+    r.node.disk_bytes = uint64_t{128} << 20;
+    r.node.image.name = "tiny";
+    r.node.image.disk = "/rcl-pool/base.qcow2";
+    r.node.image.seed = false;
+    r.node.hardware_hash = "hash-1";
+    r.node.image_hash = "image-1";
+    r.hypervisor.network = "lab";
+    r.hypervisor.pool = "rcl";
+    r.authorized_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOperator op@test";
+    return r;
+  }
+
+  World world_;
+};
+
+// This test verifies that a created node is listed as an owned, running
+// domain with its ownership record, beside the unmanaged and foreign ones.
+TEST_P(HypervisorContract, CreatedNodeIsListedOwnedAndRunning) {
+  ASSERT_THAT(hv().CreateNode(Request("worker", 1)), IsOk());
+  absl::StatusOr<DomainInfo> node = hv().GetDomain("lab-worker-1");
+  ASSERT_THAT(node, IsOk());
+  EXPECT_EQ(node->state, DomainState::kRunning);
+  ASSERT_TRUE(node->managed());
+  EXPECT_EQ(node->owner->cluster, "lab");
+  EXPECT_EQ(node->owner->group, "worker");
+  EXPECT_EQ(node->owner->index, 1);
+  EXPECT_EQ(node->owner->hardware_hash, "hash-1");
+  EXPECT_EQ(node->owner->image_hash, "image-1");
+  EXPECT_FALSE(hv().GetDomain("lab-web-1")->managed());
+  EXPECT_EQ(hv().GetDomain("other-db-1")->owner->cluster, "other");
+  EXPECT_EQ(hv().ListDomains()->size(), 3u);
+}
+
+// This test verifies that a name that exists (ours or not) is kAlreadyExists
+// and changes nothing.
+TEST_P(HypervisorContract, ExistingNamesAreAlreadyExists) {
+  ASSERT_THAT(hv().CreateNode(Request("worker", 1)), IsOk());
+  EXPECT_THAT(hv().CreateNode(Request("worker", 1)), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(hv().CreateNode(Request("web", 1)), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_FALSE(hv().GetDomain("lab-web-1")->managed());
+}
+
+// This test verifies that unmanaged domains and domains of another cluster
+// are never started, stopped, updated or deleted.
+TEST_P(HypervisorContract, UnmanagedAndForeignDomainsAreRefused) {
+  for (const std::string name : {"lab-web-1", "other-db-1"}) {
+    EXPECT_THAT(hv().StopNode(name, absl::Seconds(1)),
+                StatusIs(absl::StatusCode::kFailedPrecondition)) << name;
+    EXPECT_THAT(hv().DeleteNode(name), StatusIs(absl::StatusCode::kFailedPrecondition)) << name;
+    EXPECT_THAT(hv().StartNode(name), StatusIs(absl::StatusCode::kFailedPrecondition)) << name;
+    EXPECT_EQ(hv().GetDomain(name)->state, DomainState::kRunning) << name;
+  }
+  NodeRequest foreign = Request("db", 1);
+  foreign.node.name = "other-db-1";
+  foreign.cluster = "other";
+  EXPECT_FALSE(hv().UpdateNode(foreign).ok());
+}
+
+// This test verifies that a request for another cluster is refused before
+// anything is created.
+TEST_P(HypervisorContract, RequestForAnotherClusterIsRefused) {
+  NodeRequest request = Request("worker", 1);
+  request.cluster = "other";
+  EXPECT_THAT(hv().CreateNode(request), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(hv().GetDomain("lab-worker-1"), StatusIs(absl::StatusCode::kNotFound));
+}
+
+// This test verifies that StartNode resumes a paused domain and leaves a
+// running one alone.
+TEST_P(HypervisorContract, StartResumesPausedAndLeavesRunningAlone) {
+  ASSERT_THAT(hv().CreateNode(Request("worker", 1)), IsOk());
+  EXPECT_THAT(hv().StartNode("lab-worker-1"), IsOk());
+  world_.pause("lab-worker-1");
+  EXPECT_EQ(hv().GetDomain("lab-worker-1")->state, DomainState::kPaused);
+  EXPECT_THAT(hv().StartNode("lab-worker-1"), IsOk());
+  EXPECT_EQ(hv().GetDomain("lab-worker-1")->state, DomainState::kRunning);
+}
+
+// This test verifies stop, then delete, then delete again (a missing domain
+// is OK), and that GetDomain then says kNotFound.
+TEST_P(HypervisorContract, StopDeleteAndDeleteAgain) {
+  ASSERT_THAT(hv().CreateNode(Request("worker", 1)), IsOk());
+  EXPECT_THAT(hv().StopNode("lab-worker-1", absl::Seconds(1)), IsOk());
+  EXPECT_EQ(hv().GetDomain("lab-worker-1")->state, DomainState::kShutOff);
+  EXPECT_THAT(hv().DeleteNode("lab-worker-1"), IsOk());
+  EXPECT_THAT(hv().GetDomain("lab-worker-1"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(hv().DeleteNode("lab-worker-1"), IsOk());
+}
+
+// This test verifies that CheckCreate and CreateNode refuse a pool or network
+// the host does not have, naming it.
+TEST_P(HypervisorContract, MissingPoolOrNetworkIsRefusedByName) {
+  NodeRequest pool = Request("worker", 1);
+  pool.hypervisor.pool = "nope";
+  EXPECT_THAT(hv().CheckCreate(pool),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("\"nope\"")));
+  EXPECT_FALSE(hv().CreateNode(pool).ok());
+  NodeRequest network = Request("worker", 1);
+  network.hypervisor.network = "elsewhere";
+  EXPECT_THAT(hv().CheckCreate(network),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("\"elsewhere\"")));
+  EXPECT_THAT(hv().CheckCreate(Request("worker", 1)), IsOk());
+  EXPECT_THAT(hv().GetDomain("lab-worker-1"), StatusIs(absl::StatusCode::kNotFound));
+}
+
+// This test verifies UpdateNode: the same definition is kUnchanged; more
+// memory on a running domain needs a restart, after which it is recorded; a
+// smaller disk is refused with nothing changed.
+TEST_P(HypervisorContract, UpdateSaysWhatItTakes) {
+  ASSERT_THAT(hv().CreateNode(Request("worker", 1)), IsOk());
+  EXPECT_THAT(hv().UpdateNode(Request("worker", 1)), IsOkAndHolds(UpdateEffect::kUnchanged));
+  NodeRequest bigger = Request("worker", 1);
+  bigger.node.memory_bytes = uint64_t{512} << 20;
+  bigger.node.hardware_hash = "hash-2";
+  EXPECT_THAT(hv().UpdateNode(bigger), IsOkAndHolds(UpdateEffect::kNeedsRestart));
+  ASSERT_THAT(hv().StopNode("lab-worker-1", absl::Seconds(1)), IsOk());
+  ASSERT_THAT(hv().StartNode("lab-worker-1"), IsOk());
+  EXPECT_EQ(hv().GetDomain("lab-worker-1")->memory_bytes, uint64_t{512} << 20);
+  EXPECT_EQ(hv().GetDomain("lab-worker-1")->owner->hardware_hash, "hash-2");
+  NodeRequest smaller = bigger;
+  smaller.node.disk_bytes = uint64_t{64} << 20;
+  smaller.node.hardware_hash = "hash-3";
+  EXPECT_THAT(hv().UpdateNode(smaller), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(hv().GetDomain("lab-worker-1")->owner->hardware_hash, "hash-2");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BothImplementations, HypervisorContract,
+    ::testing::Values(Implementation{"LibvirtTestDriver", LibvirtWorld},
+                      Implementation{"Fake", FakeWorld}),
+    [](const ::testing::TestParamInfo<Implementation>& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace reconcile::drivers
