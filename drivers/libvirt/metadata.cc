@@ -28,14 +28,16 @@ bool IsOwnershipElement(const xmlNode* element) {
          kOwnershipElement == reinterpret_cast<const char*>(element->name);
 }
 
-std::string RenderOwnershipXml(const Ownership& owner, int indent) {
+std::string RenderOwnershipXml(const Ownership& owner, int indent, bool prefixed) {
   const std::string pad(indent, ' ');
-  const std::string p = absl::StrCat(kOwnershipPrefix, ":");
+  const std::string p = prefixed ? absl::StrCat(kOwnershipPrefix, ":") : "";
   auto field = [&](absl::string_view name, absl::string_view value) {
     return absl::StrCat(pad, "  <", p, name, ">", XmlEscape(value), "</", p, name, ">\n");
   };
-  std::string out = absl::StrCat(pad, "<", p, kOwnershipElement, " xmlns:", kOwnershipPrefix,
-                                 "=\"", kOwnershipNamespace, "\">\n");
+  std::string out =
+      prefixed ? absl::StrCat(pad, "<", p, kOwnershipElement, " xmlns:", kOwnershipPrefix, "=\"",
+                              kOwnershipNamespace, "\">\n")
+               : absl::StrCat(pad, "<", kOwnershipElement, ">\n");
   out += field("cluster", owner.cluster);
   out += field("group", owner.group);
   out += field("index", absl::StrCat(owner.index));

@@ -27,7 +27,9 @@ inline constexpr absl::string_view kOwnershipPrefix = "reconcile";
 inline constexpr absl::string_view kOwnershipElement = "node";
 
 // The element above, indented by `indent` spaces on every line.
-std::string RenderOwnershipXml(const Ownership& owner, int indent = 0);
+// `prefixed` false: plain element names and no namespace declaration, as
+// virDomainSetMetadata wants them (it applies the prefix and namespace).
+std::string RenderOwnershipXml(const Ownership& owner, int indent = 0, bool prefixed = true);
 
 // Parses the element (as returned by virDomainGetMetadata or found in a
 // domain's XML). kInvalidArgument names the missing or malformed field.

@@ -11,6 +11,7 @@
 #include "drivers/libvirt/guest_platform.h"
 #include "drivers/libvirt/libvirt_hypervisor_impl.h"
 #include "drivers/libvirt/mac.h"
+#include "drivers/libvirt/metadata.h"
 #include "drivers/libvirt/nocloud_seed.h"
 #include "drivers/libvirt/storage.h"
 
@@ -196,7 +197,23 @@ absl::StatusOr<UpdateEffect> LibvirtHypervisor::UpdateNode(const NodeRequest& re
   // A disk grown while running needs no restart; cpus and memory do.
   const bool sizes_changed =
       current.info.vcpus != node.cpus || current.info.memory_bytes != node.memory_bytes;
-  return active && sizes_changed ? UpdateEffect::kNeedsRestart : UpdateEffect::kApplied;
+  if (active && sizes_changed) {
+    // The running domain keeps its old metadata (and hash) until it
+    // restarts, so a restart that never happens is planned again.
+    return UpdateEffect::kNeedsRestart;
+  }
+  if (active) {
+    // In effect now: the running domain's metadata says so too, or the next
+    // pass (which reads the live definition) would plan this update again.
+    const std::string metadata = RenderOwnershipXml(owner, 0, /*prefixed=*/false);
+    if (virDomainSetMetadata(updated.get(), VIR_DOMAIN_METADATA_ELEMENT, metadata.c_str(),
+                             std::string(kOwnershipPrefix).c_str(),
+                             std::string(kOwnershipNamespace).c_str(),
+                             VIR_DOMAIN_AFFECT_LIVE) != 0) {
+      return LastLibvirtError(absl::StrCat("record the update in running domain ", node.name));
+    }
+  }
+  return UpdateEffect::kApplied;
 }
 
 }  // namespace reconcile::drivers::libvirt

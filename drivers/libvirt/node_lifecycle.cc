@@ -17,7 +17,16 @@ absl::Status LibvirtHypervisor::StartNode(absl::string_view name) {
     // Active but not running: starting it again would be a no-op, so the
     // node would stay paused pass after pass.
     if (virDomainResume(domain.handle.get()) != 0) {
-      return LastLibvirtError(absl::StrCat("resume domain ", name));
+      absl::Status status = LastLibvirtError(absl::StrCat("resume domain ", name));
+      // Paused only while QEMU was starting it (a start interrupted by a
+      // crash of ours finishes in libvirtd): running now is what we wanted.
+      int state = 0, reason = 0;
+      if (virDomainGetState(domain.handle.get(), &state, &reason, 0) == 0 &&
+          state == VIR_DOMAIN_RUNNING) {
+        return absl::OkStatus();
+      }
+      virResetLastError();
+      return status;
     }
     return absl::OkStatus();
   }

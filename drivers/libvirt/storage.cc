@@ -139,6 +139,13 @@ absl::Status CheckPoolUsable(virConnectPtr conn, absl::string_view pool, uint64_
         "storage pool \"", pool, "\" is not active (virsh pool-start ", pool, ")"));
   }
   if (info.available < min_free) {
+    // A dir pool's figures are as of its last refresh: look again before
+    // refusing (space may have been freed since).
+    if (virStoragePoolRefresh(p.get(), 0) != 0 || virStoragePoolGetInfo(p.get(), &info) != 0) {
+      virResetLastError();
+    }
+  }
+  if (info.available < min_free) {
     return absl::FailedPreconditionError(
         absl::StrCat("storage pool \"", pool, "\" has ", info.available >> 10,
                      " KiB free; creating a node needs at least ", min_free >> 10, " KiB"));
