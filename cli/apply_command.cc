@@ -31,7 +31,13 @@ int RunApply(const ApplyOptions& options, std::ostream& out, std::ostream& err) 
     out << ProgressLine(action, result, clock.Now() - start) << "\n" << std::flush;
   };
   Reconciler reconciler = session->MakeReconciler(clock);
-  ApplyOutcome outcome = ApplyUntilConverged(reconciler, options.max_passes, clock);
+  // A pass with nothing to do but problems (or held-back rollouts) is never
+  // shown by on_plan: say them, not only that there were some.
+  auto on_pass = [&](const PassResult& pass) {
+    if (!pass.plan.actions.empty() || pass.plan.converged()) return;
+    out << "Pass " << ++pass_number << ":\n" << render::RenderPlanText(pass.plan, color) << std::flush;
+  };
+  ApplyOutcome outcome = ApplyUntilConverged(reconciler, options.max_passes, clock, on_pass);
   out << ApplyReportLine(outcome, clock.Now() - start) << "\n";
   return outcome.converged ? 0 : 1;
 }

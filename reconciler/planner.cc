@@ -167,17 +167,20 @@ class PlanBuilder {
   }
 
   // Why a member of a group does not count as available now, or nothing.
-  // `down` is set when it is not serving at all (missing, not running,
-  // unreachable): disrupting it takes nothing away.
+  // `down` is set when it certainly serves nothing (missing, not running):
+  // disrupting it takes nothing away. An unreachable member is not `down`:
+  // the network may be what failed, and nodes are never replaced wholesale
+  // because they could not be reached.
   std::optional<std::string> Unavailability(const Node& node, bool* down) const {
-    *down = true;
+    *down = false;
     if (unknown_.count(node.name) != 0) return "unknown (its host is unreachable)";
     const ObservedDomain* domain = FindDomain(node.name);
+    *down = true;
     if (domain == nullptr) return "missing";
     if (domain->state != DomainState::kRunning) return std::string(StateName(domain->state));
+    *down = false;
     const model::NodeProbe* probe = observed_.FindProbe(node.name);
     if (probe == nullptr || !probe->status.ok()) return "unreachable";
-    *down = false;
     for (const std::string& role : node.roles) {
       if (ConfigureReason(node, role, NodeState{})) return "not converged";
     }
@@ -359,7 +362,14 @@ class PlanBuilder {
   void PlanDeletes() {
     std::set<std::string> desired;
     for (const Node& node : nodes_) desired.insert(node.name);
-    for (const ObservedDomain& domain : observed_.domains) {
+    // By name: libvirt lists domains in no stable order, and the same world
+    // must give the same plan.
+    std::vector<const ObservedDomain*> by_name;
+    for (const ObservedDomain& domain : observed_.domains) by_name.push_back(&domain);
+    std::stable_sort(by_name.begin(), by_name.end(),
+                     [](const ObservedDomain* a, const ObservedDomain* b) { return a->name < b->name; });
+    for (const ObservedDomain* listed : by_name) {
+      const ObservedDomain& domain = *listed;
       if (!domain.managed || domain.cluster != spec_.cluster || desired.count(domain.name)) continue;
       if (auto twice = placement_.duplicated.find(domain.name); twice != placement_.duplicated.end()) {
         if (reported_duplicates_.insert(domain.name).second) {

@@ -93,6 +93,9 @@ std::vector<NodeStatus> BuildStatus(const std::vector<model::Node>& nodes,
     for (const model::PlanProblem& problem : plan.problems) {
       if (problem.node == node.name) row.drift.push_back("problem: " + problem.message);
     }
+    for (const model::PlanProblem& held : plan.deferred) {
+      if (held.node == node.name) row.drift.push_back("deferred: " + held.message);
+    }
     rows.push_back(std::move(row));
   }
   return rows;
@@ -141,9 +144,23 @@ std::string RenderStatusText(const std::vector<NodeStatus>& rows, const model::P
     out += fmt::format("problem: {}: {}\n", TerminalSafe(where), TerminalSafe(problem.message));
   }
   if (several_hosts) out += HostLines(rows, observed, host_names);
-  size_t converged = std::count_if(rows.begin(), rows.end(),
-                                   [](const NodeStatus& row) { return row.drift.empty(); });
-  out += fmt::format("{} of {} nodes converged.\n", converged, rows.size());
+  // A node not seen (its host is dark) is unknown, not converged; one whose
+  // replacement waits is deferred.
+  size_t converged = 0, unknown = 0, deferred = 0;
+  for (const NodeStatus& row : rows) {
+    if (row.state == "unknown") {
+      ++unknown;
+    } else if (std::any_of(row.drift.begin(), row.drift.end(),
+                           [](const std::string& d) { return d.rfind("deferred: ", 0) == 0; })) {
+      ++deferred;
+    } else if (row.drift.empty()) {
+      ++converged;
+    }
+  }
+  out += fmt::format("{} of {} nodes converged", converged, rows.size());
+  if (unknown > 0) out += fmt::format(", {} unknown", unknown);
+  if (deferred > 0) out += fmt::format(", {} deferred", deferred);
+  out += ".\n";
   return out;
 }
 

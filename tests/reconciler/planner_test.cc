@@ -339,6 +339,22 @@ TEST(Planner, HostKeyMismatchIsAProblemNotAPendingConfigure) {
   EXPECT_THAT(plan.problems[0].message, HasSubstr("HOST KEY MISMATCH"));
 }
 
+// This test verifies that deletes and orphans come in name order whatever
+// order libvirt listed the domains in: the same world gives the same plan.
+TEST(Planner, DeletesAndOrphansAreInNameOrder) {
+  std::vector<Node> nodes = TwoTierNodes();
+  ObservedState listed = Converged(nodes);
+  for (int i : {5, 3, 4}) listed.domains.push_back(OwnedDomain(testing::TestNode("wk", i, {"worker"})));
+  ObservedState reversed = listed;
+  std::reverse(reversed.domains.begin(), reversed.domains.end());
+  EXPECT_THAT(Summary(ComputePlan(TwoTierSpec(/*prune=*/true), nodes, listed)),
+              ElementsAre("delete lab-wk-3", "delete lab-wk-4", "delete lab-wk-5"));
+  EXPECT_THAT(Summary(ComputePlan(TwoTierSpec(/*prune=*/true), nodes, reversed)),
+              ElementsAre("delete lab-wk-3", "delete lab-wk-4", "delete lab-wk-5"));
+  EXPECT_THAT(ComputePlan(TwoTierSpec(), nodes, reversed).orphans,
+              ElementsAre("lab-wk-3", "lab-wk-4", "lab-wk-5"));
+}
+
 // This test verifies that a larger budget replaces more of a group at once.
 TEST(Planner, MaxUnavailableWidensTheRollingBatch) {
   model::Spec spec = TwoTierSpec();

@@ -67,6 +67,25 @@ TEST(StatusHostsTest, UnseenNodesAreUnknownWhileAHostIsUnreachable) {
   EXPECT_EQ(json["hosts"][1]["reachable"], false);
   EXPECT_EQ(json["hosts"][1]["error"], "connection refused");
   EXPECT_EQ(json["problems"][0]["host"], "h2");
+  // Unknown nodes are not counted as converged (before: "3 of 3 converged").
+  EXPECT_THAT(text, HasSubstr("1 of 3 nodes converged, 2 unknown.\n"));
+}
+
+// This test verifies that a node whose replacement the rolling budget holds
+// back says so in its row and counts as deferred, not converged.
+TEST(StatusHostsTest, DeferredNodesSayWhyAndAreNotConverged) {
+  model::ObservedState observed;
+  observed.domains = {Domain("lab-web-1", "default"), Domain("lab-web-2", "default")};
+  model::Plan plan;
+  plan.actions = {{.id = 0, .kind = model::ActionKind::kCreate, .node = "lab-web-3",
+                   .reason = "not found"}};
+  plan.deferred = {{.node = "lab-web-2",
+                    .message = "replacement waits: group 'web' allows 1 unavailable at a time "
+                               "and 1 is (lab-web-3 missing)"}};
+  std::vector<NodeStatus> rows = BuildStatus(Nodes(), observed, plan, {"default"});
+  const std::string text = RenderStatusText(rows, plan, observed, {"default"});
+  EXPECT_THAT(text, HasSubstr("deferred: replacement waits: group 'web'"));
+  EXPECT_THAT(text, HasSubstr("1 of 3 nodes converged, 1 deferred.\n"));
 }
 
 TEST(StatusHostsTest, OneHostSpecsKeepTheirTable) {
