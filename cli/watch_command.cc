@@ -6,6 +6,7 @@
 #include "cli/metrics/metrics_server.h"
 #include "cli/progress.h"
 #include "cli/watch_events.h"
+#include "model/spec_files.h"
 #include "reconciler/lock/cluster_lock.h"
 #include "reconciler/metrics/watch_metrics.h"
 
@@ -24,6 +25,11 @@ int RunWatch(const WatchCommandOptions& options, std::ostream& log) {
   absl::StatusOr<std::unique_ptr<SpecFileEvents>> events = SpecFileEvents::Create(options.target.spec);
   if (!events.ok()) {
     log << "reconcile: " << events.status().message() << "\n";
+    return 1;
+  }
+  // The files the spec names are part of it: an edited module is a change.
+  if (absl::Status s = (*events)->WatchFiles(model::FilesOfSpec(spec)); !s.ok()) {
+    log << "reconcile: " << s.message() << "\n";
     return 1;
   }
   if (options.boot_timeout) session->options.actions.boot_timeout = *options.boot_timeout;
@@ -80,6 +86,10 @@ int RunWatch(const WatchCommandOptions& options, std::ostream& log) {
     if (!same_hosts) {
       return absl::FailedPreconditionError(
           "hypervisor hosts (names or URIs) changed: restart watch to connect to them");
+    }
+    // Files a new spec names are watched from now on.
+    if (absl::Status s = (*events)->WatchFiles(model::FilesOfSpec(desired->spec)); !s.ok()) {
+      return s;
     }
     metrics.SpecReloaded();
     return desired;

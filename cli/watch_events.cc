@@ -48,17 +48,26 @@ const std::atomic<bool>& SpecFileEvents::StopRequested() { return g_stop; }
 
 absl::StatusOr<std::unique_ptr<SpecFileEvents>> SpecFileEvents::Create(const std::string& spec_path) {
   if (absl::Status s = InstallStopHandlers(); !s.ok()) return s;
-  std::filesystem::path path = std::filesystem::absolute(spec_path);
   int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
   if (fd < 0) return absl::InternalError(fmt::format("inotify: {}", std::strerror(errno)));
+  std::unique_ptr<SpecFileEvents> events(new SpecFileEvents(fd));
+  if (absl::Status s = events->WatchFiles({spec_path}); !s.ok()) return s;
+  return events;
+}
+
+absl::Status SpecFileEvents::WatchFiles(const std::vector<std::string>& paths) {
+  // The directory, not the file: editors replace files by renaming over them.
   const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_ATTRIB;
-  if (inotify_add_watch(fd, path.parent_path().c_str(), mask) < 0) {
-    int err = errno;
-    close(fd);
-    return absl::FailedPreconditionError(
-        fmt::format("cannot watch {}: {}", path.parent_path().string(), std::strerror(err)));
+  for (const std::string& file : paths) {
+    const std::filesystem::path path = std::filesystem::absolute(file);
+    const int wd = inotify_add_watch(inotify_fd_, path.parent_path().c_str(), mask);
+    if (wd < 0) {
+      return absl::FailedPreconditionError(fmt::format(
+          "cannot watch {}: {}", path.parent_path().string(), std::strerror(errno)));
+    }
+    watched_[wd].insert(path.filename().string());
   }
-  return std::unique_ptr<SpecFileEvents>(new SpecFileEvents(fd, path.filename().string()));
+  return absl::OkStatus();
 }
 
 SpecFileEvents::~SpecFileEvents() { close(inotify_fd_); }
@@ -71,7 +80,10 @@ bool SpecFileEvents::DrainMatches() {
     if (n <= 0) return matched;
     for (ssize_t offset = 0; offset < n;) {
       const auto* event = reinterpret_cast<const struct inotify_event*>(buffer + offset);
-      if (event->len > 0 && file_name_ == event->name) matched = true;
+      if (event->len > 0) {
+        auto dir = watched_.find(event->wd);
+        if (dir != watched_.end() && dir->second.count(event->name) != 0) matched = true;
+      }
       offset += static_cast<ssize_t>(sizeof(struct inotify_event) + event->len);
     }
   }

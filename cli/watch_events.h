@@ -4,7 +4,10 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
+#include <set>
+#include <vector>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -22,16 +25,20 @@ class SpecFileEvents final : public WatchEvents {
 
   Event WaitUntil(absl::Time deadline) override;
 
+  // Also reports changes of these files (what the spec refers to: NixOS
+  // modules, secret files), as a spec change. Watches add up.
+  absl::Status WatchFiles(const std::vector<std::string>& paths);
+
   // Set by SIGINT/SIGTERM: the executor starts nothing new once it is set.
   static const std::atomic<bool>& StopRequested();
 
  private:
-  SpecFileEvents(int inotify_fd, std::string file_name)
-      : inotify_fd_(inotify_fd), file_name_(std::move(file_name)) {}
-  bool DrainMatches();  // reads pending inotify events; true if one names the spec
+  explicit SpecFileEvents(int inotify_fd) : inotify_fd_(inotify_fd) {}
+  bool DrainMatches();  // reads pending inotify events; true if one names a watched file
 
   int inotify_fd_;
-  std::string file_name_;
+  // Watched directory (inotify descriptor) -> the file names in it that count.
+  std::map<int, std::set<std::string>> watched_;
 };
 
 }  // namespace reconcile::cli

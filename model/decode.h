@@ -17,8 +17,11 @@ void DecodeSpec(const YamlNode& root, YamlReader& reader, Spec& spec, SpecSource
 
 // Parts, exposed for decode_spec.cc / decode_roles.cc.
 void DecodeRoles(const YamlNode& node, YamlReader& reader, Spec& spec, SpecSources& sources);
+// `group` is the index of the group whose vars these are, -1 for the top
+// level; secrets read from files or the environment are noted in `secrets`.
 void DecodeVars(const YamlNode& node, YamlReader& reader, std::string_view where,
-                std::vector<Variable>& vars, std::vector<SourceLocation>* locations);
+                std::vector<Variable>& vars, std::vector<SourceLocation>* locations,
+                int group, std::vector<SecretSource>& secrets);
 // Reports `key` unless it is an identifier (names of variables and outputs,
 // which templates reference as vars.<name> / outputs.<name>).
 void RequireIdentifier(YamlReader& reader, const YamlNode& key, std::string_view what);

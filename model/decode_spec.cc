@@ -140,7 +140,7 @@ void DecodeHosts(const YamlNode& body, YamlReader& r, GroupSpec& group, GroupSou
 }
 
 void DecodeGroup(const YamlNode& key, const YamlNode& body, YamlReader& r, GroupSpec& group,
-                 GroupSources& where) {
+                 GroupSources& where, int group_index, std::vector<SecretSource>& secrets) {
   if (!r.ExpectMap(body, key.value)) return;
   r.CheckKeys(body, keys::kGroup, Cat("group '", key.value, "'"));
   if (body.Find("hosts")) {
@@ -166,7 +166,9 @@ void DecodeGroup(const YamlNode& key, const YamlNode& body, YamlReader& r, Group
       }
     }
   }
-  if (auto* n = body.Find("vars")) DecodeVars(*n, r, "vars", group.vars, &where.vars);
+  if (auto* n = body.Find("vars")) {
+    DecodeVars(*n, r, "vars", group.vars, &where.vars, group_index, secrets);
+  }
   if (auto* n = body.Find("placement")) {
     if (body.Find("hosts")) {
       r.Error(*n, "'placement' cannot be combined with 'hosts': existing machines are not placed");
@@ -190,7 +192,7 @@ void DecodeGroups(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& 
     group.name = key.value;
     group.location = r.At(key);
     where.name = r.At(key);
-    DecodeGroup(key, body, r, group, where);
+    DecodeGroup(key, body, r, group, where, static_cast<int>(spec.groups.size()), sources.secrets);
     total += group.count;
     if (total > kMaxTotalNodes && !reported_total) {
       r.Error(key, Cat("the spec expands to more than ", kMaxTotalNodes, " nodes"));
@@ -220,20 +222,62 @@ std::optional<std::string> NonEmptyString(YamlReader& reader, const YamlNode& no
   return value;
 }
 
+namespace {
+
+// `secret: true|false`, or `secret: {file: PATH}` / `{env: NAME}` (then the
+// variable is secret and its value is read when the spec is loaded).
+void DecodeSecret(const YamlNode& n, YamlReader& r, const std::string& name, Variable& var,
+                  bool* from_source) {
+  *from_source = false;
+  if (n.kind != YamlNode::Kind::kMap) {
+    var.secret = r.Bool(n, "secret").value_or(false);
+    return;
+  }
+  r.CheckKeys(n, keys::kSecretSource, Cat("secret of variable '", name, "'"));
+  const YamlNode* file = n.Find("file");
+  const YamlNode* env = n.Find("env");
+  if ((file == nullptr) == (env == nullptr)) {
+    r.Error(n, Cat("variable '", name, "': 'secret' takes exactly one of 'file' or 'env'"));
+    return;
+  }
+  var.secret = true;
+  *from_source = true;
+  if (file != nullptr) var.secret_file = NonEmptyString(r, *file, "file").value_or("");
+  if (env != nullptr) {
+    var.secret_env = NonEmptyString(r, *env, "env").value_or("");
+    if (var.secret_env.find_first_of("= \t") != std::string::npos) {
+      r.Error(*env, Cat("'env' must be an environment variable name, got '",
+                        var.secret_env.substr(0, 40), "'"));
+    }
+  }
+}
+
+}  // namespace
+
 void DecodeVars(const YamlNode& node, YamlReader& r, std::string_view where,
-                std::vector<Variable>& vars, std::vector<SourceLocation>* locations) {
+                std::vector<Variable>& vars, std::vector<SourceLocation>* locations,
+                int group, std::vector<SecretSource>& secrets) {
   if (!r.ExpectMap(node, where)) return;
   for (const auto& [key, body] : node.entries) {
     RequireIdentifier(r, key, "variable name");
     Variable var{key.value, "", false};
     if (body.kind == YamlNode::Kind::kMap) {
       r.CheckKeys(body, keys::kVariable, Cat("variable '", key.value, "'"));
+      bool from_source = false;
+      if (auto* n = body.Find("secret")) {
+        DecodeSecret(*n, r, key.value, var, &from_source);
+        if (from_source) secrets.push_back({group, vars.size(), r.At(*n)});
+      }
       if (auto* n = body.Find("value")) {
-        var.value = r.String(*n, "value").value_or("");
-      } else {
+        if (from_source) {
+          r.Error(*n, Cat("variable '", key.value, "' has its value from its secret's ",
+                          var.secret_file.empty() ? "env" : "file", ": remove 'value'"));
+        } else {
+          var.value = r.String(*n, "value").value_or("");
+        }
+      } else if (!from_source) {
         r.Error(key, Cat("variable '", key.value, "' needs a 'value'"));
       }
-      if (auto* n = body.Find("secret")) var.secret = r.Bool(*n, "secret").value_or(false);
     } else if (body.kind == YamlNode::Kind::kScalar) {
       var.value = body.value;
     } else {
@@ -271,7 +315,7 @@ void DecodeSpec(const YamlNode& root, YamlReader& r, Spec& spec, SpecSources& so
     r.Error(root, "missing required key 'groups'");
   }
   if (auto* n = root.Find("roles")) DecodeRoles(*n, r, spec, sources);
-  if (auto* n = root.Find("vars")) DecodeVars(*n, r, "vars", spec.vars, nullptr);
+  if (auto* n = root.Find("vars")) DecodeVars(*n, r, "vars", spec.vars, nullptr, -1, sources.secrets);
   if (auto* n = root.Find("policy")) DecodePolicy(*n, r, spec.policy);
 }
 

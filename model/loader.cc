@@ -28,6 +28,7 @@ absl::StatusOr<Spec> ParseSpec(std::string_view text, std::string_view file_name
     YamlReader reader(std::string(file_name), diagnostics);
     DecodeSpec(*root, reader, spec, sources);
     ReadNixosModules(spec, sources, read_file, diagnostics);
+    ReadSecretSources(spec, sources, read_file, diagnostics);
     ValidateSpec(spec, sources, diagnostics);
   }
   if (diagnostics.size() == before) return spec;

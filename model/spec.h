@@ -128,6 +128,10 @@ struct Variable {
   std::string name;
   std::string value;
   bool secret = false;
+  // `secret: {file: PATH}` / `secret: {env: NAME}`: where the loader read the
+  // value from, so a committed spec holds no secret (one is set at most).
+  std::string secret_file;
+  std::string secret_env;
 };
 
 struct GroupSpec {

@@ -1,6 +1,7 @@
 #include "model/spec_files.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -55,6 +56,59 @@ void ReadNixosModules(Spec& spec, SpecSources& sources, const SpecFileReader& re
       SourceLocation file{shown.string(), 1, 1};
       where.templates.push_back(
           {step.nixos->module, file, /*shell=*/false, /*plain=*/false, /*whole_file=*/true});
+    }
+  }
+}
+
+std::vector<std::string> FilesOfSpec(const Spec& spec) {
+  const fs::path dir = fs::path(spec.source_path).parent_path();
+  std::vector<std::string> files;
+  auto add = [&](const std::string& path) {
+    if (!path.empty()) files.push_back(fs::path(path).is_absolute() ? path : (dir / path).string());
+  };
+  for (const RoleSpec& role : spec.roles) {
+    for (const StepSpec& step : role.steps) {
+      if (step.nixos) add(step.nixos->module_path);
+    }
+  }
+  for (const Variable& var : spec.vars) add(var.secret_file);
+  for (const GroupSpec& group : spec.groups) {
+    for (const Variable& var : group.vars) add(var.secret_file);
+  }
+  return files;
+}
+
+void ReadSecretSources(Spec& spec, const SpecSources& sources, const SpecFileReader& read,
+                       Diagnostics& diagnostics) {
+  for (const SecretSource& source : sources.secrets) {
+    std::vector<Variable>* vars = &spec.vars;
+    if (source.group >= 0) {
+      if (static_cast<size_t>(source.group) >= spec.groups.size()) continue;
+      vars = &spec.groups[static_cast<size_t>(source.group)].vars;
+    }
+    if (source.var >= vars->size()) continue;
+    Variable& var = (*vars)[source.var];
+    if (!var.secret_file.empty()) {
+      absl::StatusOr<std::string> text = read(var.secret_file);
+      if (!text.ok()) {
+        diagnostics.Add(source.location, Cat("secret of variable '", var.name, "': ",
+                                             text.status().message()));
+        continue;
+      }
+      var.value = *std::move(text);
+      if (!var.value.empty() && var.value.back() == '\n') var.value.pop_back();
+    } else if (!var.secret_env.empty()) {
+      const char* value = std::getenv(var.secret_env.c_str());
+      if (value == nullptr || *value == '\0') {
+        diagnostics.Add(source.location, Cat("secret of variable '", var.name,
+                                             "': environment variable ", var.secret_env,
+                                             " is not set"));
+        continue;
+      }
+      var.value = value;
+    }
+    if (var.value.empty()) {
+      diagnostics.Add(source.location, Cat("secret of variable '", var.name, "' is empty"));
     }
   }
 }

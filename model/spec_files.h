@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "model/diagnostics.h"
@@ -24,5 +25,16 @@ SpecFileReader FilesBesideSpec(const std::string& spec_path);
 // that cannot be read is a diagnostic at the `module` key.
 void ReadNixosModules(Spec& spec, SpecSources& sources, const SpecFileReader& read,
                       Diagnostics& diagnostics);
+
+// Every file the spec refers to besides itself (NixOS modules, secret files),
+// as paths this process can open: relative ones joined to the spec's directory.
+std::vector<std::string> FilesOfSpec(const Spec& spec);
+
+// Fills every `secret: {file: ...}` / `{env: ...}` variable's value: the file
+// (through `read`, one trailing newline dropped) or the environment variable.
+// One that cannot be read, or is unset or empty, is a diagnostic at the
+// `secret` key that never quotes a value.
+void ReadSecretSources(Spec& spec, const SpecSources& sources, const SpecFileReader& read,
+                       Diagnostics& diagnostics);
 
 }  // namespace reconcile::model

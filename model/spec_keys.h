@@ -31,6 +31,8 @@ inline constexpr std::array<std::string_view, 2> kNixos = {"module", "rebuild"};
 inline constexpr std::array<std::string_view, 4> kFile = {"path", "content", "mode", "owner"};
 inline constexpr std::array<std::string_view, 2> kOutput = {"command", "secret"};
 inline constexpr std::array<std::string_view, 2> kVariable = {"value", "secret"};
+// `secret: {file: ...}` or `secret: {env: ...}`.
+inline constexpr std::array<std::string_view, 2> kSecretSource = {"file", "env"};
 inline constexpr std::array<std::string_view, 4> kPolicy = {"prune", "parallel", "retries",
                                                             "interval"};
 

@@ -24,6 +24,13 @@ struct ModuleSource {
   SourceLocation location;  // of the `module` value
 };
 
+// A variable whose value the loader reads from a file or the environment.
+struct SecretSource {
+  int group = -1;   // index into Spec::groups; -1 for the top-level `vars`
+  size_t var = 0;   // index into that vars vector
+  SourceLocation location;  // of the `secret` value
+};
+
 struct GroupSources {
   SourceLocation name;
   SourceLocation image;
@@ -46,6 +53,7 @@ struct SpecSources {
   std::vector<GroupSources> groups;
   std::vector<RoleSources> roles;
   std::vector<SourceLocation> images;
+  std::vector<SecretSource> secrets;
 };
 
 }  // namespace reconcile::model

@@ -71,6 +71,20 @@ TEST_F(SpecFileEventsTest, OtherFilesAreIgnored) {
   EXPECT_EQ(events_->WaitUntil(absl::Now() + absl::Milliseconds(200)), WatchEvents::Event::kTimeout);
 }
 
+// This test verifies that a file the spec refers to (a NixOS module in a
+// directory of its own) wakes the loop when edited, once it is watched, while
+// its neighbours do not: before, only the spec file itself was watched.
+TEST_F(SpecFileEventsTest, FilesTheSpecNamesAreWatchedToo) {
+  fs::create_directories(dir_ / "modules");
+  const fs::path module = dir_ / "modules" / "web.nix";
+  Write(module, "{ }\n");
+  ASSERT_TRUE(events_->WatchFiles({module.string()}).ok());
+  Write(dir_ / "modules" / "other.nix", "{ }\n");
+  EXPECT_EQ(events_->WaitUntil(absl::Now() + absl::Milliseconds(200)), WatchEvents::Event::kTimeout);
+  EXPECT_EQ(WaitWhile([&] { Write(module, "{ services.nginx.enable = true; }\n"); }),
+            WatchEvents::Event::kSpecChanged);
+}
+
 // This test verifies that SIGTERM asks the loop to stop and raises the flag
 // the executor watches.
 TEST_F(SpecFileEventsTest, SigtermStops) {

@@ -106,6 +106,54 @@ TEST(LoaderTest, AppliesDefaults) {
   EXPECT_EQ(spec->policy.interval, absl::Minutes(5));
 }
 
+// This test verifies that a secret variable's value can come from a file
+// beside the spec or from the environment, so a committed spec holds none:
+// the value is read at load, the variable is secret, and a trailing newline
+// of the file is dropped; group vars can do the same.
+TEST(LoaderTest, SecretsFromAFileOrTheEnvironment) {
+  setenv("RECONCILE_TEST_API_KEY", "k-7f3a", 1);
+  auto read = [](const std::string& path) -> absl::StatusOr<std::string> {
+    if (path == "secrets/token") return std::string("tok-3f9a1c\n");
+    return absl::NotFoundError("cannot read '" + path + "'");
+  };
+  Diagnostics diagnostics;
+  auto spec = ParseSpec(
+      "cluster: c\nimages: {i: {disk: /i}}\n"
+      "vars:\n  token: {secret: {file: secrets/token}}\n"
+      "groups: {g: {image: i, vars: {key: {secret: {env: RECONCILE_TEST_API_KEY}}}}}\n",
+      "s.yaml", diagnostics, read);
+  unsetenv("RECONCILE_TEST_API_KEY");
+  ASSERT_THAT(spec, IsOk()) << diagnostics.ToString();
+  EXPECT_EQ(spec->vars[0].value, "tok-3f9a1c");
+  EXPECT_TRUE(spec->vars[0].secret);
+  EXPECT_EQ(spec->groups[0].vars[0].value, "k-7f3a");
+  EXPECT_TRUE(spec->groups[0].vars[0].secret);
+}
+
+// This test verifies that an unreadable secret file, an unset variable and a
+// secret with a value as well are located errors that show no value.
+TEST(LoaderTest, SecretSourcesThatCannotBeReadAreLocatedErrors) {
+  auto read = [](const std::string& path) -> absl::StatusOr<std::string> {
+    return absl::NotFoundError("cannot read '" + path + "': No such file or directory");
+  };
+  Diagnostics diagnostics;
+  auto spec = ParseSpec(
+      "cluster: c\nimages: {i: {disk: /i}}\ngroups: {g: {image: i}}\nvars:\n"
+      "  a: {secret: {file: nope}}\n"
+      "  b: {secret: {env: RECONCILE_TEST_UNSET_VAR}}\n"
+      "  c: {value: hunter2, secret: {env: X}}\n"
+      "  d: {secret: {file: x, env: Y}}\n",
+      "e.yaml", diagnostics, read);
+  ASSERT_FALSE(spec.ok());
+  const std::string message(spec.status().message());
+  EXPECT_THAT(message, HasSubstr("e.yaml:5:15: secret of variable 'a': cannot read 'nope'"));
+  EXPECT_THAT(message, HasSubstr("e.yaml:6:15: secret of variable 'b': environment variable "
+                                 "RECONCILE_TEST_UNSET_VAR is not set"));
+  EXPECT_THAT(message, HasSubstr("e.yaml:7:14: variable 'c' has its value from its secret's env"));
+  EXPECT_THAT(message, HasSubstr("exactly one of 'file' or 'env'"));
+  EXPECT_THAT(message, ::testing::Not(HasSubstr("hunter2")));
+}
+
 TEST(LoaderTest, ReportsAllProblemsInOneStatus) {
   Diagnostics diagnostics;
   auto spec = ParseSpec("cluster: c\ngroups:\n  a: {image: x, cpus: 0}\n  b: {image: y}\n",

@@ -75,6 +75,9 @@ struct Implementation {
   std::string name;
   std::function<World()> make;
 };
+void PrintTo(const Implementation& implementation, std::ostream* out) {
+  *out << implementation.name;
+}
 
 class HypervisorContract : public ::testing::TestWithParam<Implementation> {
  protected:
