@@ -55,6 +55,11 @@ Loaded Load(const std::string& module) {
 
 class NixosConfigureTest : public ::testing::Test {
  protected:
+  // The import script and nixos-rebuild cannot run here (nixos_e2e_test runs
+  // them on a guest); this suite checks what is placed and run, and in which
+  // order.
+  NixosConfigureTest() { shell_.AcceptEveryCommand(); }
+
   Reconciler Make(const Loaded& loaded) {
     ReconcilerOptions options;
     options.actions.authorized_key = "ssh-ed25519 AAAAoperator";

@@ -44,6 +44,10 @@ std::vector<model::Node> Expand(const model::Spec& spec) {
 class RecipesTest : public ::testing::Test {
  protected:
   RecipesTest() {
+    // The recipes' commands (kubeadm, systemctl, nixos-rebuild) cannot run
+    // here; this suite checks order and rendered content, the handler below
+    // the few commands whose output the recipes consume.
+    shell_.AcceptEveryCommand();
     shell_.SetHandler([this](const std::string& node, const std::string& command,
                              FakeNodeShell::Files& files) -> std::optional<drivers::CommandResult> {
       if (command == "base64 -w0 /etc/munge/munge.key") {

@@ -34,7 +34,7 @@ Desired WebCluster(int count) {
 
 class WatchTest : public ::testing::Test {
  protected:
-  WatchTest() : events_(clock_) {}
+  WatchTest() : events_(clock_) { shell_.Accept("serve"); }  // the web role's step
 
   absl::Status RunWatch(Reconciler& reconciler, std::function<absl::StatusOr<Desired>()> reload,
                         int max_passes = 0) {

@@ -104,7 +104,16 @@ CommandResult FakeNodeShell::Execute(const std::string& node, const std::string&
     if (it == files.end()) return CommandResult{.exit_status = 1, .stderr_data = "No such file"};
     return CommandResult{.exit_status = 0, .stdout_data = it->second};
   }
-  return CommandResult{.exit_status = 0};
+  // What ClusterActions itself runs around uploads and records.
+  if (command.rfind("mkdir -p ", 0) == 0) return CommandResult{.exit_status = 0};
+  if (accept_every_command_ || accepted_programs_.count(command.substr(0, command.find(' ')))) {
+    return CommandResult{.exit_status = 0};
+  }
+  // As a shell does: a command nobody taught the fake is not found. Before,
+  // every unknown command "succeeded", so a step that could never run passed.
+  return CommandResult{.exit_status = 127,
+                       .stderr_data = "fake shell: " + command.substr(0, command.find(' ')) +
+                                      ": command not found"};
 }
 
 absl::StatusOr<CommandResult> FakeNodeShell::Run(const drivers::SshTarget& target,

@@ -1,8 +1,7 @@
 // An in-memory NodeShell for reconciler tests. Each node has a file map; a
 // command is answered by the test's handler when it has an answer, otherwise
-// by a few built-ins (`test -f PATH`, `cat PATH`, the probe's sha256sum file
-// check); anything
-// else exits 0. Every command is recorded per node; nodes can be taken down.
+// by a few built-ins (`test -f PATH`, `cat PATH`, `mkdir -p`, the probe's
+// sha256sum file check); anything else exits 127, as an unknown command does. Every command is recorded per node; nodes can be taken down.
 #pragma once
 
 #include <functional>
@@ -24,6 +23,17 @@ class FakeNodeShell : public drivers::NodeShell {
       const std::string& node, const std::string& command, Files& files)>;
 
   void SetHandler(Handler handler);
+  // Commands neither the handler nor a built-in answers exit 127 ("command
+  // not found"), as on a node; a test whose steps are placeholders says so.
+  // Commands whose first word is `program` exit 0 (a placeholder step).
+  void Accept(const std::string& program) {
+    absl::MutexLock lock(&mu_);
+    accepted_programs_.insert(program);
+  }
+  void AcceptEveryCommand() {
+    absl::MutexLock lock(&mu_);
+    accept_every_command_ = true;
+  }
   void SetDown(const std::string& node, bool down);  // calls fail kUnavailable
   // The host key the node presents; calls whose target expects another fail.
   void SetHostKey(const std::string& node, const std::string& key);
@@ -60,6 +70,8 @@ class FakeNodeShell : public drivers::NodeShell {
   std::set<std::string> down_ ABSL_GUARDED_BY(mu_);
   std::vector<drivers::SshTarget> targets_ ABSL_GUARDED_BY(mu_);
   int probes_ ABSL_GUARDED_BY(mu_) = 0;
+  bool accept_every_command_ ABSL_GUARDED_BY(mu_) = false;
+  std::set<std::string> accepted_programs_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace reconcile::testing

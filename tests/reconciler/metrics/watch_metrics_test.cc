@@ -35,7 +35,7 @@ Desired WebCluster(int count) {
 
 class WatchMetricsTest : public ::testing::Test {
  protected:
-  WatchMetricsTest() : events_(clock_) {}
+  WatchMetricsTest() : events_(clock_) { shell_.Accept("start-webd"); }  // the web role's step
 
   void RunWatch(const Desired& desired) {
     ReconcilerOptions options;
