@@ -106,9 +106,7 @@ absl::StatusOr<LibvirtHypervisor::OwnedDomain> LibvirtHypervisor::LookupOwned(
   return OwnedDomain{std::move(handle), std::move(info)};
 }
 
-absl::StatusOr<std::vector<DomainInfo>> LibvirtHypervisor::ListDomains() {
-  ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
-  virConnectPtr conn = held.get();
+absl::StatusOr<std::vector<DomainInfo>> LibvirtHypervisor::DescribeAll(virConnectPtr conn) {
   virDomainPtr* domains = nullptr;
   const int n = virConnectListAllDomains(conn, &domains, 0);
   if (n < 0) return LastLibvirtError("list domains");
@@ -123,6 +121,11 @@ absl::StatusOr<std::vector<DomainInfo>> LibvirtHypervisor::ListDomains() {
     out.push_back(*std::move(info));
   }
   return out;
+}
+
+absl::StatusOr<std::vector<DomainInfo>> LibvirtHypervisor::ListDomains() {
+  ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
+  return DescribeAll(held.get());
 }
 
 absl::StatusOr<DomainInfo> LibvirtHypervisor::GetDomain(absl::string_view name) {

@@ -44,6 +44,8 @@ class LibvirtHypervisor final : public Hypervisor {
   // kNotFound when no domain has that name.
   absl::StatusOr<DomainHandle> Lookup(virConnectPtr conn, absl::string_view name);
   absl::StatusOr<DomainInfo> Describe(virDomainPtr domain);
+  // Every domain on the connection, described (those undefined meanwhile left out).
+  absl::StatusOr<std::vector<DomainInfo>> DescribeAll(virConnectPtr conn);
   // The domain, re-read now, if this cluster owns it; kFailedPrecondition
   // for unmanaged domains or those of another cluster.
   absl::StatusOr<OwnedDomain> LookupOwned(absl::string_view name);

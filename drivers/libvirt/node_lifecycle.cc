@@ -87,20 +87,10 @@ absl::Status LibvirtHypervisor::DeleteNode(absl::string_view name) {
 
 absl::StatusOr<std::set<std::string>> LibvirtHypervisor::DisksOfOtherDomains(
     virConnectPtr conn, absl::string_view except) {
-  virDomainPtr* domains = nullptr;
-  const int n = virConnectListAllDomains(conn, &domains, 0);
-  if (n < 0) return LastLibvirtError("list domains");
-  std::vector<DomainHandle> handles;
-  for (int i = 0; i < n; ++i) handles.emplace_back(domains[i]);
-  free(domains);
+  ASSIGN_OR_RETURN(std::vector<DomainInfo> domains, DescribeAll(conn));
   std::set<std::string> disks;
-  for (const DomainHandle& domain : handles) {
-    const char* domain_name = virDomainGetName(domain.get());
-    if (domain_name != nullptr && except == domain_name) continue;
-    absl::StatusOr<DomainInfo> info = Describe(domain.get());
-    if (absl::IsNotFound(info.status())) continue;  // undefined meanwhile
-    RETURN_IF_ERROR(info.status());
-    disks.insert(info->disks.begin(), info->disks.end());
+  for (const DomainInfo& domain : domains) {
+    if (domain.name != except) disks.insert(domain.disks.begin(), domain.disks.end());
   }
   return disks;
 }

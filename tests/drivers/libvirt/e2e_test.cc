@@ -73,6 +73,15 @@ class LibvirtE2eTest : public LabFixture {
     return path;
   }
 
+  // A driver for cluster "e2e" on the lab.
+  std::unique_ptr<Hypervisor> Driver(LibvirtOptions options = {}) {
+    options.cluster = "e2e";
+    options.uris = {uri_};
+    absl::StatusOr<std::unique_ptr<Hypervisor>> made = MakeLibvirtHypervisor(options);
+    EXPECT_THAT(made, IsOk());
+    return made.ok() ? *std::move(made) : nullptr;
+  }
+
   std::string key_path_;
 };
 
@@ -197,13 +206,11 @@ TEST_F(LibvirtE2eTest, ThreeSeededGuestsOverVerifiedSshThenNothingLeft) {
 // of its console and QEMU logs instead of after the whole timeout.
 TEST_F(LibvirtE2eTest, GuestThatDiesWhileBootingIsReportedAtOnceWithItsLogs) {
   LibvirtOptions options;
-  options.cluster = "e2e";
-  options.uris = {uri_};
   options.console_log_dir = StateDir() + "/logs";
   options.qemu_log_dir = StateDir() + "/log/qemu";  // the daemon's /var/log/libvirt/qemu
-  absl::StatusOr<std::unique_ptr<Hypervisor>> made = MakeLibvirtHypervisor(options);
-  ASSERT_THAT(made, IsOk());
-  Hypervisor& hv = **made;
+  std::unique_ptr<Hypervisor> driver = Driver(options);
+  ASSERT_NE(driver, nullptr);
+  Hypervisor& hv = *driver;
 
   NodeRequest request = Request(7, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE2e2e e2e");
   ASSERT_THAT(hv.CreateNode(request), IsOk());
@@ -235,12 +242,9 @@ TEST_F(LibvirtE2eTest, GuestThatDiesWhileBootingIsReportedAtOnceWithItsLogs) {
 // would miss (a mistyped kernel path, a pool or network that does not exist,
 // KVM asked for where it is hidden) and accepts a request that can succeed.
 TEST_F(LibvirtE2eTest, CheckCreateNamesWhatACreateWouldMiss) {
-  LibvirtOptions options;
-  options.cluster = "e2e";
-  options.uris = {uri_};
-  absl::StatusOr<std::unique_ptr<Hypervisor>> made = MakeLibvirtHypervisor(options);
-  ASSERT_THAT(made, IsOk());
-  Hypervisor& hv = **made;
+  std::unique_ptr<Hypervisor> driver = Driver();
+  ASSERT_NE(driver, nullptr);
+  Hypervisor& hv = *driver;
   const std::string key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE2e2e e2e";
   EXPECT_THAT(hv.CheckCreate(Request(8, key)), IsOk());
 
@@ -273,12 +277,9 @@ TEST_F(LibvirtE2eTest, CheckCreateNamesWhatACreateWouldMiss) {
 // This test verifies that a larger disk grows a running node's overlay in
 // place (virDomainBlockResize), with no restart, and records the new hash.
 TEST_F(LibvirtE2eTest, LargerDiskGrowsTheRunningNodesOverlay) {
-  LibvirtOptions options;
-  options.cluster = "e2e";
-  options.uris = {uri_};
-  absl::StatusOr<std::unique_ptr<Hypervisor>> made = MakeLibvirtHypervisor(options);
-  ASSERT_THAT(made, IsOk());
-  Hypervisor& hv = **made;
+  std::unique_ptr<Hypervisor> driver = Driver();
+  ASSERT_NE(driver, nullptr);
+  Hypervisor& hv = *driver;
   NodeRequest request = Request(9, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE2e2e e2e");
   request.node.disk_bytes = uint64_t{64} << 20;
   ASSERT_THAT(hv.CreateNode(request), IsOk());
