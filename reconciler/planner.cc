@@ -84,7 +84,6 @@ class PlanBuilder {
 
   model::Plan Build() {
     PlanUnreachableHosts();
-    FindUnavailable();
     for (const Node& node : nodes_) {
       PlanMachine(node);
       PlanProbeRefusal(node);
@@ -187,12 +186,14 @@ class PlanBuilder {
     return std::nullopt;
   }
 
-  // Every group's members that are unavailable before this pass acts: a
+  // The group's members that are unavailable before this pass acts: a
   // rollout counts them against `max_unavailable`, so one that failed in an
   // earlier pass (a node left missing) holds the rest of the group back.
-  void FindUnavailable() {
+  // Found on the group's first disruption only: most passes have none.
+  void FindUnavailable(const std::string& group) {
+    if (!groups_surveyed_.insert(group).second) return;
     for (const Node& node : nodes_) {
-      if (node.existing) continue;
+      if (node.existing || node.group != group) continue;
       bool down = false;
       if (std::optional<std::string> why = Unavailability(node, &down)) {
         unavailable_[node.group].emplace(node.name, *why);
@@ -207,20 +208,24 @@ class PlanBuilder {
   bool TakeUnavailableSlot(const Node& node, std::string_view what) {
     const model::GroupSpec* group = spec_.FindGroup(node.group);
     const int budget = group ? std::max(group->max_unavailable, 1) : 1;
+    FindUnavailable(node.group);
     std::map<std::string, std::string>& out = unavailable_[node.group];
     if (down_.count(node.name) != 0) return true;
-    std::vector<std::string> others;
-    for (const auto& [name, why] : out) {
-      if (name != node.name) others.push_back(fmt::format("{} {}", name, why));
-    }
-    if (static_cast<int>(others.size()) + 1 > budget) {
+    // Counted first, named only when deferring: a rollout over a large
+    // group must not be quadratic.
+    const size_t n = out.size() - out.count(node.name);
+    if (static_cast<int>(n) + 1 > budget) {
       constexpr size_t kNamed = 5;
-      const size_t n = others.size();
+      std::vector<std::string> others;
+      for (const auto& [name, why] : out) {
+        if (others.size() == kNamed) break;
+        if (name != node.name) others.push_back(fmt::format("{} {}", name, why));
+      }
       plan_.deferred.push_back(
           {node.name,
            fmt::format("{} waits: group '{}' allows {} unavailable at a time and {} {} ({}{})",
                        what, node.group, budget, n, n == 1 ? "is" : "are",
-                       fmt::join(others.begin(), others.begin() + std::min(n, kNamed), ", "),
+                       fmt::join(others, ", "),
                        n > kNamed ? fmt::format(", and {} more", n - kNamed) : "")});
       return false;
     }
@@ -442,6 +447,7 @@ class PlanBuilder {
   // this pass disrupts it).
   std::map<std::string, std::map<std::string, std::string>> unavailable_;
   std::set<std::string> down_;  // unavailable members that serve nothing now
+  std::set<std::string> groups_surveyed_;  // groups whose unavailable_ is filled
 };
 
 }  // namespace

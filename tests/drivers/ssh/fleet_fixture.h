@@ -47,7 +47,9 @@ class FleetTest : public ::testing::Test {
   }
 
   static void TearDownTestSuite() {
-    if (skip_reason_.empty()) EXPECT_EQ(Fleet("down --purge"), 0);
+    if (skip_reason_.empty()) {
+      EXPECT_EQ(Fleet("down --purge"), 0);
+    }
   }
 
   void SetUp() override {
