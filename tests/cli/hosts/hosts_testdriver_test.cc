@@ -5,6 +5,8 @@
 // nothing and takes the next new node, a host that is down makes every unseen
 // node unknown with nothing created, and exhausted capacity is a problem that
 // names hosts and resources.
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -118,6 +120,42 @@ TEST_F(HostsTestDriverTest, ApplySpreadsNodesAndStaysPutWhenAHostIsAdded) {
   EXPECT_THAT(Domains(0), ElementsAre("lab-db-1", "lab-web-1"));
   EXPECT_THAT(Domains(1), ElementsAre("lab-web-2"));
   EXPECT_THAT(Domains(2), ElementsAre("lab-web-3"));
+}
+
+// This test verifies, on the libvirt test driver, that rolling the web group
+// to a base image that is in no pool (a mistyped path, and no disk size to
+// create an overlay of unknown size with) deletes nothing over several apply
+// passes: every pass plans no action and names the path as a problem for each
+// node, and every domain stays.
+TEST_F(HostsTestDriverTest, RolloutToAMissingBaseImageDeletesNothing) {
+  HostsSpecFile spec({{"h1", HostFixture("host1.xml")}}, 3);
+  Open(spec);
+  Reconciler first = Make(spec);
+  ASSERT_TRUE(ApplyUntilConverged(first, 3, clock_).converged);
+  ASSERT_THAT(Domains(0), ElementsAre("lab-db-1", "lab-web-1", "lab-web-2", "lab-web-3"));
+
+  std::ifstream in(spec.path());
+  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string good = "images:\n  base: {disk: /rcl-pool/base.qcow2, seed: false}\n";
+  ASSERT_NE(yaml.find(good), std::string::npos);
+  yaml.replace(yaml.find(good), good.size(),
+               "images:\n  base: {disk: /rcl-pool/base.qcow2, seed: false}\n"
+               "  typo: {disk: /rcl-pool/bsae.qcow2, seed: false}\n");
+  const std::string web = "image: base, memory: 256MiB, max_unavailable: 2";
+  ASSERT_NE(yaml.find(web), std::string::npos);
+  yaml.replace(yaml.find(web), web.size(), "image: typo, memory: 256MiB, max_unavailable: 2");
+  std::ofstream(spec.path()) << yaml;
+
+  Reconciler rolled = Make(spec);
+  for (int pass = 0; pass < 5; ++pass) {
+    absl::StatusOr<PassResult> result = rolled.ApplyPass();
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_TRUE(result->plan.actions.empty()) << "pass " << pass;
+    ASSERT_EQ(result->plan.problems.size(), 3u) << "pass " << pass;
+    EXPECT_THAT(result->plan.problems[0].message,
+                AllOf(HasSubstr("not replaced"), HasSubstr("/rcl-pool/bsae.qcow2")));
+  }
+  EXPECT_THAT(Domains(0), ElementsAre("lab-db-1", "lab-web-1", "lab-web-2", "lab-web-3"));
 }
 
 TEST_F(HostsTestDriverTest, AHostThatIsDownMakesUnseenNodesUnknownAndCreatesNothing) {
