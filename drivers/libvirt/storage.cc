@@ -24,6 +24,7 @@ absl::StatusOr<PoolHandle> LookupPool(virConnectPtr conn, absl::string_view pool
 struct BaseImage {
   std::string format;
   uint64_t capacity = 0;  // 0: unknown
+  bool in_pool = false;   // a volume libvirt knows by that path
 };
 
 // What libvirt knows about the base; falls back to the file name's extension
@@ -36,6 +37,7 @@ BaseImage DescribeBase(virConnectPtr conn, absl::string_view base_path) {
     virResetLastError();
     return base;
   }
+  base.in_pool = true;
   virStorageVolInfo info;
   if (virStorageVolGetInfo(vol.get(), &info) == 0) base.capacity = info.capacity;
   std::string xml = TakeLibvirtString(virStorageVolGetXMLDesc(vol.get(), 0));
@@ -46,6 +48,24 @@ BaseImage DescribeBase(virConnectPtr conn, absl::string_view base_path) {
   }
   virResetLastError();
   return base;
+}
+
+// The overlay's size (`disk_bytes`, 0: the base's own), or why it cannot be
+// made: CreateOverlayVolume and CheckBaseImage ask the same question.
+absl::StatusOr<uint64_t> OverlaySize(const BaseImage& base, absl::string_view base_path,
+                                     uint64_t disk_bytes) {
+  const uint64_t size = disk_bytes != 0 ? disk_bytes : base.capacity;
+  if (size == 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "base image ", base_path,
+        " is in no libvirt storage pool, so its size is unknown: set the group's disk size"));
+  }
+  if (base.capacity != 0 && size < base.capacity) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "disk size ", size >> 20, " MiB is smaller than the base image ", base_path, " (",
+        base.capacity >> 20, " MiB)"));
+  }
+  return size;
 }
 
 }  // namespace
@@ -72,17 +92,7 @@ absl::Status CreateOverlayVolume(virConnectPtr conn, absl::string_view pool,
                                  uint64_t capacity_bytes) {
   ASSIGN_OR_RETURN(PoolHandle p, LookupPool(conn, pool));
   const BaseImage base = DescribeBase(conn, base_path);
-  if (capacity_bytes == 0) capacity_bytes = base.capacity;
-  if (capacity_bytes == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "base image ", base_path,
-        " is in no libvirt storage pool, so its size is unknown: set the group's disk size"));
-  }
-  if (base.capacity != 0 && capacity_bytes < base.capacity) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "disk size ", capacity_bytes, " is smaller than the base image ", base_path, " (",
-        base.capacity, " bytes)"));
-  }
+  ASSIGN_OR_RETURN(capacity_bytes, OverlaySize(base, base_path, capacity_bytes));
   const std::string xml = OverlayVolumeXml(name, capacity_bytes, base_path, base.format);
   VolumeHandle vol(virStorageVolCreateXML(p.get(), xml.c_str(), 0));
   if (!vol) return LastLibvirtError(absl::StrCat("create volume ", pool, "/", name));
@@ -155,33 +165,20 @@ absl::Status CheckPoolUsable(virConnectPtr conn, absl::string_view pool, uint64_
 
 absl::Status CheckBaseImage(virConnectPtr conn, absl::string_view base_path, uint64_t disk_bytes,
                             HostFiles files) {
-  VolumeHandle vol(virStorageVolLookupByPath(conn, std::string(base_path).c_str()));
-  virResetLastError();
-  if (vol) {
-    const BaseImage base = DescribeBase(conn, base_path);
-    if (disk_bytes != 0 && base.capacity != 0 && disk_bytes < base.capacity) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "disk size ", disk_bytes >> 20, " MiB is smaller than the base image ", base_path, " (",
-          base.capacity >> 20, " MiB)"));
+  const BaseImage base = DescribeBase(conn, base_path);
+  if (!base.in_pool) {
+    if (files == HostFiles::kLocal && access(std::string(base_path).c_str(), R_OK) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat("base image ", base_path,
+                                                        " cannot be read: ", strerror(errno)));
     }
-    return absl::OkStatus();
+    if (files == HostFiles::kRemote) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "base image ", base_path, " is no volume of any storage pool on this host, so it "
+          "cannot be checked before nodes are created or replaced: put it in a pool "
+          "(copy it into a pool's directory, then virsh pool-refresh)"));
+    }
   }
-  if (files == HostFiles::kLocal && access(std::string(base_path).c_str(), R_OK) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat("base image ", base_path,
-                                                      " cannot be read: ", strerror(errno)));
-  }
-  if (files == HostFiles::kRemote) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "base image ", base_path, " is no volume of any storage pool on this host, so it "
-        "cannot be checked before nodes are created or replaced: put it in a pool "
-        "(copy it into a pool's directory, then virsh pool-refresh)"));
-  }
-  if (disk_bytes == 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "base image ", base_path,
-        " is in no libvirt storage pool, so its size is unknown: set the group's disk size"));
-  }
-  return absl::OkStatus();
+  return OverlaySize(base, base_path, disk_bytes).status();
 }
 
 absl::StatusOr<uint64_t> VolumeCapacity(virConnectPtr conn, absl::string_view pool,
