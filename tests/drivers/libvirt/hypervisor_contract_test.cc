@@ -16,6 +16,7 @@
 #include "drivers/libvirt/connection.h"
 #include "drivers/libvirt/handles.h"
 #include "drivers/libvirt/libvirt_hypervisor.h"
+#include "tests/drivers/libvirt/testdriver_fixture.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/fake_hypervisor.h"
@@ -87,23 +88,10 @@ class HypervisorContract : public ::testing::TestWithParam<Implementation> {
   }
   Hypervisor& hv() { return *world_.hypervisor; }
 
+  // The test driver's request, plus an image hash the records must keep.
   static NodeRequest Request(const std::string& group, int index) {
-    NodeRequest r;
-    r.cluster = "lab";
-    r.node.name = "lab-" + group + "-" + std::to_string(index);
-    r.node.group = group;
-    r.node.index = index;
-    r.node.cpus = 1;
-    r.node.memory_bytes = uint64_t{256} << 20;
-    r.node.disk_bytes = uint64_t{128} << 20;
-    r.node.image.name = "tiny";
-    r.node.image.disk = "/rcl-pool/base.qcow2";
-    r.node.image.seed = false;
-    r.node.hardware_hash = "hash-1";
+    NodeRequest r = libvirt::TestDriverRequest(group, index);
     r.node.image_hash = "image-1";
-    r.hypervisor.network = "lab";
-    r.hypervisor.pool = "rcl";
-    r.authorized_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOperator op@test";
     return r;
   }
 

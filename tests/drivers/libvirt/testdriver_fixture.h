@@ -20,6 +20,29 @@
 
 namespace reconcile::drivers::libvirt {
 
+// A node of cluster "lab" for fixtures/cluster.xml's world: an overlay of
+// rcl/base.qcow2 on network "lab", kernel booted.
+inline NodeRequest TestDriverRequest(const std::string& group, int index, bool seed = false) {
+  NodeRequest r;
+  r.cluster = "lab";
+  r.node.name = "lab-" + group + "-" + std::to_string(index);
+  r.node.group = group;
+  r.node.index = index;
+  r.node.cpus = 1;
+  r.node.memory_bytes = uint64_t{256} << 20;
+  r.node.disk_bytes = uint64_t{128} << 20;
+  r.node.image.name = "tiny";
+  r.node.image.disk = "/rcl-pool/base.qcow2";
+  r.node.image.kernel = "/images/vmlinux";
+  r.node.image.seed = seed;
+  r.node.hardware_hash = "hash-1";
+  r.hypervisor.uri = "test:///unused";
+  r.hypervisor.network = "lab";
+  r.hypervisor.pool = "rcl";
+  r.authorized_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOperator op@test";
+  return r;
+}
+
 class TestDriverFixture : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -46,26 +69,8 @@ class TestDriverFixture : public ::testing::Test {
 
   // A node of cluster "lab" on an overlay of rcl/base.qcow2, kernel booted.
   NodeRequest Request(const std::string& group, int index, bool seed = false) {
-    NodeRequest r;
-    r.cluster = "lab";
-    r.node.name = "lab-" + group + "-" + std::to_string(index);
-    r.node.group = group;
-    r.node.index = index;
-    r.node.cpus = 1;
-    r.node.memory_bytes = uint64_t{256} << 20;
-    r.node.disk_bytes = uint64_t{128} << 20;
-    r.node.image.name = "tiny";
-    r.node.image.disk = "/rcl-pool/base.qcow2";
-    r.node.image.kernel = "/images/vmlinux";
-    r.node.image.seed = seed;
-    r.node.hardware_hash = "hash-1";
-    r.hypervisor.uri = "test:///unused";
-    r.hypervisor.network = "lab";
-    r.hypervisor.pool = "rcl";
-    r.authorized_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOperator op@test";
-    return r;
+    return TestDriverRequest(group, index, seed);
   }
-
   bool DomainExists(const std::string& name) {
     DomainHandle d(virDomainLookupByName(Conn(), name.c_str()));
     virResetLastError();
