@@ -6,97 +6,17 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/fake_hypervisor.h"
-#include "tests/testing/fake_node_shell.h"
-#include "tests/testing/nodes.h"
-#include "tests/testing/simulated_clock.h"
+#include "tests/reconciler/join_cluster.h"
 
 namespace reconcile {
 namespace {
 
-using model::Node;
-using testing::FakeHypervisor;
-using testing::FakeNodeShell;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-constexpr char kToken[] = "tok-3f9a1c";  // a secret output
-
-// A control plane that writes a token and exposes it as a secret output; two
-// workers that need it in a file: the shape of the kubeadm join.
-model::Spec JoinSpec() {
-  model::Spec spec;
-  spec.cluster = "lab";
-  model::RoleSpec control{.name = "control"};
-  control.steps = {{.name = "init", .run = "kubeadm-init", .check = "test -f /etc/admin.conf"}};
-  control.outputs = {{.name = "token", .command = "print-token", .secret = true}};
-  model::RoleSpec worker{.name = "worker", .after = {"control"}};
-  worker.steps = {{.name = "join",
-                   .run = "join-with-token",
-                   .check = "test -f /etc/joined",
-                   .files = {{.path = "/etc/join.conf",
-                              .content = "server={{ group.cp.ips }}\ntoken={{ role.control.outputs.token }}\n",
-                              .mode = 0600}}}};
-  spec.roles = {control, worker};
-  spec.groups = {{.name = "cp", .count = 1, .image = "tiny", .roles = {"control"}},
-                 {.name = "wk", .count = 2, .image = "tiny", .roles = {"worker"}}};
-  spec.policy.prune = true;
-  return spec;
-}
-
-std::vector<Node> JoinNodes(int workers = 2) {
-  std::vector<Node> nodes = {testing::TestNode("cp", 1, {"control"})};
-  for (int i = 1; i <= workers; ++i) nodes.push_back(testing::TestNode("wk", i, {"worker"}));
-  return nodes;
-}
-
-// Node behaviour: the steps create the files their checks look for; the
-// output command prints the token.
-void EmulateNodes(FakeNodeShell& shell) {
-  shell.SetHandler([](const std::string&, const std::string& command, FakeNodeShell::Files& files)
-                       -> std::optional<drivers::CommandResult> {
-    if (command == "kubeadm-init") {
-      files["/etc/admin.conf"] = "admin";
-      return drivers::CommandResult{.exit_status = 0};
-    }
-    if (command == "join-with-token") {
-      if (files["/etc/join.conf"].find(kToken) == std::string::npos) {
-        return drivers::CommandResult{.exit_status = 3, .stderr_data = "no token"};
-      }
-      files["/etc/joined"] = "yes";
-      return drivers::CommandResult{.exit_status = 0};
-    }
-    if (command == "print-token") return drivers::CommandResult{.exit_status = 0, .stdout_data = std::string(kToken) + "\n"};
-    return std::nullopt;
-  });
-}
-
-std::vector<Node> WorkersOnImage(const std::string& kernel);
-
-class ReconcilerTest : public ::testing::Test {
- protected:
-  ReconcilerTest() { EmulateNodes(shell_); }
-
-  Reconciler Make(model::Spec spec = JoinSpec(), std::vector<Node> nodes = JoinNodes()) {
-    ReconcilerOptions options;
-    options.executor.parallel = 4;
-    options.executor.retries = 2;
-    options.actions.authorized_key = "ssh-ed25519 AAAAoperator";
-    return Reconciler(std::move(spec), std::move(nodes), hypervisor_, shell_, clock_, options);
-  }
-
-  ApplyOutcome Apply(Reconciler& reconciler, int max_passes = 5) {
-    return ApplyUntilConverged(reconciler, max_passes, clock_,
-                               [&](const PassResult& pass) { passes_.push_back(pass); });
-  }
-
-  FakeHypervisor hypervisor_;
-  FakeNodeShell shell_;
-  testing::SimulatedClock clock_;
-  std::vector<PassResult> passes_;
-};
+using ReconcilerTest = JoinClusterTest;
 
 // This test verifies the whole loop from nothing: nodes are created, the
 // control plane's output reaches the workers' files, role hashes are recorded,
@@ -134,51 +54,6 @@ TEST_F(ReconcilerTest, CreatesTheDirectoryOfADeclaredFileFirst) {
   const std::vector<std::string> commands = shell_.commands("lab-wk-1");
   EXPECT_NE(std::find(commands.begin(), commands.end(), "mkdir -p /etc"), commands.end())
       << ::testing::PrintToString(commands);
-}
-
-// This test verifies that a check referencing another role's output is
-// evaluated with that output during observation: the cluster converges and
-// the next plan is empty, and a provider whose output changed makes the
-// dependants' checks fail again in the next apply pass (before, such a check
-// could never pass). A plan cannot see the change: it runs no output command
-// and evaluates the checks with the values recorded when they were given.
-TEST_F(ReconcilerTest, CheckUsingAnOutputConvergesAndSeesTheOutputChange) {
-  std::string token = kToken;
-  shell_.SetHandler([&](const std::string& node, const std::string& command,
-                        FakeNodeShell::Files& files) -> std::optional<drivers::CommandResult> {
-    if (command == "print-token") return drivers::CommandResult{.exit_status = 0, .stdout_data = token + "\n"};
-    if (command == "kubeadm-init") {
-      files["/etc/admin.conf"] = "admin";
-      return drivers::CommandResult{.exit_status = 0};
-    }
-    if (command == "join-with-token") {
-      files["/etc/joined"] = files["/etc/join.conf"];
-      return drivers::CommandResult{.exit_status = 0};
-    }
-    if (command.rfind("joined-with ", 0) == 0) {
-      const std::string wanted = command.substr(12);
-      const bool joined = files["/etc/joined"].find("token=" + wanted + "\n") != std::string::npos;
-      return drivers::CommandResult{.exit_status = joined ? 0 : 1};
-    }
-    return std::nullopt;
-  });
-  model::Spec spec = JoinSpec();
-  spec.roles[1].steps[0].check = "joined-with {{ role.control.outputs.token }}";
-  Reconciler reconciler = Make(spec);
-  ApplyOutcome outcome = Apply(reconciler);
-  ASSERT_TRUE(outcome.converged) << outcome.stopped_because;
-  EXPECT_EQ(outcome.passes, 2);
-
-  token = "tok-rotated";
-  absl::StatusOr<PassResult> planned = reconciler.PlanPass();
-  ASSERT_TRUE(planned.ok()) << planned.status();
-  EXPECT_TRUE(planned->plan.converged()) << "a plan runs no output command";
-  absl::StatusOr<PassResult> rotated = reconciler.ApplyPass();
-  ASSERT_TRUE(rotated.ok()) << rotated.status();
-  ASSERT_EQ(rotated->plan.actions.size(), 2u);
-  EXPECT_EQ(rotated->plan.actions[0].reason, "a check fails");
-  ASSERT_TRUE(Apply(reconciler).converged);
-  EXPECT_THAT(shell_.files("lab-wk-2")["/etc/join.conf"], HasSubstr("token=tok-rotated\n"));
 }
 
 // This test verifies that every SSH target is verified against the host key
@@ -346,43 +221,6 @@ TEST_F(ReconcilerTest, HypervisorOutageIsRetried) {
   EXPECT_EQ(outcome.passes, 4);
 }
 
-// This test verifies that new nodes are not created without the operator's
-// public key to seed them with: they could never be reached.
-TEST_F(ReconcilerTest, CreatingWithoutAnOperatorKeyIsRefused) {
-  ReconcilerOptions options;
-  options.executor.retries = 2;
-  Reconciler reconciler(JoinSpec(), JoinNodes(), hypervisor_, shell_, clock_, options);
-  ApplyOutcome outcome = Apply(reconciler);
-  EXPECT_FALSE(outcome.converged);
-  EXPECT_TRUE(hypervisor_.domains().empty());
-  // Refused at plan time, for every node, before any action is attempted.
-  ASSERT_FALSE(passes_.empty());
-  EXPECT_TRUE(passes_[0].plan.actions.empty());
-  ASSERT_EQ(passes_[0].plan.problems.size(), 3u);
-  EXPECT_THAT(passes_[0].plan.problems[0].message, HasSubstr("no operator public key"));
-  EXPECT_THAT(hypervisor_.calls(), Not(Contains(HasSubstr("create"))));
-}
-
-// This test verifies that apply checks the operator key again when it acts,
-// whatever the plan said: a replace whose successor could not be seeded does
-// not delete the node it would replace.
-TEST_F(ReconcilerTest, ReplaceWithoutAnOperatorKeyDeletesNothing) {
-  ClusterActionsOptions options;  // no key, as if the .pub file vanished after planning
-  options.authorized_key_problem = "cannot read the operator's public key /keys/id.pub";
-  Reconciler seeded = Make();
-  ASSERT_TRUE(Apply(seeded).converged);
-  AddressBook addresses(JoinSpec(), hypervisor_);
-  std::vector<Node> nodes = WorkersOnImage("/imgs/vmlinux-2");
-  nodes.resize(3);
-  ClusterActions actions(JoinSpec(), nodes, hypervisor_, shell_, addresses, options, clock_);
-  model::Action replace{.id = 0, .kind = model::ActionKind::kReplace, .node = "lab-wk-1"};
-  absl::Status status = actions.Run(replace, clock_.Now() + absl::Minutes(1));
-  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(status.message()), HasSubstr("/keys/id.pub"));
-  EXPECT_EQ(hypervisor_.domains().count("lab-wk-1"), 1u);
-  EXPECT_THAT(hypervisor_.calls(), Not(Contains("delete lab-wk-1")));
-}
-
 // This test verifies that the node-side state directory comes from the spec,
 // for both the probe and the record of applied roles.
 TEST_F(ReconcilerTest, StateDirComesFromTheSpec) {
@@ -406,122 +244,6 @@ TEST_F(ReconcilerTest, PlanProblemsStopApply) {
   EXPECT_EQ(outcome.stopped_because, "the plan has problems that need the operator");
   EXPECT_EQ(hypervisor_.domains().at("lab-cp-1").state, drivers::DomainState::kShutOff);
   EXPECT_THAT(hypervisor_.calls(), Not(Contains("start lab-cp-1")));
-}
-
-model::Spec FourWorkers() {
-  model::Spec spec = JoinSpec();
-  spec.groups[1].count = 4;
-  return spec;
-}
-
-// The workers moved to another image: same roles, new image and hardware hash.
-std::vector<Node> WorkersOnImage(const std::string& kernel) {
-  std::vector<Node> nodes = JoinNodes(4);
-  for (Node& node : nodes) {
-    if (node.group != "wk") continue;
-    node.image.kernel = kernel;
-    node.image_hash = "img-" + kernel;
-    node.hardware_hash = "hw-" + kernel;
-  }
-  return nodes;
-}
-
-int RunningWorkers(FakeHypervisor& hypervisor) {
-  int running = 0;
-  for (const auto& [name, domain] : hypervisor.domains()) {
-    running += name.rfind("lab-wk-", 0) == 0 && domain.state == drivers::DomainState::kRunning;
-  }
-  return running;
-}
-
-// This test verifies that rolling four workers (max_unavailable 1) to an image
-// whose kernel path has a typo deletes no node in any of many passes, as
-// watch would run them: each pass reports the problem naming the path, and
-// fixing the path then rolls the group one node at a time.
-TEST_F(ReconcilerTest, RolloutToMissingImageDeletesNothingAcrossPasses) {
-  Reconciler reconciler = Make(FourWorkers(), JoinNodes(4));
-  ASSERT_TRUE(Apply(reconciler).converged);
-  hypervisor_.MarkMissing("/imgs/vmlinux-tpyo");
-  reconciler.SetDesired(FourWorkers(), WorkersOnImage("/imgs/vmlinux-tpyo"));
-  for (int pass = 0; pass < 8; ++pass) {
-    absl::StatusOr<PassResult> result = reconciler.ApplyPass();
-    ASSERT_TRUE(result.ok()) << result.status();
-    EXPECT_TRUE(result->plan.actions.empty());
-    ASSERT_EQ(result->plan.problems.size(), 4u);
-    EXPECT_THAT(result->plan.problems[0].message, HasSubstr("/imgs/vmlinux-tpyo"));
-    EXPECT_EQ(RunningWorkers(hypervisor_), 4);
-  }
-  for (const std::string& call : hypervisor_.calls()) EXPECT_THAT(call, Not(HasSubstr("delete")));
-
-  reconciler.SetDesired(FourWorkers(), WorkersOnImage("/imgs/vmlinux"));
-  for (int pass = 0; pass < 12; ++pass) {
-    ASSERT_TRUE(reconciler.ApplyPass().ok());
-    EXPECT_GE(RunningWorkers(hypervisor_), 3) << "pass " << pass;
-  }
-  for (const auto& [name, domain] : hypervisor_.domains()) {
-    if (name.rfind("lab-wk-", 0) == 0) EXPECT_EQ(domain.owner->image_hash, "img-/imgs/vmlinux");
-  }
-}
-
-// This test verifies that when re-creating a replaced node fails for a reason
-// no check could see (the hypervisor refuses every create), the rollout stops
-// after that one node: in every later pass at most one worker is missing, the
-// others keep running, and each pass says which member holds the group back.
-TEST_F(ReconcilerTest, RolloutWhoseCreatesFailStopsAfterOneNode) {
-  Reconciler reconciler = Make(FourWorkers(), JoinNodes(4));
-  ASSERT_TRUE(Apply(reconciler).converged);
-  hypervisor_.FailNext("create", absl::InternalError("qemu: could not start"), 1000);
-  reconciler.SetDesired(FourWorkers(), WorkersOnImage("/imgs/vmlinux-2"));
-  for (int pass = 0; pass < 8; ++pass) {
-    absl::StatusOr<PassResult> result = reconciler.ApplyPass();
-    ASSERT_TRUE(result.ok()) << result.status();
-    EXPECT_GE(RunningWorkers(hypervisor_), 3) << "pass " << pass;
-    if (pass > 0) {
-      ASSERT_FALSE(result->plan.deferred.empty());
-      EXPECT_THAT(result->plan.deferred[0].message, HasSubstr("lab-wk-1 missing"));
-    }
-  }
-  int deletes = 0;
-  for (const std::string& call : hypervisor_.calls()) deletes += call.rfind("delete", 0) == 0;
-  EXPECT_EQ(deletes, 1);
-}
-
-int CommandsLike(FakeNodeShell& shell, const std::string& node, const std::string& command) {
-  int n = 0;
-  for (const std::string& c : shell.commands(node)) n += c == command;
-  return n;
-}
-
-// This test verifies that an output many dependants need at once runs once per
-// pass (before, each concurrent configure ran `kubeadm token create` itself).
-TEST_F(ReconcilerTest, AnOutputRunsOncePerPassForAllDependants) {
-  model::Spec spec = JoinSpec();
-  spec.groups[1].count = 8;
-  std::vector<Node> nodes = JoinNodes(8);
-  ReconcilerOptions options;
-  options.executor.parallel = 8;
-  options.actions.authorized_key = "ssh-ed25519 AAAAoperator";
-  Reconciler reconciler(spec, nodes, hypervisor_, shell_, clock_, options);
-  ASSERT_TRUE(reconciler.ApplyPass().ok());
-  EXPECT_EQ(CommandsLike(shell_, "lab-cp-1", "print-token"), 1);
-}
-
-// This test verifies that a plan (and so status) runs no output command on any
-// node, even where dependants' checks need the output: it reads what the
-// provider recorded when it last gave the value, and a converged cluster
-// still plans nothing.
-TEST_F(ReconcilerTest, PlanRunsNoOutputCommandAndStillSeesConvergence) {
-  model::Spec spec = JoinSpec();
-  spec.roles[1].steps[0].check = "grep -qx {{ role.control.outputs.token }} /etc/joined";
-  shell_.Accept("grep");  // /etc/joined is written with the token by the step
-  Reconciler reconciler = Make(spec, JoinNodes());
-  ASSERT_TRUE(Apply(reconciler).converged);
-  const int before = CommandsLike(shell_, "lab-cp-1", "print-token");
-  absl::StatusOr<PassResult> plan = reconciler.PlanPass();
-  ASSERT_TRUE(plan.ok()) << plan.status();
-  EXPECT_TRUE(plan->plan.converged());
-  EXPECT_EQ(CommandsLike(shell_, "lab-cp-1", "print-token"), before);
-  EXPECT_FALSE(shell_.files("lab-cp-1")["/var/lib/reconcile/roles/control.outputs"].empty());
 }
 
 }  // namespace
