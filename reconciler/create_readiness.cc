@@ -1,6 +1,8 @@
 #include "reconciler/create_readiness.h"
 
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "fmt/format.h"
 
@@ -23,11 +25,28 @@ std::string KeyProblem(const model::Node& node, const OperatorKey& key) {
 std::map<std::string, std::map<std::string, std::string>> CheckCreateReadiness(
     const model::Spec& spec, const std::vector<model::Node>& nodes,
     drivers::Hypervisor& hypervisor, const OperatorKey& key,
-    const std::map<std::string, std::string>& unreachable) {
+    const model::ObservedState& observed) {
+  // Only groups with a node to create or replace: a converged pass (watch's
+  // every few minutes) asks the hypervisor nothing more than before.
+  std::unordered_map<std::string_view, const model::ObservedDomain*> domains;
+  for (const model::ObservedDomain& domain : observed.domains) domains.emplace(domain.name, &domain);
+  std::set<std::string> wanted;
+  for (const model::Node& node : nodes) {
+    if (node.existing) continue;
+    auto found = domains.find(node.name);
+    if (found == domains.end() ||
+        (found->second->managed && found->second->cluster == spec.cluster &&
+         found->second->image_hash != node.image_hash)) {
+      wanted.insert(node.group);
+    }
+  }
+  const std::map<std::string, std::string>& unreachable = observed.unreachable_hosts;
   std::map<std::string, std::map<std::string, std::string>> problems;
   std::set<std::string> checked;
   for (const model::Node& node : nodes) {
-    if (node.existing || !checked.insert(node.group).second) continue;
+    if (node.existing || wanted.count(node.group) == 0 || !checked.insert(node.group).second) {
+      continue;
+    }
     const model::GroupSpec* group = spec.FindGroup(node.group);
     if (group == nullptr) continue;
     const std::string key_problem = KeyProblem(node, key);

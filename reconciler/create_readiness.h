@@ -10,6 +10,7 @@
 
 #include "drivers/hypervisor.h"
 #include "model/node.h"
+#include "model/observed.h"
 #include "model/spec.h"
 
 namespace reconcile {
@@ -29,13 +30,14 @@ drivers::NodeRequest CreateRequest(const model::Spec& spec, const model::Node& n
 // could be read; else empty.
 std::string KeyProblem(const model::Node& node, const OperatorKey& key);
 
-// For each group that creates machines and each reachable host it may be
+// For each group with a node to create or replace (as `observed` shows:
+// missing, or owned with another image) and each reachable host it may be
 // placed on: why a node of it cannot be created there (group -> host ->
 // problem), from Hypervisor::CheckCreate on the group's first node. Hosts in
-// `unreachable` are skipped: their state is unknown, not broken.
+// `observed.unreachable_hosts` are skipped: their state is unknown, not broken.
 std::map<std::string, std::map<std::string, std::string>> CheckCreateReadiness(
     const model::Spec& spec, const std::vector<model::Node>& nodes,
     drivers::Hypervisor& hypervisor, const OperatorKey& key,
-    const std::map<std::string, std::string>& unreachable);
+    const model::ObservedState& observed);
 
 }  // namespace reconcile

@@ -60,7 +60,7 @@ absl::StatusOr<PassResult> Reconciler::Pass(bool execute) {
   result.observed.create_problems = CheckCreateReadiness(
       spec_, nodes_, hosts,
       {options_.actions.authorized_key, options_.actions.authorized_key_problem},
-      result.observed.unreachable_hosts);
+      result.observed);
   result.plan = ComputePlan(spec_, nodes_, result.observed);
   if (execute && !result.plan.actions.empty()) {
     if (options_.on_plan) options_.on_plan(result.plan);

@@ -134,5 +134,19 @@ TEST_F(CreateSafetyTest, RolloutWhoseCreatesFailStopsAfterOneNode) {
   EXPECT_EQ(deletes, 1);
 }
 
+// This test verifies that create readiness is asked only for groups with a
+// node to create or replace: a converged pass (watch's steady state) makes no
+// CheckCreate call, a changed image makes one for that group.
+TEST_F(CreateSafetyTest, ReadinessIsCheckedOnlyWhereSomethingIsCreated) {
+  Reconciler reconciler = Make(FourWorkers(), JoinNodes(4));
+  ASSERT_TRUE(Apply(reconciler).converged);
+  const int before = hypervisor_.check_creates();
+  ASSERT_TRUE(reconciler.PlanPass().ok());
+  EXPECT_EQ(hypervisor_.check_creates(), before);
+  reconciler.SetDesired(FourWorkers(), WorkersOnImage("/imgs/vmlinux-2"));
+  ASSERT_TRUE(reconciler.PlanPass().ok());
+  EXPECT_EQ(hypervisor_.check_creates(), before + 1);
+}
+
 }  // namespace
 }  // namespace reconcile

@@ -125,8 +125,14 @@ absl::Status FakeHypervisor::CheckCreateLocked(const drivers::NodeRequest& reque
   return absl::OkStatus();
 }
 
+int FakeHypervisor::check_creates() {
+  absl::MutexLock lock(&mu_);
+  return check_creates_;
+}
+
 absl::Status FakeHypervisor::CheckCreate(const drivers::NodeRequest& request) {
   absl::MutexLock lock(&mu_);
+  ++check_creates_;
   return CheckCreateLocked(request);
 }
 

@@ -41,6 +41,7 @@ class FakeHypervisor : public drivers::Hypervisor {
   void SetAddressesAvailable(bool available);
 
   std::vector<std::string> calls();  // "create lab-cp-1", ...
+  int check_creates();               // CheckCreate calls so far (not in calls())
   std::map<std::string, drivers::DomainInfo> domains();
 
   absl::StatusOr<std::vector<drivers::DomainInfo>> ListDomains() override;
@@ -74,6 +75,7 @@ class FakeHypervisor : public drivers::Hypervisor {
   std::map<std::string, std::string> addresses_ ABSL_GUARDED_BY(mu_);
   bool addresses_available_ ABSL_GUARDED_BY(mu_) = true;
   std::set<std::string> missing_ ABSL_GUARDED_BY(mu_);
+  int check_creates_ ABSL_GUARDED_BY(mu_) = 0;
   std::optional<std::set<std::string>> pools_ ABSL_GUARDED_BY(mu_);
   std::optional<std::set<std::string>> networks_ ABSL_GUARDED_BY(mu_);
   std::string cluster_ ABSL_GUARDED_BY(mu_);
