@@ -67,8 +67,8 @@ bool LibvirtHypervisor::LocalHost() const {
   // "qemu:///system", "qemu+unix:///system?socket=..." are local; a URI with
   // a host ("qemu+ssh://h/system") is not. The test driver runs in-process
   // and reads no files, so nothing on disk is checked for it.
-  if (offered_type_ == "test" || options_.uris.empty()) return false;
-  const std::string& uri = options_.uris.front();
+  if (offered_type_ == "test") return false;
+  const std::string& uri = connection_->uri();  // the one in use, shared or not
   const size_t scheme = uri.find("://");
   return scheme != std::string::npos && uri.compare(scheme + 3, 1, "/") == 0;
 }
