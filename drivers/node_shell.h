@@ -58,6 +58,9 @@ struct SshTarget {
   // The jump host is verified with known_hosts_file (or trust-on-first-use),
   // never with expected_host_keys, which are the node's own.
   std::string jump_host;
+  // Run every command, file write and file read as root through `sudo -n`,
+  // for images whose login user is not root (drivers/ssh/become.h).
+  bool become = false;
 
   friend bool operator==(const SshTarget&, const SshTarget&) = default;
 };

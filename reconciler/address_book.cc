@@ -16,6 +16,7 @@ drivers::SshTarget AddressBook::BaseTarget(const model::Node& node) const {
   target.connect_timeout = spec_.ssh.connect_timeout;
   target.jump_host = spec_.ssh.jump_host;
   target.netns = spec_.ssh.netns;
+  target.become = spec_.ssh.become;
   return target;
 }
 

@@ -18,7 +18,7 @@ BUILD=(
 LAB=(
   libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86
   dnsmasq-base iproute2 iptables busybox-static dropbear-bin
-  openssh-server openssh-sftp-server qemu-guest-agent
+  openssh-server openssh-sftp-server qemu-guest-agent sudo
   cpio xz-utils kmod linux-image-amd64 genisoimage qemu-utils bc procps util-linux
   graphviz                                           # tests check `reconcile graph` with dot
 )

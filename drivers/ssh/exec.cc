@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "base/text.h"
+#include "drivers/ssh/become.h"
 #include "drivers/ssh/ssh_session.h"
 
 namespace reconcile::drivers::ssh {
@@ -43,6 +44,12 @@ bool Drain(ssh_channel ch, int stream, std::string& out, bool& truncated, size_t
 
 absl::StatusOr<CommandResult> SshSession::Exec(std::string_view command, absl::Time deadline,
                                                size_t max_output) {
+  if (become_) return ExecAsLogin(AsRoot(command), deadline, max_output);
+  return ExecAsLogin(command, deadline, max_output);
+}
+
+absl::StatusOr<CommandResult> SshSession::ExecAsLogin(std::string_view command,
+                                                      absl::Time deadline, size_t max_output) {
   const absl::Time start = absl::Now();
   if (!SetTimeout(deadline)) return DeadlineError(peer_, "exec", absl::ZeroDuration());
   ChannelPtr ch(ssh_channel_new(session_));

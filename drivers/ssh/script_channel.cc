@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "base/text.h"
+#include "drivers/ssh/become.h"
 #include "drivers/ssh/ssh_session.h"
 
 namespace reconcile::drivers::ssh {
@@ -26,8 +27,10 @@ absl::Status SshSession::EnsureScriptShell(absl::Time deadline) {
     health_ = SessionHealth::kBrokenBeforeRequest;
     return TransportError(peer_, "open channel", ssh_get_error(session_));
   }
-  // The login shell execs a plain sh reading commands from the channel.
-  if (ssh_channel_request_exec(ch, "exec /bin/sh") != SSH_OK) {
+  // The login shell execs a plain sh (root's, under become) reading commands
+  // from the channel.
+  const std::string shell = become_ ? RootScriptShellCommand() : "exec /bin/sh";
+  if (ssh_channel_request_exec(ch, shell.c_str()) != SSH_OK) {
     ssh_channel_free(ch);
     health_ = SessionHealth::kBroken;
     return TransportError(peer_, "start shell", ssh_get_error(session_));

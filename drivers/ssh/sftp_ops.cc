@@ -9,6 +9,7 @@
 #include "base/text.h"
 #include "base/status_macros.h"
 #include "base/shell_quote.h"
+#include "drivers/ssh/become.h"
 #include "drivers/ssh/ssh_session.h"
 
 namespace reconcile::drivers::ssh {
@@ -21,14 +22,44 @@ struct FileClose {
 };
 using FilePtr = std::unique_ptr<std::remove_pointer_t<sftp_file>, FileClose>;
 
-std::string TempNameFor(std::string_view path) {
+std::string RandomTag() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("{:x}", rng());
+}
+
+std::string TempNameFor(std::string_view path) {
   size_t slash = path.rfind('/');
-  return Cat(path.substr(0, slash + 1), ".", path.substr(slash + 1), ".rcn-",
-                      fmt::format("{:x}", rng()), ".tmp");
+  return Cat(path.substr(0, slash + 1), ".", path.substr(slash + 1), ".rcn-", RandomTag(), ".tmp");
 }
 
 }  // namespace
+
+absl::Status SshSession::WriteNewFile(const std::string& file_path, std::string_view for_path,
+                                      std::string_view content, absl::Time deadline) {
+  auto fail = [&](absl::Status status) {
+    if (health_ == SessionHealth::kOk) sftp_unlink(sftp_, file_path.c_str());
+    return status;
+  };
+  SetTimeout(deadline);
+  FilePtr file(sftp_open(sftp_, file_path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600));
+  if (!file) return SftpError("create", file_path);
+  for (size_t off = 0; off < content.size(); off += kChunk) {
+    if (absl::Now() >= deadline) {
+      health_ = SessionHealth::kBroken;
+      return DeadlineError(peer_, Cat("upload of ", for_path), absl::ZeroDuration());
+    }
+    size_t n = std::min(kChunk, content.size() - off);
+    if (sftp_write(file.get(), content.data() + off, n) != static_cast<ssize_t>(n)) {
+      return fail(SftpError("write", file_path));
+    }
+  }
+  // Data on disk before the rename makes it visible (ext4 would otherwise
+  // risk an empty file after a crash).
+  if (sftp_extension_supported(sftp_, "fsync@openssh.com", "1") && sftp_fsync(file.get()) != 0) {
+    return fail(SftpError("fsync", file_path));
+  }
+  return absl::OkStatus();
+}
 
 absl::Status SshSession::EnsureSftp(absl::Time deadline) {
   if (sftp_ != nullptr) return absl::OkStatus();
@@ -76,33 +107,14 @@ absl::Status SshSession::Upload(std::string_view path, std::string_view content,
     return absl::InvalidArgumentError(
         Cat("upload to ", Describe(peer_), ": '", path, "' is not an absolute file path"));
   }
+  if (become_) return UploadAsRoot(path, content, mode, owner, deadline);
   RETURN_IF_ERROR(EnsureSftp(deadline));
   const std::string tmp = TempNameFor(path);
-  const std::string target(path);
   auto fail = [&](absl::Status status) {
     if (health_ == SessionHealth::kOk) sftp_unlink(sftp_, tmp.c_str());  // leave nothing behind
     return status;
   };
-  SetTimeout(deadline);
-  {
-    FilePtr file(sftp_open(sftp_, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600));
-    if (!file) return SftpError("create", tmp);
-    for (size_t off = 0; off < content.size(); off += kChunk) {
-      if (absl::Now() >= deadline) {
-        health_ = SessionHealth::kBroken;
-        return DeadlineError(peer_, Cat("upload of ", path), absl::ZeroDuration());
-      }
-      size_t n = std::min(kChunk, content.size() - off);
-      if (sftp_write(file.get(), content.data() + off, n) != static_cast<ssize_t>(n)) {
-        return fail(SftpError("write", tmp));
-      }
-    }
-    // Data on disk before the rename makes it visible (ext4 would otherwise
-    // risk an empty file after a crash).
-    if (sftp_extension_supported(sftp_, "fsync@openssh.com", "1") && sftp_fsync(file.get()) != 0) {
-      return fail(SftpError("fsync", tmp));
-    }
-  }
+  RETURN_IF_ERROR(WriteNewFile(tmp, path, content, deadline));
   if (sftp_chmod(sftp_, tmp.c_str(), mode) != 0) return fail(SftpError("chmod", tmp));
   // The replace itself is rename(2) on the node. libssh 0.10's sftp_rename
   // sends plain SSH_FXP_RENAME, which OpenSSH's sftp-server implements with
@@ -124,6 +136,7 @@ absl::Status SshSession::Upload(std::string_view path, std::string_view content,
 
 absl::StatusOr<std::string> SshSession::ReadFile(std::string_view path, size_t max_bytes,
                                                  absl::Time deadline) {
+  if (become_) return ReadFileAsRoot(path, max_bytes, deadline);
   RETURN_IF_ERROR(EnsureSftp(deadline));
   SetTimeout(deadline);
   const std::string name(path);
@@ -146,6 +159,46 @@ absl::StatusOr<std::string> SshSession::ReadFile(std::string_view path, size_t m
     }
   }
   return out;
+}
+
+absl::Status SshSession::UploadAsRoot(std::string_view path, std::string_view content,
+                                      uint32_t mode, std::string_view owner,
+                                      absl::Time deadline) {
+  RETURN_IF_ERROR(EnsureSftp(deadline));
+  // Staged in the login user's home (a relative SFTP path; private to that
+  // user, 0600), then put in place by root.
+  const std::string staged = Cat(".rcn-upload-", RandomTag(), ".tmp");
+  RETURN_IF_ERROR(WriteNewFile(staged, path, content, deadline));
+  absl::StatusOr<CommandResult> done = ExecAsLogin(
+      RootFinishUpload(staged, TempNameFor(path), path, mode, owner), deadline, 4096);
+  if (!done.ok()) {
+    if (health_ == SessionHealth::kOk) sftp_unlink(sftp_, staged.c_str());
+    return done.status();
+  }
+  if (done->exit_status != 0) {
+    return absl::FailedPreconditionError(
+        Cat("write of '", path, "' as root on ", Describe(peer_),
+            owner.empty() ? "" : Cat(" (owner '", owner, "')"), ": ", Strip(done->stderr_data)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> SshSession::ReadFileAsRoot(std::string_view path, size_t max_bytes,
+                                                       absl::Time deadline) {
+  ASSIGN_OR_RETURN(CommandResult r,
+                   ExecAsLogin(RootReadFile(path, max_bytes), deadline, max_bytes + 1));
+  const std::string what = Cat("file '", path, "' on ", Describe(peer_));
+  if (r.exit_status == kReadMissing) {
+    return absl::NotFoundError(Cat("read of ", what, ": no such file or directory"));
+  }
+  if (r.exit_status != 0) {
+    return absl::PermissionDeniedError(
+        Cat("read of ", what, " as root: ", Strip(r.stderr_data)));
+  }
+  if (r.stdout_data.size() > max_bytes) {
+    return absl::FailedPreconditionError(Cat(what, " is larger than ", max_bytes, " bytes"));
+  }
+  return std::move(r.stdout_data);
 }
 
 }  // namespace reconcile::drivers::ssh

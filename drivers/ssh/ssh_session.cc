@@ -12,6 +12,7 @@
 
 #include "base/text.h"
 #include "base/status_macros.h"
+#include "drivers/ssh/become.h"
 #include "drivers/ssh/dial.h"
 #include "drivers/ssh/host_key_policy.h"
 #include "drivers/ssh/known_hosts.h"
@@ -167,7 +168,19 @@ absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget&
                  evidence.presented.type, evidence.presented.fingerprint, Describe(peer));
   }
   RETURN_IF_ERROR(Authenticate(raw, peer, t));
+  session->become_ = t.become;
+  if (t.become) RETURN_IF_ERROR(session->CheckSudo(deadline));
   return session;
+}
+
+absl::Status SshSession::CheckSudo(absl::Time deadline) {
+  ASSIGN_OR_RETURN(CommandResult r, ExecAsLogin(SudoCheckCommand(), deadline, 4096));
+  if (r.exit_status == 0) return absl::OkStatus();
+  std::string said(Strip(r.stderr_data));
+  return absl::FailedPreconditionError(
+      Cat("ssh.become: sudo -n on ", Describe(peer_), " failed (exit ", r.exit_status,
+          "): ", said.empty() ? "no message" : said,
+          "; the login user needs passwordless sudo, as cloud images give their default user"));
 }
 
 SshSession::~SshSession() {

@@ -45,7 +45,8 @@ class SshSession {
   SessionHealth health() const { return health_; }
   bool IsConnected() const;
 
-  // Runs `command` on a new channel; stdout and stderr are each kept up to
+  // Runs `command` on a new channel (as root through sudo when the target
+  // asked for `become`, become.h); stdout and stderr are each kept up to
   // `max_output` bytes (the rest is drained and dropped, flagged truncated).
   absl::StatusOr<CommandResult> Exec(std::string_view command, absl::Time deadline,
                                      size_t max_output);
@@ -57,7 +58,9 @@ class SshSession {
   absl::StatusOr<std::string> RunScript(std::string_view script, std::string_view end_marker,
                                         absl::Time deadline, size_t max_output);
 
-  // SFTP, on one subsystem channel opened on first use (sftp_ops.cc).
+  // SFTP, on one subsystem channel opened on first use (sftp_ops.cc). Under
+  // `become` SFTP only stages an upload in the login user's home, and reads
+  // go through sudo instead.
   absl::Status Upload(std::string_view path, std::string_view content, uint32_t mode,
                       std::string_view owner, absl::Time deadline);
   absl::StatusOr<std::string> ReadFile(std::string_view path, size_t max_bytes,
@@ -67,7 +70,19 @@ class SshSession {
   SshSession(ssh_session session, Peer peer) : session_(session), peer_(std::move(peer)) {}
   // Bounds libssh's blocking calls by `deadline`; false when it already passed.
   bool SetTimeout(absl::Time deadline);
+  // Exec of `command` exactly as given, as the login user.
+  absl::StatusOr<CommandResult> ExecAsLogin(std::string_view command, absl::Time deadline,
+                                            size_t max_output);
+  // Under `become`: fails with kFailedPrecondition unless sudo runs without a password.
+  absl::Status CheckSudo(absl::Time deadline);
+  absl::Status UploadAsRoot(std::string_view path, std::string_view content, uint32_t mode,
+                            std::string_view owner, absl::Time deadline);
+  absl::StatusOr<std::string> ReadFileAsRoot(std::string_view path, size_t max_bytes,
+                                             absl::Time deadline);
   absl::Status EnsureSftp(absl::Time deadline);
+  // Creates `file_path` (O_EXCL, 0600) over SFTP holding `content`, fsynced.
+  absl::Status WriteNewFile(const std::string& file_path, std::string_view for_path,
+                            std::string_view content, absl::Time deadline);
   absl::Status SftpError(std::string_view operation, std::string_view path);
   absl::Status EnsureScriptShell(absl::Time deadline);
   void DropScriptShell();
@@ -82,6 +97,7 @@ class SshSession {
   unsigned long socket_inode_ = 0;
   Peer peer_;
   SessionHealth health_ = SessionHealth::kOk;
+  bool become_ = false;  // SshTarget::become
 };
 
 }  // namespace reconcile::drivers::ssh

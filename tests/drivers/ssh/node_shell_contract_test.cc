@@ -3,7 +3,8 @@
 // tests use, so the fake cannot be kinder than a node: uploads read back, the
 // `test -f` and `cat` built-ins behave as the shell's, an unknown command is
 // not found (127), a wrong host key is refused, and a probe reads the
-// recorded role hashes and runs the checks.
+// recorded role hashes and runs the checks. "SshNodeShellBecome" runs the
+// same contract with `become` (every command, write and read through sudo -n).
 #include <unistd.h>
 
 #include <memory>
@@ -25,7 +26,7 @@ class NodeShellContract : public FleetTest, public ::testing::WithParamInterface
  protected:
   void SetUp() override {
     FleetTest::SetUp();
-    if (GetParam() == "SshNodeShell") {
+    if (GetParam() != "FakeNodeShell") {
       shell_ = std::make_unique<SshNodeShell>();
     } else {
       auto fake = std::make_unique<::reconcile::testing::FakeNodeShell>();
@@ -36,6 +37,13 @@ class NodeShellContract : public FleetTest, public ::testing::WithParamInterface
     dir_ = "/tmp/rc-contract-" + std::to_string(getpid()) + "-" + GetParam();
   }
   void TearDown() override { (void)std::system(("rm -rf " + dir_).c_str()); }
+
+  // Hides FleetTest::Target: the same node, reached with `become` when asked.
+  SshTarget Target(int k) const {
+    SshTarget t = FleetTest::Target(k);
+    t.become = GetParam() == "SshNodeShellBecome";
+    return t;
+  }
 
   std::unique_ptr<NodeShell> shell_;
   std::string dir_;
@@ -96,7 +104,7 @@ TEST_P(NodeShellContract, ProbeReadsRecordedHashesAndRunsChecks) {
 }
 
 INSTANTIATE_TEST_SUITE_P(BothImplementations, NodeShellContract,
-                         ::testing::Values("SshNodeShell", "FakeNodeShell"),
+                         ::testing::Values("SshNodeShell", "SshNodeShellBecome", "FakeNodeShell"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace

@@ -241,5 +241,38 @@ TEST_F(SshFleetTest, ProbeThatOutlivesItsDeadlineIsCutOff) {
   EXPECT_THAT(shell.Probe(Target(13), req, In(absl::Seconds(20))), IsOk());
 }
 
+// This test verifies that under `become` commands, the probe shell and
+// uploads go through sudo (which sets SUDO_USER), an upload gets the asked mode
+// and owner, and nothing staged is left in the login user's home.
+TEST_F(SshFleetTest, BecomeGoesThroughSudoAndLeavesNothingStaged) {
+  SshNodeShell shell;
+  SshTarget t = Target(14);
+  t.become = true;
+  absl::StatusOr<CommandResult> who = shell.Run(t, "echo \"$SUDO_USER:$(id -u)\"", In(absl::Seconds(20)));
+  ASSERT_THAT(who, IsOk());
+  EXPECT_EQ(who->stdout_data, "root:0\n");
+  ProbeRequest req;
+  req.checks = {{"sudo", "test -n \"$SUDO_USER\""}};
+  absl::StatusOr<ProbeResult> probe = shell.Probe(t, req, In(absl::Seconds(20)));
+  ASSERT_THAT(probe, IsOk());
+  EXPECT_EQ(probe->check_exit_status.at("sudo"), 0);
+
+  const std::string dir = "/tmp/rc-become-" + std::to_string(getpid());
+  ASSERT_THAT(shell.Run(t, "mkdir -p " + dir, In(absl::Seconds(20))), IsOk());
+  const std::string path = dir + "/secret.conf";
+  ASSERT_THAT(shell.Upload(t, path, "k=v\n", 0640, "nobody", In(absl::Seconds(20))), IsOk());
+  absl::StatusOr<CommandResult> st =
+      shell.Run(t, "stat -c '%a %U %G' " + path + "; ls -a ~ " + dir, In(absl::Seconds(20)));
+  ASSERT_THAT(st, IsOk());
+  EXPECT_THAT(st->stdout_data, ::testing::StartsWith("640 nobody root\n"));
+  EXPECT_THAT(st->stdout_data, ::testing::Not(HasSubstr(".rcn-")));
+  EXPECT_THAT(shell.ReadFile(t, path, 1024, In(absl::Seconds(20))), IsOkAndHolds("k=v\n"));
+  EXPECT_THAT(shell.ReadFile(t, path, 2, In(absl::Seconds(20))),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("larger than 2 bytes")));
+  EXPECT_THAT(shell.ReadFile(t, path + ".nope", 1024, In(absl::Seconds(20))),
+              StatusIs(absl::StatusCode::kNotFound));
+  (void)shell.Run(t, "rm -rf " + dir, In(absl::Seconds(20)));
+}
+
 }  // namespace
 }  // namespace reconcile::drivers::ssh
