@@ -62,6 +62,7 @@ void DecodeSsh(const YamlNode& node, YamlReader& r, SshSpec& out) {
       r.Error(*n, "'netns' must be a network namespace name (as in /run/netns/<name>), not a path");
     }
   }
+  if (auto* n = node.Find("become")) out.become = r.Bool(*n, "become").value_or(false);
   if (auto* n = node.Find("state_dir")) out.state_dir = AbsolutePath(r, *n, "state_dir").value_or(out.state_dir);
 }
 
@@ -87,17 +88,21 @@ void DecodeImages(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& 
       r.CheckKeys(body, keys::kImage,
                   Cat("image '", key.value, "'"));
       if (auto* n = body.Find("disk")) image.disk = AbsolutePath(r, *n, "disk").value_or("");
+      if (auto* n = body.Find("source")) image.source = AbsolutePath(r, *n, "source").value_or("");
       if (auto* n = body.Find("kernel")) image.kernel = AbsolutePath(r, *n, "kernel").value_or("");
       if (auto* n = body.Find("initrd")) image.initrd = AbsolutePath(r, *n, "initrd").value_or("");
       if (auto* n = body.Find("cmdline")) image.cmdline = r.String(*n, "cmdline").value_or("");
       if (auto* n = body.Find("seed")) image.seed = r.Bool(*n, "seed").value_or(true);
-      const bool has_disk = body.Find("disk") != nullptr;
+      std::vector<std::string_view> ways;
+      for (std::string_view way : {"disk", "source", "kernel"}) {
+        if (body.Find(way) != nullptr) ways.push_back(way);
+      }
       const bool has_kernel = body.Find("kernel") != nullptr;
-      if (has_disk && has_kernel) {
-        r.Error(key, Cat("image '", key.value,
-                                  "' sets both 'disk' and 'kernel'; an image boots one way"));
-      } else if (!has_disk && !has_kernel) {
-        r.Error(key, Cat("image '", key.value, "' needs either 'disk' or 'kernel'"));
+      if (ways.size() > 1) {
+        r.Error(key, Cat("image '", key.value, "' sets both '", ways[0], "' and '", ways[1],
+                         "'; an image boots one way"));
+      } else if (ways.empty()) {
+        r.Error(key, Cat("image '", key.value, "' needs one of 'disk', 'source' or 'kernel'"));
       }
       for (std::string_view kernel_only : {"initrd", "cmdline"}) {
         if (const YamlNode* n = body.Find(kernel_only); n && !has_kernel) {

@@ -37,6 +37,8 @@ std::string ImageHash(const ImageSpec& image) {
   Field(canonical, "initrd", image.initrd);
   Field(canonical, "cmdline", image.cmdline);
   Field(canonical, "seed", image.seed ? "true" : "false");
+  // Only when set, so images without it keep the hashes their nodes record.
+  if (!image.source.empty()) Field(canonical, "source", image.source);
   return Sha256Hex(canonical);
 }
 

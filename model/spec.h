@@ -63,16 +63,22 @@ struct SshSpec {
   // Network namespace (under /run/netns) to dial from, for nodes whose network
   // exists only inside one (the lab's isolated libvirt network).
   std::string netns;
+  // Run steps, file writes and reads as root through passwordless `sudo -n`:
+  // stock cloud images let the operator in as a default user, never as root.
+  bool become = false;
   // Where on each node reconcile records what it applied (roles/<role>.hash
   // and .files); must be writable by `user`.
   std::string state_dir = "/var/lib/reconcile";
 };
 
-// A bootable image. Exactly one of `disk` (a base image nodes get copy-on-write
-// overlays of) and `kernel` (direct kernel boot) is set.
+// A bootable image. Exactly one of `disk` (a base image on the hypervisor host
+// nodes get copy-on-write overlays of), `source` (a base image file beside
+// reconcile, uploaded into each host's pool once) and `kernel` (direct kernel
+// boot) is set.
 struct ImageSpec {
   std::string name;
   std::string disk;
+  std::string source;
   std::string kernel;
   std::string initrd;
   std::string cmdline;

@@ -15,11 +15,11 @@ inline constexpr std::array<std::string_view, 5> kHypervisor = {"uri", "network"
 inline constexpr std::array<std::string_view, 7> kHypervisorsItem = {
     "name", "uri", "network", "pool", "domain_type", "cpu", "capacity"};
 inline constexpr std::array<std::string_view, 3> kCapacity = {"cpus", "memory", "domains"};
-inline constexpr std::array<std::string_view, 9> kSsh = {
+inline constexpr std::array<std::string_view, 10> kSsh = {
     "user", "identity", "port", "connect_timeout", "known_hosts", "accept_unknown_host_keys",
-    "jump_host", "netns", "state_dir"};
-inline constexpr std::array<std::string_view, 5> kImage = {"disk", "kernel", "initrd", "cmdline",
-                                                           "seed"};
+    "jump_host", "netns", "state_dir", "become"};
+inline constexpr std::array<std::string_view, 6> kImage = {"disk", "source", "kernel", "initrd",
+                                                           "cmdline", "seed"};
 inline constexpr std::array<std::string_view, 10> kGroup = {
     "count", "image", "cpus", "memory", "disk", "roles", "hosts", "vars", "max_unavailable",
     "placement"};

@@ -13,6 +13,7 @@
 #include "base/status_macros.h"
 #include "drivers/libvirt/errors.h"
 #include "drivers/libvirt/guest_platform.h"
+#include "drivers/libvirt/image_upload.h"
 #include "drivers/libvirt/libvirt_hypervisor_impl.h"
 #include "drivers/libvirt/storage.h"
 
@@ -80,8 +81,20 @@ absl::Status LibvirtHypervisor::CheckCreate(const NodeRequest& request) {
   RETURN_IF_ERROR(ResolveGuestPlatform(offered_type_, host.domain_type, host.cpu).status());
   ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
   virConnectPtr conn = held.get();
-  if (!node.image.disk.empty() || node.image.seed) {
-    RETURN_IF_ERROR(CheckPoolUsable(conn, host.pool, kMinPoolFree));
+  uint64_t to_upload = 0;
+  if (!node.image.source.empty()) {  // a file beside reconcile, wherever the host is
+    ASSIGN_OR_RETURN(SourceImage source, InspectSourceImage(node.image.source));
+    if (node.disk_bytes != 0 && node.disk_bytes < source.virtual_size) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "image ", node.image.name, ": disk ", node.disk_bytes, " bytes is smaller than ",
+          node.image.source, " (", source.virtual_size, " bytes); a disk cannot shrink"));
+    }
+    if (absl::StatusOr<uint64_t> left = BytesToUpload(conn, host.pool, source); left.ok()) {
+      to_upload = *left;
+    }  // else: CheckPoolUsable names what is wrong with the pool
+  }
+  if (!node.image.disk.empty() || !node.image.source.empty() || node.image.seed) {
+    RETURN_IF_ERROR(CheckPoolUsable(conn, host.pool, kMinPoolFree + to_upload));
   }
   RETURN_IF_ERROR(CheckNetwork(conn, host.network));
   const bool local = LocalHost();

@@ -30,7 +30,8 @@ struct LibvirtOptions {
   // QEMU log "<name>.log"; its tail explains a guest that died while booting.
   // Empty: /var/log/libvirt/qemu when the URI is local, none otherwise.
   std::string qemu_log_dir;
-  // Called before each creation step: "overlay", "seed", "define", "start".
+  // Called before each creation step: "upload" (an image source only),
+  // "overlay", "seed", "define", "start".
   // A non-OK status fails that step as if libvirt had (fault injection).
   std::function<absl::Status(absl::string_view step)> before_create_step;
 };

@@ -12,6 +12,7 @@
 #include "drivers/libvirt/libvirt_hypervisor_impl.h"
 #include "drivers/libvirt/mac.h"
 #include "drivers/libvirt/metadata.h"
+#include "drivers/libvirt/image_upload.h"
 #include "drivers/libvirt/nocloud_seed.h"
 #include "drivers/libvirt/storage.h"
 
@@ -48,9 +49,9 @@ absl::Status LibvirtHypervisor::ValidateRequest(const NodeRequest& request) cons
   if (node.cpus < 1 || node.memory_bytes < (uint64_t{1} << 20)) {
     return absl::InvalidArgumentError(absl::StrCat(where, "needs >= 1 vCPU and >= 1 MiB"));
   }
-  if (node.image.kernel.empty() && node.image.disk.empty()) {
+  if (node.image.kernel.empty() && node.image.disk.empty() && node.image.source.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(where, "image ", node.image.name, " has neither disk nor kernel"));
+        absl::StrCat(where, "image ", node.image.name, " has no disk, source or kernel"));
   }
   return absl::OkStatus();
 }
@@ -122,10 +123,18 @@ absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& req
     virResetLastError();
   };
 
-  if (!node.image.disk.empty()) {
+  if (!node.image.disk.empty() || !node.image.source.empty()) {
+    std::string base = node.image.disk;
+    uint64_t capacity = node.disk_bytes;
+    if (!node.image.source.empty()) {
+      RETURN_IF_ERROR(RunStep("upload"));
+      ASSIGN_OR_RETURN(SourceImage source, InspectSourceImage(node.image.source));
+      ASSIGN_OR_RETURN(base, EnsureUploadedImage(conn, pool, source));
+      if (capacity == 0) capacity = source.virtual_size;
+    }
     RETURN_IF_ERROR(RunStep("overlay"));
     const std::string name = OverlayVolumeName(node.name);
-    RETURN_IF_ERROR(CreateOverlayVolume(conn, pool, name, node.image.disk, node.disk_bytes));
+    RETURN_IF_ERROR(CreateOverlayVolume(conn, pool, name, base, capacity));
     owner.volumes.push_back({pool, name});
   }
   if (node.image.seed) {

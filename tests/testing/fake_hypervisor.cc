@@ -116,7 +116,7 @@ absl::Status FakeHypervisor::CheckCreateLocked(const drivers::NodeRequest& reque
     return absl::FailedPreconditionError(
         fmt::format("network \"{}\" does not exist", request.hypervisor.network));
   }
-  for (const std::string* path : {&image.disk, &image.kernel, &image.initrd}) {
+  for (const std::string* path : {&image.disk, &image.source, &image.kernel, &image.initrd}) {
     if (!path->empty() && missing_.count(*path)) {
       return absl::FailedPreconditionError(
           fmt::format("image {}: {} cannot be read: No such file or directory", image.name, *path));

@@ -25,6 +25,7 @@ using ::reconcile::testing::IsOk;
 using ::reconcile::testing::LabFixture;
 using ::reconcile::testing::RunCommand;
 using ::reconcile::testing::ShellQuote;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -306,6 +307,58 @@ TEST_F(LibvirtE2eTest, LargerDiskGrowsTheRunningNodesOverlay) {
   EXPECT_EQ(hv.GetDomain(request.node.name)->owner->hardware_hash, "e2e-hw-2");
   EXPECT_EQ(hv.GetDomain(request.node.name)->state, DomainState::kRunning);
   EXPECT_THAT(hv.DeleteNode(request.node.name), IsOk());
+}
+
+// This test verifies that an image `source` beside reconcile is uploaded into
+// the pool once, as a volume named by its content that later nodes share; that
+// a volume left beside an upload marker (an upload that died) is uploaded
+// again rather than trusted; and that deleting the nodes keeps the shared volume.
+TEST_F(LibvirtE2eTest, SourceImageIsUploadedOnceAndSharedByNodes) {
+  std::unique_ptr<Hypervisor> driver = Driver();
+  ASSERT_NE(driver, nullptr);
+  Hypervisor& hv = *driver;
+  const std::string source = StateDir() + "/source-image.qcow2";  // outside the pool
+  ASSERT_EQ(RunCommand("qemu-img create -q -f qcow2 " + source + " 96M").exit_code, 0);
+  const std::string sha = RunCommand("sha256sum " + source + " | cut -d' ' -f1").output;
+  const std::string volume = "reconcile-image-" + sha.substr(0, 64) + ".qcow2";
+  const std::string in_pool = StateDir() + "/pool/" + volume;
+  auto request = [&](int index) {
+    NodeRequest r = Request(index, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE2e2e e2e");
+    r.node.image.disk.clear();
+    r.node.image.source = source;
+    return r;
+  };
+  const std::string virsh = "virsh -q -c " + ShellQuote(uri_) + " ";
+
+  ASSERT_THAT(hv.CheckCreate(request(10)), IsOk());
+  ASSERT_THAT(hv.CreateNode(request(10)), IsOk());
+  EXPECT_EQ(RunCommand("sha256sum < " + in_pool + " | cut -d' ' -f1").output, sha);
+  EXPECT_THAT(RunCommand("qemu-img info -U " + StateDir() + "/pool/e2e-node-10-overlay.qcow2").output,
+              AllOf(HasSubstr("backing file: " + in_pool), HasSubstr("virtual size: 96 MiB")));
+  struct stat first {};
+  ASSERT_EQ(::stat(in_pool.c_str(), &first), 0);
+  ASSERT_THAT(hv.CreateNode(request(11)), IsOk());
+  struct stat second {};
+  ASSERT_EQ(::stat(in_pool.c_str(), &second), 0);
+  EXPECT_EQ(second.st_ino, first.st_ino) << "the second node must reuse the upload";
+  EXPECT_EQ(second.st_mtim.tv_nsec, first.st_mtim.tv_nsec);
+  EXPECT_EQ(RunCommand("ls " + StateDir() + "/pool | grep -c '^reconcile-image-'").output, "1\n");
+
+  // An upload that died: its marker is there and the volume holds garbage.
+  ASSERT_EQ(RunCommand(virsh + "vol-create-as rcl " + volume + ".uploading 1").exit_code, 0);
+  ASSERT_EQ(RunCommand("head -c 4096 /dev/urandom > " + in_pool).exit_code, 0);
+  ASSERT_THAT(hv.CreateNode(request(12)), IsOk());
+  EXPECT_EQ(RunCommand("sha256sum < " + in_pool + " | cut -d' ' -f1").output, sha);
+  EXPECT_EQ(RunCommand("ls " + StateDir() + "/pool | grep -c 'uploading' || true").output, "0\n");
+
+  for (int i : {10, 11, 12}) EXPECT_THAT(hv.DeleteNode(request(i).node.name), IsOk());
+  EXPECT_EQ(RunCommand("ls " + StateDir() + "/pool").output, "base.qcow2\n" + volume + "\n")
+      << "node volumes go with their nodes; the shared image stays";
+
+  NodeRequest missing = request(13);
+  missing.node.image.source = StateDir() + "/no-such-source.qcow2";
+  EXPECT_THAT(hv.CheckCreate(missing).message(), HasSubstr("no-such-source.qcow2"));
+  EXPECT_EQ(RunCommand(virsh + "vol-delete --pool rcl " + volume).exit_code, 0);
 }
 
 }  // namespace
