@@ -14,7 +14,9 @@ BUILD=(
   openssh-client                                     # ssh-keygen: quickstart's throwaway key
 )
 # The lab: a real libvirtd + QEMU (TCG) booting tiny guests, sshd fleets in
-# network namespaces (see tests/lab/README.md).
+# network namespaces (see tests/lab/README.md). The qemu+ssh remote host
+# (start-remote-host.sh) needs nothing more: virt-ssh-helper is in
+# libvirt-daemon, sshd in openssh-server, nsenter and unshare in util-linux.
 LAB=(
   libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86
   dnsmasq-base iproute2 iptables busybox-static dropbear-bin
