@@ -4,7 +4,6 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <queue>
 #include <set>
 #include <string>
 #include <string_view>
@@ -390,39 +389,17 @@ class PlanBuilder {
     }
   }
 
-  // Orders actions so each comes after its dependencies (stable otherwise) and
-  // renumbers ids to positions in that order.
+  // The list is in dependency order as built: Add gives each action the next
+  // id and its dependencies are ids Add returned before, so every one is an
+  // earlier id (the executor's CheckDag refuses any other plan). What is left
+  // is the dedupe: a configure can wait on one action both as the node's last
+  // and as a provider of a role it comes after.
   model::Plan Finish() {
-    const size_t n = plan_.actions.size();
-    std::vector<std::vector<int>> dependants(n);
-    std::vector<int> waiting(n, 0);
-    for (const Action& action : plan_.actions) {
-      for (int dep : action.depends_on) dependants[dep].push_back(action.id);
-      waiting[action.id] = static_cast<int>(action.depends_on.size());
-    }
-    std::priority_queue<int, std::vector<int>, std::greater<>> ready;
-    for (size_t i = 0; i < n; ++i) {
-      if (waiting[i] == 0) ready.push(static_cast<int>(i));
-    }
-    std::vector<int> new_id(n, -1);
-    std::vector<Action> ordered;
-    while (!ready.empty()) {
-      int id = ready.top();
-      ready.pop();
-      new_id[id] = static_cast<int>(ordered.size());
-      ordered.push_back(plan_.actions[id]);
-      for (int next : dependants[id]) {
-        if (--waiting[next] == 0) ready.push(next);
-      }
-    }
-    for (Action& action : ordered) {
-      action.id = new_id[action.id];
-      for (int& dep : action.depends_on) dep = new_id[dep];
+    for (Action& action : plan_.actions) {
       std::sort(action.depends_on.begin(), action.depends_on.end());
       action.depends_on.erase(std::unique(action.depends_on.begin(), action.depends_on.end()),
                               action.depends_on.end());
     }
-    plan_.actions = std::move(ordered);
     return std::move(plan_);
   }
 

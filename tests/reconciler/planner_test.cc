@@ -185,6 +185,7 @@ TEST_P(PlannerStoppedDomain, IsStartedThenConfigured) {
   EXPECT_THAT(Summary(plan), ElementsAre("start lab-wk-1", "configure lab-wk-1 worker"));
   EXPECT_EQ(plan.actions[0].reason, GetParam().reason);
   EXPECT_THAT(plan.actions[1].depends_on, ElementsAre(0));
+  ExpectDependenciesComeFirst(plan);
 }
 
 INSTANTIATE_TEST_SUITE_P(States, PlannerStoppedDomain,
@@ -231,6 +232,7 @@ TEST(Planner, ImageChangeReplacesRollingThroughGroup) {
   EXPECT_EQ(plan.deferred[0].node, "lab-wk-2");
   EXPECT_THAT(plan.deferred[0].message, HasSubstr("allows 1 unavailable"));
   EXPECT_FALSE(plan.converged());
+  ExpectDependenciesComeFirst(plan);
 
   SimulateApply(plan, nodes, observed);
   EXPECT_THAT(Summary(ComputePlan(TwoTierSpec(), nodes, observed)),
@@ -493,6 +495,34 @@ TEST(Planner, RolesOnOneNodeAreSerialised) {
                                          "configure lab-all-1 app"));
   EXPECT_THAT(plan.actions[2].depends_on, ElementsAre(1));
   EXPECT_THAT(plan.actions[3].depends_on, ElementsAre(1, 2));
+  ExpectDependenciesComeFirst(plan);
+}
+
+// This test verifies that the plan comes out in dependency order as built
+// (Finish does not sort it) with every kind of action in one pass, and that a
+// dependency named twice is kept once: a configure after a role of its own
+// node waits on that configure as the node's last action and as a provider.
+TEST(Planner, EveryActionComesAfterItsDependenciesEachNamedOnce) {
+  model::Spec spec = TwoTierSpec(/*prune=*/true);
+  spec.groups.push_back({.name = "both", .count = 1, .image = "tiny", .roles = {"control", "worker"}});
+  std::vector<Node> nodes = TwoTierNodes();
+  nodes.push_back(testing::TestNode("both", 1, {"control", "worker"}));
+  ObservedState observed = Converged(nodes);
+  std::erase_if(observed.domains, [](const ObservedDomain& d) { return d.name == "lab-both-1"; });
+  DomainOf(observed, "lab-wk-1").state = DomainState::kShutOff;
+  nodes[0].image_hash = nodes[0].hardware_hash = "img2";
+  observed.domains.push_back({.name = "lab-old-1", .managed = true, .cluster = "lab"});
+
+  Plan plan = ComputePlan(spec, nodes, observed);
+  ASSERT_THAT(Summary(plan),
+              ElementsAre("replace lab-cp-1", "start lab-wk-1", "create lab-both-1",
+                          "configure lab-cp-1 control", "configure lab-both-1 control",
+                          "configure lab-wk-1 worker", "configure lab-both-1 worker",
+                          "delete lab-old-1"));
+  ExpectDependenciesComeFirst(plan);
+  EXPECT_THAT(Find(plan, ActionKind::kConfigure, "lab-both-1", "worker").depends_on,
+              ElementsAre(Find(plan, ActionKind::kConfigure, "lab-cp-1", "control").id,
+                          Find(plan, ActionKind::kConfigure, "lab-both-1", "control").id));
 }
 
 }  // namespace
