@@ -7,6 +7,7 @@
 #include "base/status_macros.h"
 #include "fmt/format.h"
 #include "model/sha256.h"
+#include "reconciler/command_output.h"
 #include "reconciler/create_readiness.h"
 #include "reconciler/nixos_step.h"
 #include "reconciler/redact.h"
@@ -16,13 +17,6 @@
 
 namespace reconcile {
 namespace {
-
-// The last few lines of a command's error output, for the operator.
-std::string Tail(const std::string& text, size_t max_bytes = 400) {
-  std::string tail = text.size() > max_bytes ? "..." + text.substr(text.size() - max_bytes) : text;
-  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.pop_back();
-  return tail;
-}
 
 // Every reference the role's templates make (steps, checks, files).
 std::vector<model::TemplateRef> RoleRefs(const model::RoleSpec& role) {
@@ -285,7 +279,8 @@ absl::Status ClusterActions::Configure(const model::Node& node, const std::strin
     ASSIGN_OR_RETURN(drivers::CommandResult result, shell_.Run(target, command, deadline));
     if (result.exit_status != 0) {
       return absl::FailedPreconditionError(
-          fmt::format("{} exited {}: {}", what, result.exit_status, Tail(result.stderr_data)));
+          fmt::format("{} exited {}: {}", what, result.exit_status,
+                      StderrTail(result.stderr_data)));
     }
   }
   return RecordApplied(target, node, role_name, file_digests, deadline);
@@ -300,8 +295,9 @@ absl::Status ClusterActions::RunNixos(const drivers::SshTarget& target, const st
   for (const auto& [label, command] : commands) {
     ASSIGN_OR_RETURN(drivers::CommandResult result, shell_.Run(target, command, deadline));
     if (result.exit_status != 0) {
-      return absl::FailedPreconditionError(fmt::format(
-          "{}: {} exited {}: {}", what, label, result.exit_status, Tail(result.stderr_data)));
+      return absl::FailedPreconditionError(fmt::format("{}: {} exited {}: {}", what, label,
+                                                       result.exit_status,
+                                                       StderrTail(result.stderr_data)));
     }
   }
   return absl::OkStatus();
@@ -324,7 +320,7 @@ absl::Status ClusterActions::MakeParentDirectories(const drivers::SshTarget& tar
   if (made.exit_status != 0) {
     return absl::FailedPreconditionError(fmt::format(
         "{}: cannot create the directories of step '{}': {}", node.name, step,
-        Tail(made.stderr_data)));
+        StderrTail(made.stderr_data)));
   }
   return absl::OkStatus();
 }
@@ -341,7 +337,7 @@ absl::Status ClusterActions::RecordApplied(const drivers::SshTarget& target,
                    shell_.Run(target, "mkdir -p -m 0700 " + ShellQuote(roles_dir), deadline));
   if (made.exit_status != 0) {
     return absl::FailedPreconditionError(fmt::format(
-        "{}: cannot create {}: {}", node.name, roles_dir, Tail(made.stderr_data)));
+        "{}: cannot create {}: {}", node.name, roles_dir, StderrTail(made.stderr_data)));
   }
   RETURN_IF_ERROR(shell_.Upload(target, FileDigestsPath(options_.state_dir, role), file_digests,
                                 0600, "", deadline));

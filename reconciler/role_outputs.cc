@@ -8,6 +8,7 @@
 #include "base/status_macros.h"
 #include "fmt/format.h"
 #include "model/expand.h"
+#include "reconciler/command_output.h"
 #include "reconciler/render_context.h"
 
 namespace reconcile {
@@ -32,13 +33,9 @@ absl::StatusOr<std::map<std::string, std::string>> RunRoleOutputs(
                                 fmt::format("role {} output {}", role.name, output.name)));
     ASSIGN_OR_RETURN(drivers::CommandResult result, shell.Run(target, command, deadline));
     if (result.exit_status != 0) {
-      std::string tail = result.stderr_data.size() > 400
-                             ? "..." + result.stderr_data.substr(result.stderr_data.size() - 400)
-                             : result.stderr_data;
-      while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.pop_back();
-      return absl::UnavailableError(fmt::format("{}: output '{}' of role '{}' exited {}: {}",
-                                                provider.name, output.name, role.name,
-                                                result.exit_status, tail));
+      return absl::UnavailableError(fmt::format(
+          "{}: output '{}' of role '{}' exited {}: {}", provider.name, output.name, role.name,
+          result.exit_status, StderrTail(result.stderr_data)));
     }
     std::string value = std::move(result.stdout_data);
     while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
