@@ -22,8 +22,11 @@ IMG=$CACHE/$KEY
 if [ -s "$IMG/initramfs.cpio.gz" ] && [ -s "$IMG/vmlinux" ]; then echo "$IMG"; exit 0; fi
 
 mkdir -p "$CACHE"
-# Older builds of this script are stale: remove them rather than leak them.
-find "$CACHE" -mindepth 1 -maxdepth 1 -type d ! -name "$KEY" ! -name '.*' -exec rm -rf {} +
+# Older builds of this script are stale: remove them rather than leak them
+# (only names of its own form, <16 hex>-<kernel>: the cache is shared with
+# build-debian-image.sh).
+find "$CACHE" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended \
+  -regex ".*/[0-9a-f]{16}-[^/]+" ! -name "$KEY" -exec rm -rf {} +
 TMP=$(mktemp -d "$CACHE/.build.XXXXXX")
 ROOT=$TMP/root
 trap 'rm -rf "$TMP"' EXIT
