@@ -10,6 +10,7 @@
 #include "reconciler/command_output.h"
 #include "reconciler/create_readiness.h"
 #include "reconciler/nixos_step.h"
+#include "reconciler/node_state_paths.h"
 #include "reconciler/redact.h"
 #include "model/expand.h"
 #include "reconciler/render_context.h"
@@ -199,7 +200,7 @@ absl::StatusOr<std::map<std::string, std::string>> ClusterActions::CaptureOutput
   }
   // What dependants were given, for Observe to render their checks with
   // (it reads this file; it never runs an output command).
-  RETURN_IF_ERROR(shell_.Run(target, "mkdir -p -m 0700 " + ShellQuote(options_.state_dir + "/roles"),
+  RETURN_IF_ERROR(shell_.Run(target, "mkdir -p -m 0700 " + ShellQuote(RolesDir(options_.state_dir)),
                              deadline).status());
   RETURN_IF_ERROR(shell_.Upload(target, RecordedOutputsPath(options_.state_dir, role_name),
                                 EncodeOutputs(values), 0600, "", deadline));
@@ -332,7 +333,7 @@ absl::Status ClusterActions::RecordApplied(const drivers::SshTarget& target,
   if (hash == node.role_hashes.end()) {
     return absl::InternalError(fmt::format("{}: no hash for role '{}'", node.name, role));
   }
-  const std::string roles_dir = options_.state_dir + "/roles";
+  const std::string roles_dir = RolesDir(options_.state_dir);
   ASSIGN_OR_RETURN(drivers::CommandResult made,
                    shell_.Run(target, "mkdir -p -m 0700 " + ShellQuote(roles_dir), deadline));
   if (made.exit_status != 0) {
@@ -343,11 +344,8 @@ absl::Status ClusterActions::RecordApplied(const drivers::SshTarget& target,
                                 0600, "", deadline));
   // Last: the hash is what marks the role applied.
   // 0600: with secret vars in the rendered role, the digest is not for everyone.
-  return shell_.Upload(target, roles_dir + "/" + role + ".hash", hash->second, 0600, "", deadline);
-}
-
-std::string FileDigestsPath(const std::string& state_dir, const std::string& role) {
-  return state_dir + "/roles/" + role + ".files";
+  return shell_.Upload(target, RoleHashPath(options_.state_dir, role), hash->second, 0600, "",
+                       deadline);
 }
 
 }  // namespace reconcile

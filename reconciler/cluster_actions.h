@@ -11,7 +11,8 @@
 // every step succeeded, <state_dir>/roles/<role>.files records the digest of
 // every uploaded file (the probe re-checks them with sha256sum -c, so a file
 // edited on the node is drift) and <state_dir>/roles/<role>.hash the role's
-// hash, last, so the next probe sees the role as applied. Role outputs a template needs are
+// hash, last, so the next probe sees the role as applied (the paths:
+// reconciler/node_state_paths.h). Role outputs a template needs are
 // captured on the providing role's first node, once per pass.
 //
 // One ClusterActions lives for one pass: its caches (outputs, addresses) must
@@ -42,9 +43,6 @@ struct ClusterActionsOptions {
   absl::Duration boot_timeout = absl::Minutes(3);  // waiting for a new node's address
   absl::Duration shutdown_grace = absl::Seconds(60);
 };
-
-// Where the digests of a role's uploaded files are recorded on the node.
-std::string FileDigestsPath(const std::string& state_dir, const std::string& role);
 
 class ClusterActions final : public ActionRunner {
  public:

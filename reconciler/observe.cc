@@ -9,7 +9,7 @@
 #include "base/shell_quote.h"
 #include "base/status_macros.h"
 #include "model/expand.h"
-#include "reconciler/cluster_actions.h"
+#include "reconciler/node_state_paths.h"
 #include "reconciler/render_context.h"
 #include "reconciler/role_outputs.h"
 #include "fmt/format.h"

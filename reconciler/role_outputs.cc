@@ -44,10 +44,6 @@ absl::StatusOr<std::map<std::string, std::string>> RunRoleOutputs(
   return values;
 }
 
-std::string RecordedOutputsPath(const std::string& state_dir, const std::string& role) {
-  return state_dir + "/roles/" + role + ".outputs";
-}
-
 std::string EncodeOutputs(const std::map<std::string, std::string>& values) {
   std::string out;
   for (const auto& [name, value] : values) out += name + "\t" + absl::Base64Escape(value) + "\n";

@@ -26,11 +26,9 @@ absl::StatusOr<std::map<std::string, std::string>> RunRoleOutputs(
     const model::Node& provider, const drivers::SshTarget& target, drivers::NodeShell& shell,
     absl::Time deadline);
 
-// Where the provider records the outputs it last gave (0600 under the state
-// directory): Observe reads them from there, so a plan never runs an output
-// command (`kubeadm token create` makes a token each time it runs).
-std::string RecordedOutputsPath(const std::string& state_dir, const std::string& role);
-// The record's content, and back: one "name<TAB>base64(value)" line each.
+// The content of the provider's record of them (RecordedOutputsPath in
+// reconciler/node_state_paths.h), and back: one "name<TAB>base64(value)" line
+// each.
 std::string EncodeOutputs(const std::map<std::string, std::string>& values);
 absl::StatusOr<std::map<std::string, std::string>> DecodeOutputs(std::string_view text);
 
