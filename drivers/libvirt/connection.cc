@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "drivers/libvirt/errors.h"
+#include "drivers/libvirt/event_loop.h"
 
 namespace reconcile::drivers::libvirt {
 namespace {
@@ -22,16 +23,53 @@ void IgnoreSigpipeOnce() {
   });
 }
 
+std::string CloseReasonText(int reason, const KeepaliveOptions& keepalive) {
+  switch (reason) {
+    case VIR_CONNECT_CLOSE_REASON_KEEPALIVE:
+      return absl::StrCat("no answer to ", keepalive.count, " keepalive pings in ",
+                          absl::FormatDuration(keepalive.DetectionTime()));
+    case VIR_CONNECT_CLOSE_REASON_EOF:
+      return "the daemon or its transport ended it";
+    case VIR_CONNECT_CLOSE_REASON_ERROR:
+      return "a read or write on it failed";
+    default:
+      return "closed by libvirt";
+  }
+}
+
+// Keepalive for a freshly opened connection. libvirt returns -1 when the
+// driver has no keepalive at all (the in-process test driver) and 1 when
+// the daemon does not offer it; neither is an error for the connection,
+// which works as before, just without a bound on a silent link.
+KeepaliveState StartKeepalive(virConnectPtr conn, const KeepaliveOptions& options,
+                              bool event_loop) {
+  if (!event_loop || options.interval_seconds <= 0) return KeepaliveState::kOff;
+  const int rc = virConnectSetKeepAlive(conn, options.interval_seconds, options.count);
+  if (rc == 0) return KeepaliveState::kOn;
+  virResetLastError();
+  return KeepaliveState::kUnsupported;
+}
+
 }  // namespace
 
-Connection::~Connection() {
-  if (conn_ != nullptr) virConnectClose(conn_);
+Connection::~Connection() { DropLocked(); }
+
+void Connection::OnClosed(virConnectPtr /*conn*/, int reason, void* opaque) {
+  static_cast<Connection*>(opaque)->closed_reason_.store(reason);
+}
+
+void Connection::DropLocked() {
+  if (conn_ == nullptr) return;
+  // Fails harmlessly when libvirt already ran and reset the callback.
+  virConnectUnregisterCloseCallback(conn_, &Connection::OnClosed);
+  virConnectClose(conn_);
+  virResetLastError();
+  conn_ = nullptr;
 }
 
 void Connection::ForgetConnectionForTest() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (conn_ != nullptr) virConnectClose(conn_);
-  conn_ = nullptr;
+  DropLocked();
 }
 
 absl::StatusOr<ConnectionHandle> Connection::Get() {
@@ -41,23 +79,40 @@ absl::StatusOr<ConnectionHandle> Connection::Get() {
     return ConnectionHandle(conn_);
   };
   if (conn_ != nullptr) {
-    // virConnectIsAlive alone misses a restarted daemon (its keepalive needs
-    // an event loop), so also make one cheap round trip.
+    // A connection libvirt closed is dead whatever the checks below say.
+    // virConnectIsAlive alone misses a restarted daemon until the event
+    // loop has read the end of file, so also make one cheap round trip
+    // (bounded by keepalive on a silent link).
     unsigned long version = 0;
-    if (virConnectIsAlive(conn_) == 1 && virConnectGetLibVersion(conn_, &version) == 0) {
+    if (closed_reason_.load() < 0 && virConnectIsAlive(conn_) == 1 &&
+        virConnectGetLibVersion(conn_, &version) == 0) {
       return shared();
     }
-    virConnectClose(conn_);
-    conn_ = nullptr;
-    virResetLastError();
+    // Read again: a ping that just failed ran the close callback itself.
+    const int closed = closed_reason_.load();
+    if (closed >= 0) lost_ = CloseReasonText(closed, keepalive_options_);
+    DropLocked();
     ++reconnects_;
   }
   SilenceLibvirtErrorPrinting();
   IgnoreSigpipeOnce();
+  // Before the open: libvirt only wires a connection to an event loop that
+  // is registered when it is opened.
+  const bool event_loop = StartLibvirtEventLoop();
   conn_ = virConnectOpen(uri_.c_str());
   if (conn_ == nullptr) {
-    return LastLibvirtError(absl::StrCat("connect to ", uri_));
+    absl::Status status = LastLibvirtError(absl::StrCat("connect to ", uri_));
+    if (lost_.empty()) return status;
+    return absl::Status(status.code(), absl::StrCat(status.message(),
+                                                    " (the previous connection was closed: ",
+                                                    lost_, ")"));
   }
+  lost_.clear();
+  closed_reason_.store(-1);
+  if (virConnectRegisterCloseCallback(conn_, &Connection::OnClosed, this, nullptr) < 0) {
+    virResetLastError();  // the IsAlive check and the ping still notice a dead one
+  }
+  keepalive_state_.store(StartKeepalive(conn_, keepalive_options_, event_loop));
   return shared();
 }
 

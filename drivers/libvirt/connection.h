@@ -3,27 +3,57 @@
 
 #include <libvirt/libvirt.h>
 
+#include <atomic>
 #include <mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "drivers/libvirt/handles.h"
 
 namespace reconcile::drivers::libvirt {
 
+// libvirt's keepalive (virConnectSetKeepAlive) on each connection: after
+// `interval_seconds` without a message from the daemon a ping is sent, and
+// when `count` pings in a row went unanswered libvirt closes the connection,
+// failing the call waiting on it. So a link that silently died is noticed
+// interval * (count + 1) after the daemon last spoke (20 s by default)
+// instead of when TCP gives up (about 15 minutes). The daemon answers pings
+// from its event loop, so a long call (a shutdown, an upload) does not
+// starve them. interval_seconds <= 0 turns it off.
+struct KeepaliveOptions {
+  int interval_seconds = 5;
+  unsigned count = 3;
+
+  // How long after the daemon's last message a dead link is detected.
+  absl::Duration DetectionTime() const {
+    return absl::Seconds(interval_seconds) * static_cast<double>(count + 1);
+  }
+};
+
+enum class KeepaliveState {
+  kOff,          // turned off by the options, or no event loop
+  kOn,           // libvirt sends pings on this connection
+  kUnsupported,  // the driver has none (test:///) or the daemon does not offer it
+};
+
 class Connection {
  public:
-  explicit Connection(std::string uri) : uri_(std::move(uri)) {}
+  explicit Connection(std::string uri, KeepaliveOptions keepalive = {})
+      : uri_(std::move(uri)), keepalive_options_(keepalive) {}
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   // A live connection: opens it on first use and reopens it when the old
-  // one no longer answers (libvirtd restarted): each call checks
-  // virConnectIsAlive and makes one cheap RPC (virConnectGetLibVersion).
-  // kUnavailable when the daemon cannot be reached. The handle holds its own
+  // one is gone: libvirt closed it (its close callback: keepalive timeout,
+  // end of file) or it fails virConnectIsAlive or one cheap RPC
+  // (virConnectGetLibVersion), as after a daemon restart. kUnavailable when
+  // the daemon cannot be reached; the message says why the previous
+  // connection was closed when libvirt said so. The handle holds its own
   // reference: a call in another thread that reconnects closes only this
   // object's reference, never the connection a caller is still using.
+  // Starts libvirt's event loop (event_loop.h) before the first open.
   absl::StatusOr<ConnectionHandle> Get();
 
   // Drops this object's connection so the next Get() opens a new one, as a
@@ -32,12 +62,29 @@ class Connection {
 
   const std::string& uri() const { return uri_; }
   int reconnects() const { return reconnects_; }
+  // Keepalive on the connection opened last (kOff before the first open).
+  KeepaliveState keepalive() const { return keepalive_state_.load(); }
 
  private:
+  // libvirt's close callback; runs on whichever thread noticed the close
+  // (the event loop's or a caller's), so it only records the reason: taking
+  // mu_ there could deadlock with DropLocked, which unregisters it.
+  static void OnClosed(virConnectPtr conn, int reason, void* opaque);
+  // Unregisters the close callback (libvirt waits for a running one) and
+  // releases this object's reference.
+  void DropLocked();
+
   std::string uri_;
+  KeepaliveOptions keepalive_options_;
   std::mutex mu_;
   virConnectPtr conn_ = nullptr;
   int reconnects_ = 0;
+  // virConnectCloseReason of conn_ once libvirt closed it; -1 while open.
+  std::atomic<int> closed_reason_{-1};
+  // Why libvirt closed the previous connection, until a new one opens:
+  // added to the error of a reconnect that fails.
+  std::string lost_;
+  std::atomic<KeepaliveState> keepalive_state_{KeepaliveState::kOff};
 };
 
 }  // namespace reconcile::drivers::libvirt

@@ -8,7 +8,10 @@
 
 namespace reconcile::drivers::libvirt {
 
-absl::StatusCode StatusCodeForLibvirtError(int libvirt_code) {
+absl::StatusCode StatusCodeForLibvirtError(int libvirt_code, int libvirt_domain) {
+  if (libvirt_code == VIR_ERR_INTERNAL_ERROR && libvirt_domain == VIR_FROM_RPC) {
+    return absl::StatusCode::kUnavailable;
+  }
   switch (libvirt_code) {
     case VIR_ERR_OK:
       return absl::StatusCode::kOk;
@@ -75,7 +78,7 @@ absl::Status StatusFromLibvirtError(const virError* error, absl::string_view con
     return absl::UnknownError(absl::StrCat(context, ": libvirt failed without an error"));
   }
   const char* message = error->message != nullptr ? error->message : "(no message)";
-  return absl::Status(StatusCodeForLibvirtError(error->code),
+  return absl::Status(StatusCodeForLibvirtError(error->code, error->domain),
                       absl::StrCat(context, ": ", message));
 }
 

@@ -14,8 +14,12 @@
 
 namespace reconcile::drivers::libvirt {
 
-// The status code for a libvirt error number (virErrorNumber).
-absl::StatusCode StatusCodeForLibvirtError(int libvirt_code);
+// The status code for a libvirt error number (virErrorNumber) raised in
+// `libvirt_domain` (virErrorDomain). An internal error of libvirt's RPC
+// layer is its transport giving up on a connection ("connection closed due
+// to keepalive timeout", "client socket is closed"): kUnavailable, like a
+// broken RPC.
+absl::StatusCode StatusCodeForLibvirtError(int libvirt_code, int libvirt_domain = VIR_FROM_NONE);
 
 // "<context>: <libvirt's message>" with the mapped code. `error` may be null
 // (libvirt failed without setting an error): kUnknown.

@@ -201,7 +201,7 @@ absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisor(LibvirtOptions
     return absl::InvalidArgumentError(absl::StrCat(
         "libvirt hypervisor: exactly one URI is supported today, got ", options.uris.size()));
   }
-  auto connection = std::make_shared<Connection>(options.uris.front());
+  auto connection = std::make_shared<Connection>(options.uris.front(), options.keepalive);
   return MakeLibvirtHypervisorOn(std::move(options), std::move(connection));
 }
 

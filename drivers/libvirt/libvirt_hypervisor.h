@@ -34,13 +34,17 @@ struct LibvirtOptions {
   // "overlay", "seed", "define", "start".
   // A non-OK status fails that step as if libvirt had (fault injection).
   std::function<absl::Status(absl::string_view step)> before_create_step;
+  // libvirt keepalive on the connection (connection.h): a silent link is
+  // noticed after interval * (count + 1), 20 s by default.
+  KeepaliveOptions keepalive;
 };
 
 // Opens the connection(s) now, so a wrong URI or a daemon that is down is
 // reported at construction (kUnavailable / kInvalidArgument).
 absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisor(LibvirtOptions options);
 
-// The same on a connection the caller shares (options.uris is ignored): tests
+// The same on a connection the caller shares (options.uris and
+// options.keepalive are ignored: the connection has its own): tests
 // inspect the test driver's state, which lives per connection.
 absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisorOn(
     LibvirtOptions options, std::shared_ptr<Connection> connection);

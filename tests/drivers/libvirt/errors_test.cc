@@ -27,6 +27,24 @@ TEST(ErrorsTest, MapsLibvirtCodesToRetryMeaning) {
   EXPECT_EQ(StatusCodeForLibvirtError(VIR_ERR_DOM_EXIST), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(StatusCodeForLibvirtError(VIR_ERR_AUTH_FAILED), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(StatusCodeForLibvirtError(VIR_ERR_INTERNAL_ERROR), absl::StatusCode::kInternal);
+  // The RPC layer giving up on a connection (keepalive timeout, socket
+  // closed) is the transport failing: retry, reconnect.
+  EXPECT_EQ(StatusCodeForLibvirtError(VIR_ERR_INTERNAL_ERROR, VIR_FROM_RPC),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(StatusCodeForLibvirtError(VIR_ERR_INTERNAL_ERROR, VIR_FROM_QEMU),
+            absl::StatusCode::kInternal);
+}
+
+// This test verifies that libvirt's error for a connection its keepalive
+// closed becomes kUnavailable with libvirt's words.
+TEST(ErrorsTest, KeepaliveTimeoutIsUnavailable) {
+  virError error{};
+  error.code = VIR_ERR_INTERNAL_ERROR;
+  error.domain = VIR_FROM_RPC;
+  error.message = const_cast<char*>("internal error: connection closed due to keepalive timeout");
+  EXPECT_THAT(StatusFromLibvirtError(&error, "list domains"),
+              StatusIs(absl::StatusCode::kUnavailable,
+                       "list domains: internal error: connection closed due to keepalive timeout"));
 }
 
 // This test verifies that the Status carries the context and libvirt's own
