@@ -3,6 +3,7 @@
 #include <functional>
 #include <mutex>
 
+#include "absl/strings/match.h"
 #include "base/status_macros.h"
 #include "drivers/libvirt/libvirt_hypervisor.h"
 
@@ -73,6 +74,20 @@ class ReconnectingHypervisor final : public drivers::Hypervisor {
   std::unique_ptr<drivers::Hypervisor> connected_;
 };
 
+// "host h2: <message>" (several hosts) or the message alone: the driver's
+// connect errors already name the URI ("connect to <uri>: ..."), so it is
+// added only to a message that does not.
+std::string WithHost(const model::HypervisorSpec& host, bool several, absl::string_view message) {
+  const bool names_uri = absl::StrContains(message, host.uri);
+  std::string where;
+  if (several) {
+    where = "host " + host.name + (names_uri ? "" : " (" + host.uri + ")");
+  } else if (!names_uri) {
+    where = host.uri;
+  }
+  return where.empty() ? std::string(message) : where + ": " + std::string(message);
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<std::unique_ptr<drivers::Hypervisor>>> OpenHosts(
@@ -92,13 +107,12 @@ absl::StatusOr<std::vector<std::unique_ptr<drivers::Hypervisor>>> OpenHosts(
       continue;
     }
     if (several && absl::IsUnavailable(hypervisor.status())) {
-      err << "reconcile: warning: host " << host.name << " (" << host.uri
-          << "): " << hypervisor.status().message() << "\n";
+      err << "reconcile: warning: " << WithHost(host, several, hypervisor.status().message())
+          << "\n";
       out.push_back(std::make_unique<ReconnectingHypervisor>(std::move(open)));
       continue;
     }
-    err << "reconcile: " << (several ? "host " + host.name + " (" + host.uri + ")" : host.uri)
-        << ": " << hypervisor.status().message() << "\n";
+    err << "reconcile: " << WithHost(host, several, hypervisor.status().message()) << "\n";
     return hypervisor.status();
   }
   return out;

@@ -99,11 +99,14 @@ TEST(CommandsCli, InvalidSpecIsRefusedWithItsLocation) {
   EXPECT_EQ(run.out, "");
 }
 
-// This test verifies that an unreachable hypervisor is a clear error naming it.
+// This test verifies that an unreachable hypervisor is a clear error naming
+// it once: "reconcile: connect to <uri>: <libvirt's reason>".
 TEST(CommandsCli, UnreachableHypervisorIsNamed) {
-  BinaryRun run = RunReconcile("plan specs/lab.yaml --connect test:///nonexistent/fixture.xml");
+  const std::string uri = "test:///nonexistent/fixture.xml";
+  BinaryRun run = RunReconcile("plan specs/lab.yaml --connect " + uri);
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_THAT(run.err, HasSubstr("test:///nonexistent/fixture.xml"));
+  EXPECT_THAT(run.err, HasSubstr("reconcile: connect to " + uri + ": "));
+  EXPECT_EQ(run.err.find(uri), run.err.rfind(uri)) << "the URI once:\n" << run.err;
   EXPECT_FALSE(run.signalled);
 }
 
