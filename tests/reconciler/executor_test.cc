@@ -2,12 +2,14 @@
 
 #include <atomic>
 #include <deque>
+#include <iterator>
 #include <map>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/simulated_clock.h"
@@ -143,29 +145,99 @@ TEST(Executor, PassesPerActionDeadline) {
   EXPECT_THAT(runner.deadlines(), ElementsAre(start + absl::Minutes(3)));
 }
 
-// A runner that sleeps for real so overlapping actions can be counted.
+// A clock whose sleeps last until the test moves time past them, so the
+// test decides when running actions end: overlaps are counted at moments it
+// chooses, without real sleeps. Release() lets every sleep end at once (for
+// a test that failed part way).
+class SteppedClock final : public Clock {
+ public:
+  absl::Time Now() override {
+    absl::MutexLock lock(&mu_);
+    return now_;
+  }
+  void SleepUntil(absl::Time deadline) override {
+    absl::MutexLock lock(&mu_);
+    auto at = deadlines_.insert(deadline);
+    auto woken = [this, deadline] {
+      mu_.AssertHeld();
+      return released_ || now_ >= deadline;
+    };
+    mu_.Await(absl::Condition(&woken));
+    deadlines_.erase(at);
+  }
+  // Waits until `n` sleeps are pending (their deadline still ahead); false if
+  // that takes longer than `limit` of real time: too few ran at once.
+  bool AwaitPending(int n, absl::Duration limit = absl::Seconds(10)) {
+    absl::MutexLock lock(&mu_);
+    auto enough = [this, n] {
+      mu_.AssertHeld();
+      return PendingLocked() >= n;
+    };
+    return mu_.AwaitWithTimeout(absl::Condition(&enough), limit);
+  }
+  int Pending() {
+    absl::MutexLock lock(&mu_);
+    return PendingLocked();
+  }
+  void Advance(absl::Duration d) {
+    absl::MutexLock lock(&mu_);
+    now_ += d;
+  }
+  void Release() {
+    absl::MutexLock lock(&mu_);
+    released_ = true;
+  }
+
+ private:
+  int PendingLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return static_cast<int>(std::distance(deadlines_.upper_bound(now_), deadlines_.end()));
+  }
+
+  absl::Mutex mu_;
+  absl::Time now_ = absl::UnixEpoch();
+  std::multiset<absl::Time> deadlines_ ABSL_GUARDED_BY(mu_);
+  bool released_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// A runner whose actions each take 30 ms of the clock's time, counting how
+// many run at once.
 class ConcurrencyRunner : public ActionRunner {
  public:
+  explicit ConcurrencyRunner(Clock& clock) : clock_(clock) {}
   absl::Status Run(const Action&, absl::Time) override {
     int now = ++in_flight_;
     int seen = max_.load();
     while (now > seen && !max_.compare_exchange_weak(seen, now)) {
     }
-    absl::SleepFor(absl::Milliseconds(30));
+    clock_.SleepFor(absl::Milliseconds(30));
     --in_flight_;
     return absl::OkStatus();
   }
+  Clock& clock_;
   std::atomic<int> in_flight_{0};
   std::atomic<int> max_{0};
 };
 
 // This test verifies that no more than `parallel` actions run at once, and
-// that independent actions do run side by side.
+// that independent actions do run side by side: six of them with parallel 2
+// run as three pairs, each pair ended by the test moving the clock on.
 TEST(Executor, BoundsParallelism) {
   model::Plan plan = Chain({{"a", {}}, {"b", {}}, {"c", {}}, {"d", {}}, {"e", {}}, {"f", {}}});
-  ConcurrencyRunner runner;
+  SteppedClock clock;
+  ConcurrencyRunner runner(clock);
   ExecutorOptions options{.parallel = 2};
-  ExecutionReport report = Execute(plan, runner, options, Clock::Real());
+  ExecutionReport report;
+  std::thread execute([&] { report = Execute(plan, runner, options, clock); });
+  for (int pair = 0; pair < 3; ++pair) {
+    if (!clock.AwaitPending(2)) {
+      ADD_FAILURE() << "pair " << pair << ": " << clock.Pending() << " action(s) running, not 2";
+      break;
+    }
+    EXPECT_EQ(runner.in_flight_.load(), 2) << "pair " << pair;
+    clock.Advance(absl::Milliseconds(30));
+  }
+  clock.Release();
+  execute.join();
   EXPECT_TRUE(report.AllSucceeded());
   EXPECT_EQ(runner.max_.load(), 2);
 }
