@@ -2,20 +2,15 @@
 
 #include <libssh/libssh.h>
 
-#include <memory>
 #include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "drivers/libssh_key.h"
 
 namespace reconcile::drivers {
 namespace {
-
-struct KeyDeleter {
-  void operator()(ssh_key key) const { ssh_key_free(key); }
-};
-using KeyPtr = std::unique_ptr<std::remove_pointer_t<ssh_key>, KeyDeleter>;
 
 // Takes ownership of a libssh-allocated C string.
 std::string TakeString(char* s) {
@@ -43,7 +38,7 @@ absl::StatusOr<HostKey> GenerateHostKey() {
   if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &raw) != SSH_OK) {
     return absl::InternalError("libssh: ed25519 key generation failed");
   }
-  KeyPtr key(raw);
+  SshKeyPtr key(raw);
   HostKey out;
   char* b64 = nullptr;
   // libssh 0.10 writes ed25519 private keys in the OpenSSH format, which both
@@ -79,7 +74,7 @@ absl::StatusOr<std::string> FingerprintOfPublicKey(const std::string& public_lin
     return absl::InvalidArgumentError(
         absl::StrCat("SSH public key of type ", type, " does not decode"));
   }
-  KeyPtr key(raw);
+  SshKeyPtr key(raw);
   return Fingerprint(key.get());
 }
 

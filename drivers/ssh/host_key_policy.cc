@@ -2,23 +2,13 @@
 
 #include <libssh/libssh.h>
 
-#include <memory>
-
 #include "absl/strings/ascii.h"
 #include "base/text.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "drivers/libssh_key.h"
 
 namespace reconcile::drivers::ssh {
-namespace {
-
-struct KeyFree {
-  void operator()(ssh_key k) const { ssh_key_free(k); }
-};
-using KeyPtr = std::unique_ptr<std::remove_pointer_t<ssh_key>, KeyFree>;
-
-}  // namespace
-
 absl::StatusOr<HostKey> ParseOpenSshPublicKey(std::string_view line) {
   std::vector<absl::string_view> words =
       absl::StrSplit(absl::StripAsciiWhitespace(Absl(line)), absl::ByAnyChar(" \t"),
@@ -37,7 +27,7 @@ absl::StatusOr<HostKey> ParseOpenSshPublicKey(std::string_view line) {
     return absl::InvalidArgumentError(
         Cat("host key '", type, " ", Std(words[1].substr(0, 16)), "...' does not decode"));
   }
-  KeyPtr key(raw);
+  SshKeyPtr key(raw);
   char* b64 = nullptr;
   unsigned char* hash = nullptr;
   size_t hash_len = 0;
