@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/template.h"
+#include "tests/lab/command_runner.h"
 
 namespace reconcile {
 namespace {
@@ -148,7 +149,7 @@ TEST(NixosStepValuesTest, PlacesTheModuleAndTheImportsFile) {
 // beside it: regular *.nix files other than itself.
 TEST(NixosStepValuesTest, ImportsModuleEvaluatesToEveryRoleModule) {
   if (system("command -v nix-instantiate >/dev/null 2>&1") != 0) {
-    if (getenv("CI") && std::string(getenv("CI")) == "true") FAIL() << "CI=true but no nix-instantiate";
+    if (::reconcile::testing::InCi()) FAIL() << "CI=true but no nix-instantiate";
     GTEST_SKIP() << "nix-instantiate missing (apt-get install nix-bin)";
   }
   const fs::path dir = fs::temp_directory_path() / ("nixos-imports-" + std::to_string(getpid()));

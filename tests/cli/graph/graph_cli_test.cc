@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cli/reconcile_binary.h"
+#include "tests/lab/command_runner.h"
 
 namespace reconcile::testing {
 namespace {
@@ -37,7 +38,7 @@ TEST(GraphCli, PrintsThePlanAsDot) {
 
 TEST(GraphCli, DotAcceptsTheOutput) {
   if (std::system("command -v dot >/dev/null 2>&1") != 0) {
-    if (const char* ci = std::getenv("CI"); ci && std::string(ci) == "true") {
+    if (InCi()) {
       FAIL() << "CI=true but Graphviz `dot` is missing (scripts/install-deps.sh installs it)";
     }
     GTEST_SKIP() << "Graphviz `dot` is not installed (optional; apt-get install graphviz)";

@@ -17,6 +17,7 @@
 
 #include "drivers/node_shell.h"
 #include "gtest/gtest.h"
+#include "tests/lab/command_runner.h"
 
 namespace reconcile::drivers::ssh {
 
@@ -30,7 +31,7 @@ class FleetTest : public ::testing::Test {
     setup_error_.clear();
     if (::geteuid() != 0) {
       skip_reason_ = "the sshd fleet needs root (network namespaces, sshd)";
-      if (const char* ci = std::getenv("CI"); ci && std::string(ci) == "true") {
+      if (::reconcile::testing::InCi()) {
         FAIL() << skip_reason_ << " and CI=true";
       }
       return;

@@ -11,6 +11,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/lab/command_runner.h"
 #include "tests/testing/status_matchers.h"
 
 namespace reconcile {
@@ -74,7 +75,7 @@ TEST_F(EnsureLockDirTest, RefusesAFile) {
 
 TEST_F(EnsureLockDirTest, RefusesADirectoryAnotherUserOwns) {
   if (geteuid() != 0) {
-    if (getenv("CI") != nullptr && std::string(getenv("CI")) == "true") {
+    if (::reconcile::testing::InCi()) {
       FAIL() << "CI must run this as root: it chowns a directory to another user";
     }
     GTEST_SKIP() << "needs root to give a directory to another user";
