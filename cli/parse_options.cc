@@ -17,6 +17,15 @@ void AddTarget(CLI::App* cmd, TargetOptions& target) {
       ->type_name("URI");
 }
 
+// The options of the commands that change the cluster (apply, watch). The
+// boot timeout is kept as text here and parsed once options are read.
+void AddChangeOptions(CLI::App* cmd, std::string& lock_dir, std::string& boot_timeout) {
+  cmd->add_option("--lock-dir", lock_dir, "Directory of the per-cluster lock files");
+  cmd->add_option("--boot-timeout", boot_timeout,
+                  "How long to wait for a new node's address (default 3m)")
+      ->type_name("DURATION");
+}
+
 }  // namespace
 
 std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv) {
@@ -48,11 +57,8 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
   apply_cmd->add_option("--max-passes", apply.max_passes,
                         "Observe/plan/execute passes before giving up")
       ->check(CLI::Range(1, 1000));
-  apply_cmd->add_option("--lock-dir", apply.lock_dir, "Directory of the per-cluster lock files");
   std::string apply_boot_timeout;
-  apply_cmd->add_option("--boot-timeout", apply_boot_timeout,
-                        "How long to wait for a new node's address (default 3m)")
-      ->type_name("DURATION");
+  AddChangeOptions(apply_cmd, apply.lock_dir, apply_boot_timeout);
 
   WatchCommandOptions watch;
   std::string interval;
@@ -61,15 +67,12 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
   AddTarget(watch_cmd, watch.target);
   watch_cmd->add_option("--interval", interval, "Drift check period (overrides policy.interval)")
       ->type_name("DURATION");
-  watch_cmd->add_option("--lock-dir", watch.lock_dir, "Directory of the per-cluster lock files");
+  std::string watch_boot_timeout;
+  AddChangeOptions(watch_cmd, watch.lock_dir, watch_boot_timeout);
   std::string listen;
   watch_cmd->add_option("--listen", listen,
                         "Serve /metrics (Prometheus) and /healthz on HOST:PORT, e.g. 127.0.0.1:9464")
       ->type_name("HOST:PORT");
-  std::string watch_boot_timeout;
-  watch_cmd->add_option("--boot-timeout", watch_boot_timeout,
-                        "How long to wait for a new node's address (default 3m)")
-      ->type_name("DURATION");
 
   StatusOptions status;
   CLI::App* status_cmd =
