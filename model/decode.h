@@ -25,6 +25,25 @@ void DecodeVars(const YamlNode& node, YamlReader& reader, std::string_view where
 // Reports `key` unless it is an identifier (names of variables and outputs,
 // which templates reference as vars.<name> / outputs.<name>).
 void RequireIdentifier(YamlReader& reader, const YamlNode& key, std::string_view what);
+// Reports `name`, of a `kind` ("cluster", "group", "role", ...), at `at` unless
+// it is a DNS label (names that become host and domain names).
+void RequireDnsLabel(YamlReader& reader, const YamlNode& at, std::string_view name,
+                     std::string_view kind);
+// The name of a map entry that names a group or a role: `key`, checked to be
+// a DNS label, with where it stands in the spec and in its sources.
+template <typename EntrySpec, typename EntrySources>
+void DecodeEntryName(YamlReader& reader, const YamlNode& key, std::string_view kind,
+                     EntrySpec& entry, EntrySources& where) {
+  RequireDnsLabel(reader, key, key.value, kind);
+  entry.name = key.value;
+  entry.location = reader.At(key);
+  where.name = reader.At(key);
+}
+// A list of strings (`after`, a group's `roles`, `placement.hosts`): each item's
+// value into `values` and its place into `locations`. False when `node` is not
+// such a list (reported).
+bool DecodeStringList(YamlReader& reader, const YamlNode& node, std::string_view what,
+                      std::vector<std::string>& values, std::vector<SourceLocation>& locations);
 // The `hypervisors:` list of `root` (model/decode_hosts.cc), and a group's
 // `placement` mapping.
 void DecodeHypervisors(const YamlNode& root, YamlReader& reader, Spec& spec);

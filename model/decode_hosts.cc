@@ -4,7 +4,6 @@
 
 #include "base/text.h"
 #include "model/decode.h"
-#include "model/names.h"
 #include "model/spec_keys.h"
 
 namespace reconcile::model {
@@ -32,11 +31,7 @@ void DecodeHost(const YamlNode& item, YamlReader& r, HypervisorSpec& host) {
     host.location = r.At(*n);
     if (auto name = NonEmptyString(r, *n, "name")) {
       host.name = *name;
-      std::string problem = DnsLabelProblem(*name);
-      if (!problem.empty()) {
-        r.Error(*n, Cat("hypervisor name '", name->substr(0, 70),
-                        "' is not a valid DNS label: it ", problem));
-      }
+      RequireDnsLabel(r, *n, *name, "hypervisor");
     }
   } else {
     r.Error(item, "a hypervisor needs a 'name'");
@@ -117,12 +112,9 @@ void DecodePlacement(const YamlNode& node, YamlReader& r, GroupSpec& group,
   r.CheckKeys(node, keys::kPlacement, "placement");
   const YamlNode* hosts = node.Find("hosts");
   if (hosts == nullptr) return;
-  auto items = r.StringList(*hosts, "hosts");
-  if (!items) return;
-  if (items->empty()) r.Error(*hosts, "'placement.hosts' must name at least one hypervisor");
-  for (const YamlNode* item : *items) {
-    group.placement_hosts.push_back(item->value);
-    where.placement_hosts.push_back(r.At(*item));
+  if (DecodeStringList(r, *hosts, "hosts", group.placement_hosts, where.placement_hosts) &&
+      group.placement_hosts.empty()) {
+    r.Error(*hosts, "'placement.hosts' must name at least one hypervisor");
   }
 }
 

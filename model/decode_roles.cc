@@ -5,7 +5,6 @@
 
 #include "base/text.h"
 #include "model/decode.h"
-#include "model/names.h"
 #include "model/spec_keys.h"
 
 namespace reconcile::model {
@@ -166,14 +165,7 @@ void DecodeRole(const YamlNode& key, const YamlNode& body, YamlReader& r, RoleSp
                 RoleSources& where) {
   if (!r.ExpectMap(body, key.value)) return;
   r.CheckKeys(body, keys::kRole, Cat("role '", key.value, "'"));
-  if (auto* n = body.Find("after")) {
-    if (auto items = r.StringList(*n, "after")) {
-      for (const YamlNode* item : *items) {
-        role.after.push_back(item->value);
-        where.after.push_back(r.At(*item));
-      }
-    }
-  }
+  if (auto* n = body.Find("after")) DecodeStringList(r, *n, "after", role.after, where.after);
   if (auto* n = body.Find("steps")) {
     if (r.ExpectList(*n, "steps")) {
       if (n->items.empty()) r.Error(*n, Cat("role '", key.value, "' has no steps"));
@@ -206,16 +198,9 @@ void DecodeRole(const YamlNode& key, const YamlNode& body, YamlReader& r, RoleSp
 void DecodeRoles(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& sources) {
   if (!r.ExpectMap(node, "roles")) return;
   for (const auto& [key, body] : node.entries) {
-    std::string problem = DnsLabelProblem(key.value);
-    if (!problem.empty()) {
-      r.Error(key, Cat("role name '", key.value.substr(0, 70),
-                                "' is not a valid DNS label: it ", problem));
-    }
     RoleSpec role;
     RoleSources where;
-    role.name = key.value;
-    role.location = r.At(key);
-    where.name = r.At(key);
+    DecodeEntryName(r, key, "role", role, where);
     DecodeRole(key, body, r, role, where);
     spec.roles.push_back(std::move(role));
     sources.roles.push_back(std::move(where));

@@ -13,14 +13,6 @@ constexpr uint64_t kMiB = uint64_t{1} << 20;
 constexpr uint64_t kGiB = uint64_t{1} << 30;
 constexpr uint64_t kTiB = uint64_t{1} << 40;
 
-void CheckName(YamlReader& reader, const YamlNode& key, std::string_view kind) {
-  std::string problem = DnsLabelProblem(key.value);
-  if (!problem.empty()) {
-    reader.Error(key, Cat(kind, " name '", key.value.substr(0, 70),
-                                   "' is not a valid DNS label: it ", problem));
-  }
-}
-
 std::optional<std::string> AbsolutePath(YamlReader& reader, const YamlNode& node,
                                         std::string_view what) {
   auto path = NonEmptyString(reader, node, what);
@@ -80,7 +72,7 @@ void DecodePolicy(const YamlNode& node, YamlReader& r, PolicySpec& out) {
 void DecodeImages(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& sources) {
   if (!r.ExpectMap(node, "images")) return;
   for (const auto& [key, body] : node.entries) {
-    CheckName(r, key, "image");
+    RequireDnsLabel(r, key, key.value, "image");
     ImageSpec image;
     image.name = key.value;
     image.location = r.At(key);
@@ -163,14 +155,7 @@ void DecodeGroup(const YamlNode& key, const YamlNode& body, YamlReader& r, Group
     if (auto* n = body.Find("memory")) group.memory_bytes = r.Size(*n, "memory", 64 * kMiB, 4 * kTiB).value_or(group.memory_bytes);
     if (auto* n = body.Find("disk")) group.disk_bytes = r.Size(*n, "disk", kGiB, 64 * kTiB).value_or(0);
   }
-  if (auto* n = body.Find("roles")) {
-    if (auto items = r.StringList(*n, "roles")) {
-      for (const YamlNode* item : *items) {
-        group.roles.push_back(item->value);
-        where.roles.push_back(r.At(*item));
-      }
-    }
-  }
+  if (auto* n = body.Find("roles")) DecodeStringList(r, *n, "roles", group.roles, where.roles);
   if (auto* n = body.Find("vars")) {
     DecodeVars(*n, r, "vars", group.vars, &where.vars, group_index, secrets);
   }
@@ -191,12 +176,9 @@ void DecodeGroups(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& 
   int64_t total = 0;
   bool reported_total = false;
   for (const auto& [key, body] : node.entries) {
-    CheckName(r, key, "group");
     GroupSpec group;
     GroupSources where;
-    group.name = key.value;
-    group.location = r.At(key);
-    where.name = r.At(key);
+    DecodeEntryName(r, key, "group", group, where);
     DecodeGroup(key, body, r, group, where, static_cast<int>(spec.groups.size()), sources.secrets);
     total += group.count;
     if (total > kMaxTotalNodes && !reported_total) {
@@ -215,6 +197,25 @@ void RequireIdentifier(YamlReader& reader, const YamlNode& key, std::string_view
   reader.Error(key, Cat(what, " '", key.value.substr(0, 70),
                         "' must start with a letter or '_' and contain only letters, "
                         "digits, '_' and '-'"));
+}
+
+void RequireDnsLabel(YamlReader& reader, const YamlNode& at, std::string_view name,
+                     std::string_view kind) {
+  std::string problem = DnsLabelProblem(name);
+  if (problem.empty()) return;
+  reader.Error(at, Cat(kind, " name '", name.substr(0, 70), "' is not a valid DNS label: it ",
+                       problem));
+}
+
+bool DecodeStringList(YamlReader& reader, const YamlNode& node, std::string_view what,
+                      std::vector<std::string>& values, std::vector<SourceLocation>& locations) {
+  auto items = reader.StringList(node, what);
+  if (!items) return false;
+  for (const YamlNode* item : *items) {
+    values.push_back(item->value);
+    locations.push_back(reader.At(*item));
+  }
+  return true;
 }
 
 std::optional<std::string> NonEmptyString(YamlReader& reader, const YamlNode& node,
@@ -301,11 +302,7 @@ void DecodeSpec(const YamlNode& root, YamlReader& r, Spec& spec, SpecSources& so
     sources.cluster = r.At(*n);
     if (auto name = NonEmptyString(r, *n, "cluster")) {
       spec.cluster = *name;
-      std::string problem = DnsLabelProblem(*name);
-      if (!problem.empty()) {
-        r.Error(*n, Cat("cluster name '", name->substr(0, 70),
-                                 "' is not a valid DNS label: it ", problem));
-      }
+      RequireDnsLabel(r, *n, *name, "cluster");
     }
   } else {
     r.Error(root, "missing required key 'cluster'");
