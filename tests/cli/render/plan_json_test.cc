@@ -11,7 +11,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/render/golden.h"
+#include "tests/testing/golden.h"
 #include "tests/cli/render/plan_fixtures.h"
 
 namespace reconcile::render {
@@ -43,8 +43,8 @@ model::Plan EverythingPlan() {
 }
 
 TEST(PlanJsonTest, MatchesGolden) {
-  ExpectMatchesGolden(RenderPlanJson(EverythingPlan(), "lab"), "plan.json");
-  ExpectMatchesGolden(RenderPlanJson(model::Plan{}, "lab"), "empty.json");
+  ExpectMatchesGolden(RenderPlanJson(EverythingPlan(), "lab"), "tests/cli/render/golden/plan.json");
+  ExpectMatchesGolden(RenderPlanJson(model::Plan{}, "lab"), "tests/cli/render/golden/empty.json");
 }
 
 TEST(PlanJsonTest, HasExactlyTheDocumentedKeysInOrder) {

@@ -11,7 +11,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/render/golden.h"
+#include "tests/testing/golden.h"
 #include "tests/cli/render/plan_fixtures.h"
 
 namespace reconcile::render {
@@ -35,15 +35,16 @@ std::vector<std::string> Lines(const std::string& text) {
 TEST(PlanTextTest, EmptyPlanSaysNoChanges) {
   const std::string text = RenderPlanText(model::Plan{}, /*color=*/false);
   EXPECT_EQ(text, "No changes. The cluster matches the spec.\n");
-  ExpectMatchesGolden(text, "empty.txt");
+  ExpectMatchesGolden(text, "tests/cli/render/golden/empty.txt");
 }
 
 TEST(PlanTextTest, MixedPlanMatchesGolden) {
-  ExpectMatchesGolden(RenderPlanText(MixedPlan(), false), "mixed.txt");
+  ExpectMatchesGolden(RenderPlanText(MixedPlan(), false), "tests/cli/render/golden/mixed.txt");
 }
 
 TEST(PlanTextTest, TroubledPlanMatchesGolden) {
-  ExpectMatchesGolden(RenderPlanText(TroubledPlan(), false), "troubled.txt");
+  ExpectMatchesGolden(RenderPlanText(TroubledPlan(), false),
+                      "tests/cli/render/golden/troubled.txt");
 }
 
 TEST(PlanTextTest, ColourMatchesGolden) {
@@ -52,7 +53,7 @@ TEST(PlanTextTest, ColourMatchesGolden) {
   plan.orphans = troubled.orphans;
   plan.problems = troubled.problems;
   plan.deferred = troubled.deferred;
-  ExpectMatchesGolden(RenderPlanText(plan, /*color=*/true), "color.txt");
+  ExpectMatchesGolden(RenderPlanText(plan, /*color=*/true), "tests/cli/render/golden/color.txt");
 }
 
 TEST(PlanTextTest, EachActionIsOneLineWithSymbolTargetAndReason) {

@@ -1,37 +1,18 @@
-// Domain XML generation compared against golden files in golden/.
-// RECONCILE_UPDATE_GOLDEN=1 rewrites the golden files from the current output.
+// Domain XML generation compared against golden files in golden/
+// (tests/testing/golden.h: RECONCILE_UPDATE_GOLDEN=1 rewrites them).
 #include "drivers/libvirt/domain_xml.h"
-
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "drivers/libvirt/domain_parse.h"
+#include "tests/testing/golden.h"
 #include "tests/testing/status_matchers.h"
 
 namespace reconcile::drivers::libvirt {
 namespace {
 
+using ::reconcile::testing::ExpectMatchesGolden;
 using ::reconcile::testing::IsOk;
-
-const char* kGoldenDir = "tests/drivers/libvirt/golden/";
-
-void ExpectMatchesGolden(const std::string& actual, const std::string& file) {
-  const std::string path = std::string(kGoldenDir) + file;
-  const char* update = std::getenv("RECONCILE_UPDATE_GOLDEN");
-  if (update != nullptr && std::string(update) == "1") {
-    std::ofstream(path) << actual;
-    GTEST_SKIP() << "rewrote " << path;
-  }
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << "missing golden file " << path
-                  << " (run with RECONCILE_UPDATE_GOLDEN=1 from the repository root)";
-  std::stringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(actual, expected.str()) << "domain XML differs from " << path;
-}
 
 Ownership SampleOwner() {
   return Ownership{"lab", "worker", 2, "9f2c4e1a", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample",
@@ -58,7 +39,8 @@ DomainDefinition OverlayDefinition() {
 // This test verifies that a disk-booted node's XML (overlay, seed, agent
 // channel, metadata) is exactly the reviewed golden file.
 TEST(DomainXmlTest, OverlayBootMatchesGolden) {
-  ExpectMatchesGolden(RenderDomainXml(OverlayDefinition()), "overlay_boot.xml");
+  ExpectMatchesGolden(RenderDomainXml(OverlayDefinition()),
+                      "tests/drivers/libvirt/golden/overlay_boot.xml");
 }
 
 // This test verifies that a direct-kernel-boot node's XML (kernel, initrd,
@@ -74,7 +56,7 @@ TEST(DomainXmlTest, DirectKernelBootMatchesGolden) {
   def.initrd = "/images/initramfs.cpio.gz";
   def.cmdline = "console=ttyS0 quiet note=\"a&b<c>\"";
   def.console_log = "/var/log/reconcile/lab-worker-2.console.log";
-  ExpectMatchesGolden(RenderDomainXml(def), "direct_kernel.xml");
+  ExpectMatchesGolden(RenderDomainXml(def), "tests/drivers/libvirt/golden/direct_kernel.xml");
 }
 
 // This test verifies that the test driver's variant leaves out the QEMU-only
@@ -84,7 +66,7 @@ TEST(DomainXmlTest, TestDriverVariantMatchesGolden) {
   def.domain_type = "test";
   def.cpu_mode = "";
   def.machine = "";
-  ExpectMatchesGolden(RenderDomainXml(def), "test_driver.xml");
+  ExpectMatchesGolden(RenderDomainXml(def), "tests/drivers/libvirt/golden/test_driver.xml");
 }
 
 // This test verifies that what is rendered reads back: the parser recovers
