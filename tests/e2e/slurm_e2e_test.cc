@@ -167,7 +167,7 @@ TEST_F(SlurmE2eTest, FloorGuestsReachableWithNoRoles) {
   auto apply = Reconcile("apply " + ShellQuote(path));
   const absl::Duration took = absl::Now() - start;
   ASSERT_EQ(apply.exit_code, 0) << apply.output;
-  Figure("floor: 3 Debian guests created, booted, reachable over verified SSH (no roles)", took);
+  Figure("floor: 3 Debian guests created, booted, answering a probe over verified SSH (no real roles)", took);
   std::string empty = SpecYaml(0, false);
   empty = absl::StrReplaceAll(empty, {{"controller: { count: 1,", "controller: { count: 0,"}});
   std::ofstream(path) << empty;
