@@ -21,11 +21,13 @@ std::string RootFinishUpload(std::string_view staged, std::string_view temp_besi
   const std::string s = ShellQuote(staged), t = ShellQuote(temp_beside_path);
   // Copied by root into a new file (noclobber: O_EXCL, never through a planted
   // link), so owner and group are root's exactly as a root login would leave
-  // them; the final mv within the target's directory is the atomic rename(2).
+  // them; synced before the final mv within the target's directory, the
+  // atomic rename(2), as the SFTP path fsyncs (no empty file after a crash).
   std::string chown;
   if (!owner.empty()) chown = fmt::format("chown -- {} {} && ", ShellQuote(owner), t);
   const std::string script = fmt::format(
-      "set -C; umask 077; cat -- {s} > {t} && chmod {mode:04o} {t} && {chown}mv -f -- {t} {p}; "
+      "set -C; umask 077; cat -- {s} > {t} && sync -- {t} && chmod {mode:04o} {t} && {chown}"
+      "mv -f -- {t} {p}; "
       "rc=$?; rm -f -- {s}; [ $rc -eq 0 ] || rm -f -- {t}; exit $rc",
       fmt::arg("s", s), fmt::arg("t", t), fmt::arg("p", ShellQuote(path)),
       fmt::arg("mode", mode & 07777), fmt::arg("chown", chown));
