@@ -108,9 +108,13 @@ inline CommandResult Reconcile(const std::string& args) {
 }
 
 // `reconcile <args...>` in the background, stdout and stderr to `log_path`.
+// `wrapper` (a program and its arguments that ends by exec'ing the binary it is
+// given, e.g. `env X=y tests/lab/remote-operator.sh`) runs it, so the PID stays
+// reconcile's.
 class BackgroundReconcile {
  public:
-  BackgroundReconcile(const std::vector<std::string>& args, const std::string& log_path) {
+  BackgroundReconcile(const std::vector<std::string>& args, const std::string& log_path,
+                      const std::vector<std::string>& wrapper = {}) {
     pid_ = fork();
     if (pid_ == 0) {
       const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -118,10 +122,12 @@ class BackgroundReconcile {
         dup2(fd, 1);
         dup2(fd, 2);
       }
-      std::vector<char*> argv{const_cast<char*>(RECONCILE_BINARY)};
+      std::vector<char*> argv;
+      for (const std::string& w : wrapper) argv.push_back(const_cast<char*>(w.c_str()));
+      argv.push_back(const_cast<char*>(RECONCILE_BINARY));
       for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
-      execv(RECONCILE_BINARY, argv.data());
+      execv(argv[0], argv.data());
       _exit(127);
     }
   }

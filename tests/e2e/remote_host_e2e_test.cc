@@ -136,50 +136,6 @@ absl::Duration Median(const std::string& command, int runs) {
   return times[times.size() / 2];
 }
 
-// `reconcile <args>` as the operator, in the background (for `watch`):
-// remote-operator.sh execs all the way down, so the PID is reconcile's.
-class BackgroundOperator {
- public:
-  BackgroundOperator(const std::vector<std::string>& args, const std::string& log_path) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (fd >= 0) {
-        dup2(fd, 1);
-        dup2(fd, 2);
-      }
-      setenv("LAB_DIR", kDir, 1);
-      std::vector<char*> argv{const_cast<char*>("tests/lab/remote-operator.sh"),
-                              const_cast<char*>(RECONCILE_BINARY)};
-      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-  }
-  BackgroundOperator(const BackgroundOperator&) = delete;
-  BackgroundOperator& operator=(const BackgroundOperator&) = delete;
-  ~BackgroundOperator() {
-    if (pid_ > 0 && !done_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  // SIGTERM, then the exit code (-1 for a signal).
-  int Terminate() {
-    if (pid_ <= 0 || done_) return -1;
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    done_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  bool done_ = false;
-};
-
 // Waits until `path` holds `count` occurrences of `needle` after byte `from`.
 bool WaitForLog(const std::string& path, const std::string& needle, size_t from, size_t count,
                 absl::Duration timeout) {
@@ -582,7 +538,11 @@ TEST_F(RemoteHostE2eTest, LinkCutUnderWatchIsADarkHostUntilItIsBack) {
   const std::string two = WriteSpec(1, true);
   const std::string id = DomainField("domid");
   const std::string log = work_ + "/watch.log";
-  BackgroundOperator watch({"watch", "--interval", "2s", two}, log);
+  // As the operator (its ~/.ssh), through remote-operator.sh, which execs
+  // all the way down, so the PID is reconcile's.
+  BackgroundReconcile watch({"watch", "--interval", "2s", two}, log,
+                            {"/usr/bin/env", std::string("LAB_DIR=") + kDir,
+                             "tests/lab/remote-operator.sh"});
   ASSERT_TRUE(WaitForLog(log, "converged, no changes", 0, 1, absl::Seconds(60))) << ReadFile(log);
 
   size_t mark = ReadFile(log).size();
