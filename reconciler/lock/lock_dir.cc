@@ -38,13 +38,19 @@ absl::Status Errno(std::string_view what, const std::string& path, int err) {
   return absl::InternalError(message);
 }
 
-absl::Status MakeDirs(const std::string& dir) {
+// Only the last component: a missing parent is more likely a typo in
+// --lock-dir than a tree to create, and two reconcilers agreeing on a lock
+// only works when both name the same existing place.
+absl::Status MakeDir(const std::string& dir) {
   struct stat st;
   if (stat(dir.c_str(), &st) == 0) return absl::OkStatus();
   if (errno != ENOENT) return Errno("cannot inspect lock directory", dir, errno);
   const std::string parent = Parent(dir);
-  if (parent != dir) {
-    if (absl::Status s = MakeDirs(parent); !s.ok()) return s;
+  if (stat(parent.c_str(), &st) != 0) {
+    return absl::FailedPreconditionError(fmt::format(
+        "lock directory {}: its parent {} does not exist (create it, or choose another "
+        "lock directory)",
+        dir, parent));
   }
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return Errno("cannot create lock directory", dir, errno);
@@ -70,7 +76,7 @@ std::string DefaultLockDir() {
 
 absl::Status EnsureLockDir(const std::string& dir) {
   if (dir.empty()) return absl::InvalidArgumentError("lock directory is empty");
-  if (absl::Status s = MakeDirs(dir); !s.ok()) return s;
+  if (absl::Status s = MakeDir(dir); !s.ok()) return s;
   struct stat st;
   if (stat(dir.c_str(), &st) != 0) return Errno("cannot inspect lock directory", dir, errno);
   if (!S_ISDIR(st.st_mode)) {

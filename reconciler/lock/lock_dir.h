@@ -26,8 +26,8 @@ std::string ChooseLockDir(const LockDirEnvironment& env);
 // ChooseLockDir for this process.
 std::string DefaultLockDir();
 
-// Creates `dir` (and missing parents) with mode 0700, or checks the existing
-// one: it must be a directory owned by this user or by root, so that nobody
+// Creates `dir` with mode 0700 (its parent must exist: kFailedPrecondition
+// naming it otherwise), or checks the existing one: it must be a directory owned by this user or by root, so that nobody
 // else can pre-create a shared path like /tmp/reconcile-<uid> and control the
 // lock files in it. kPermissionDenied or kFailedPrecondition otherwise.
 absl::Status EnsureLockDir(const std::string& dir);

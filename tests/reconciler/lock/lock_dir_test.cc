@@ -56,14 +56,25 @@ class EnsureLockDirTest : public ::testing::Test {
   std::string root_;
 };
 
-TEST_F(EnsureLockDirTest, CreatesMissingDirectoriesPrivate) {
-  const std::string dir = root_ + "/a/b/locks";
+TEST_F(EnsureLockDirTest, CreatesAMissingDirectoryPrivate) {
+  const std::string dir = root_ + "/locks";
   ASSERT_THAT(EnsureLockDir(dir), IsOk());
   struct stat st;
   ASSERT_EQ(stat(dir.c_str(), &st), 0);
   EXPECT_TRUE(S_ISDIR(st.st_mode));
   EXPECT_EQ(st.st_mode & 07777, 0700u);
   EXPECT_THAT(EnsureLockDir(dir), IsOk());  // a second time is fine
+}
+
+// A missing parent is more likely a typo than a tree to make: refused,
+// named, and nothing created.
+TEST_F(EnsureLockDirTest, RefusesAMissingParent) {
+  const std::string dir = root_ + "/a/b/locks";
+  EXPECT_THAT(EnsureLockDir(dir),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("its parent " + root_ + "/a/b does not exist")));
+  struct stat st;
+  EXPECT_NE(stat((root_ + "/a").c_str(), &st), 0);
 }
 
 TEST_F(EnsureLockDirTest, RefusesAFile) {
