@@ -54,6 +54,9 @@ class DagRun {
   void Work() {
     for (;;) {
       int id;
+      // Cancelled before it started: reported like any other outcome, so
+      // whoever stopped the run hears what did not happen.
+      std::vector<ActionResult> not_started;
       {
         absl::MutexLock lock(&mu_);
         mu_.Await(absl::Condition(this, &DagRun::HasWorkOrDone));
@@ -61,11 +64,15 @@ class DagRun {
         id = ready_.front();
         ready_.pop_front();
         if (Cancelled()) {
-          Decide(id, ActionResult{.action_id = id, .outcome = Outcome::kSkipped,
-                                  .status = absl::CancelledError("cancelled before it started")},
-                 nullptr);
-          continue;
+          ActionResult cancelled{.action_id = id, .outcome = Outcome::kSkipped,
+                                 .status = absl::CancelledError("cancelled before it started")};
+          not_started.push_back(cancelled);
+          Decide(id, std::move(cancelled), &not_started);
         }
+      }
+      if (!not_started.empty()) {
+        for (const ActionResult& r : not_started) Notify(options_.on_done, plan_.actions[r.action_id], r);
+        continue;
       }
       Notify(options_.on_start, plan_.actions[id]);
       ActionResult result = RunWithRetries(plan_.actions[id]);

@@ -2,6 +2,7 @@
 
 #include "base/status_macros.h"
 #include "fmt/format.h"
+#include "model/plan_subset.h"
 #include "reconciler/address_book.h"
 #include "reconciler/create_readiness.h"
 #include "reconciler/planner.h"
@@ -62,8 +63,10 @@ absl::StatusOr<PassResult> Reconciler::Pass(bool execute) {
       {options_.actions.authorized_key, options_.actions.authorized_key_problem},
       result.observed);
   result.plan = ComputePlan(spec_, nodes_, result.observed);
+  if (!options_.only.empty()) result.plan = model::RestrictPlan(result.plan, options_.only);
   if (execute && !result.plan.actions.empty()) {
     if (options_.on_plan) options_.on_plan(result.plan);
+    if (options_.approve) RETURN_IF_ERROR(options_.approve(result.plan, result.observed));
     ClusterActions actions(spec_, nodes_, hosts, shell_, addresses, options_.actions, clock_);
     actions.UseOutputs(outputs_run);  // taken while observing: not run again
     result.execution = Execute(result.plan, actions, options_.executor, clock_);
@@ -82,6 +85,11 @@ ApplyOutcome ApplyUntilConverged(Reconciler& reconciler, int max_passes, Clock& 
     absl::StatusOr<PassResult> pass = reconciler.ApplyPass();
     if (!pass.ok()) {
       outcome.error = pass.status();
+      if (absl::IsCancelled(pass.status()) || absl::IsAborted(pass.status())) {
+        outcome.declined = true;
+        outcome.stopped_because = std::string(pass.status().message());
+        return outcome;
+      }
       if (!IsRetryable(pass.status())) {
         outcome.stopped_because = "the cluster could not be observed";
         return outcome;
@@ -92,6 +100,11 @@ ApplyOutcome ApplyUntilConverged(Reconciler& reconciler, int max_passes, Clock& 
     failed_observations = 0;
     outcome.error = absl::OkStatus();
     if (on_pass) on_pass(*pass);
+    if (reconciler.StopRequested()) {
+      outcome.interrupted = true;
+      outcome.stopped_because = "interrupted";
+      return outcome;
+    }
     if (pass->plan.converged()) {
       outcome.converged = true;
       return outcome;

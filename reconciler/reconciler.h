@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,13 @@ struct ReconcilerOptions {
   ExecutorOptions executor;  // parallel and retries default from the spec's policy
   // Called with each pass's plan before it is executed (apply shows it).
   std::function<void(const model::Plan&)> on_plan;
+  // Asked after on_plan, before anything of the plan runs: a non-OK status
+  // (kCancelled: the operator declined; kAborted: a saved plan no longer
+  // matches the world) ends the pass with nothing executed, and is returned.
+  std::function<absl::Status(const model::Plan&, const model::ObservedState&)> approve;
+  // `--target`: when not empty, each pass plans only these nodes' actions and
+  // what they depend on (model/plan_subset.h).
+  std::set<std::string> only;
 };
 
 // Options for `spec` as its policy asks: parallelism and retries.
@@ -62,6 +70,10 @@ class Reconciler {
   void SetDesired(model::Spec spec, std::vector<model::Node> nodes);
   const model::Spec& spec() const { return spec_; }
   const std::vector<model::Node>& nodes() const { return nodes_; }
+  // True once the executor's cancel flag is raised (SIGINT in the CLI).
+  bool StopRequested() const {
+    return options_.executor.cancel != nullptr && options_.executor.cancel->load();
+  }
 
  private:
   absl::StatusOr<PassResult> Pass(bool execute);
@@ -79,11 +91,13 @@ struct ApplyOutcome {
   int passes = 0;
   std::string stopped_because;  // why it stopped without converging
   absl::Status error;           // the last pass-level error, if any
+  bool declined = false;        // ReconcilerOptions::approve refused a plan
+  bool interrupted = false;     // the executor's cancel flag stopped it
 };
 
 // Runs passes until the plan is empty (converged), `max_passes` ran, the plan
 // has only problems left, or a pass made no progress and every failure was
-// terminal. A pass that could not observe (hypervisor down) is retried with
+// terminal, `approve` refused a plan, or the cancel flag was raised. A pass that could not observe (hypervisor down) is retried with
 // backoff while passes remain. `on_pass` sees each pass as it completes.
 ApplyOutcome ApplyUntilConverged(Reconciler& reconciler, int max_passes, Clock& clock,
                                  const std::function<void(const PassResult&)>& on_pass = {},

@@ -243,7 +243,8 @@ TEST(Executor, BoundsParallelism) {
 }
 
 // This test verifies that cancelling starts nothing new and reports the rest
-// as skipped, while the running action completes.
+// as skipped (to on_done too: the CLI counts "not started" from it), while the
+// running action completes.
 TEST(Executor, CancelFinishesRunningActionsOnly) {
   model::Plan plan = Chain({{"a", {}}, {"b", {0}}, {"c", {}}});
   std::atomic<bool> cancel{false};
@@ -261,8 +262,13 @@ TEST(Executor, CancelFinishesRunningActionsOnly) {
   testing::SimulatedClock clock;
   ExecutorOptions options = Serial();
   options.cancel = &cancel;
+  std::vector<std::string> done;
+  options.on_done = [&](const Action& action, const ActionResult& result) {
+    done.push_back(action.node + (result.outcome == Outcome::kSkipped ? " skipped" : " ran"));
+  };
   ExecutionReport report = Execute(plan, runner, options, clock);
   EXPECT_EQ(runner.runs, 1);
+  EXPECT_THAT(done, ::testing::UnorderedElementsAre("a ran", "b skipped", "c skipped"));
   EXPECT_EQ(report.results[0].outcome, Outcome::kSucceeded);
   EXPECT_EQ(report.results[1].outcome, Outcome::kSkipped);
   EXPECT_EQ(report.results[1].status.code(), absl::StatusCode::kCancelled);
