@@ -1,45 +1,63 @@
 #include "cli/apply_command.h"
 
-#include <unistd.h>
+#include <iostream>
 
-#include "base/clock.h"
 #include "cli/cluster_session.h"
-#include "cli/progress.h"
-#include "cli/render/plan_text.h"
-#include "cli/render/terminal_text.h"
-#include "reconciler/lock/cluster_lock.h"
+#include "cli/converge.h"
+#include "cli/saved_plan.h"
+#include "cli/spec_text.h"
+#include "fmt/format.h"
 
 namespace reconcile::cli {
+namespace {
 
-int RunApply(const ApplyOptions& options, std::ostream& out, std::ostream& err) {
-  absl::StatusOr<ClusterSession> session = OpenCluster(options.target, err);
-  if (!session.ok()) return 1;
-  absl::StatusOr<ClusterLock> lock = ClusterLock::Acquire(session->desired.spec.cluster, options.lock_dir);
-  if (!lock.ok()) {
-    err << "reconcile: " << lock.status().message() << "\n";
+int ApplySavedPlan(const ApplyOptions& options, const SavedPlan& saved, std::ostream& out,
+                   std::ostream& err) {
+  const std::string& file = options.target.spec;
+  if (!options.target.connect.empty() && options.target.connect != saved.connect) {
+    err << fmt::format("reconcile apply: {} was planned with --connect '{}'; it cannot be "
+                       "applied elsewhere (re-plan with reconcile plan --out)\n",
+                       file, saved.connect);
     return 1;
   }
-  if (options.boot_timeout) session->options.actions.boot_timeout = *options.boot_timeout;
-  Clock& clock = Clock::Real();
-  const absl::Time start = clock.Now();
-  const bool color = render::UseColor(STDOUT_FILENO);
-  int pass_number = 0;
-  session->options.on_plan = [&](const model::Plan& plan) {
-    out << "Pass " << ++pass_number << ":\n" << render::RenderPlanText(plan, color) << std::flush;
-  };
-  session->options.executor.on_done = [&](const model::Action& action, const ActionResult& result) {
-    out << ProgressLine(action, result, clock.Now() - start) << "\n" << std::flush;
-  };
-  Reconciler reconciler = session->MakeReconciler(clock);
-  // A pass with nothing to do but problems (or held-back rollouts) is never
-  // shown by on_plan: say them, not only that there were some.
-  auto on_pass = [&](const PassResult& pass) {
-    if (!pass.plan.actions.empty() || pass.plan.converged()) return;
-    out << "Pass " << ++pass_number << ":\n" << render::RenderPlanText(pass.plan, color) << std::flush;
-  };
-  ApplyOutcome outcome = ApplyUntilConverged(reconciler, options.max_passes, clock, on_pass);
-  out << ApplyReportLine(outcome, clock.Now() - start) << "\n";
-  return outcome.converged ? 0 : 1;
+  absl::StatusOr<ClusterSession> session = OpenCluster({saved.spec_path, saved.connect}, err);
+  if (!session.ok()) return 1;
+  absl::StatusOr<std::string> spec_text = ReadSpecText(saved.spec_path);
+  if (!spec_text.ok() || DesiredDigest(*spec_text, session->desired.nodes) != saved.spec_digest) {
+    err << fmt::format("reconcile apply: the spec changed since {} was saved ({} or a file, "
+                       "secret or variable it uses); nothing was done. Re-plan with "
+                       "reconcile plan {} --out {}\n",
+                       file, saved.spec_path, saved.spec_path, file);
+    return 1;
+  }
+  const std::string cluster = session->desired.spec.cluster;
+  SavedPlanCheck check{[&](const model::Plan& plan, const model::ObservedState& observed) {
+    if (std::optional<std::string> what = WhatChanged(saved, observed, plan, cluster)) {
+      return absl::AbortedError(fmt::format(
+          "the cluster changed since {} was saved ({}); re-plan with reconcile plan {} --out {}",
+          file, *what, saved.spec_path, file));
+    }
+    return absl::OkStatus();
+  }};
+  return Converge(*session, options.converge, "Apply", std::cin, out, err, &check).exit_code;
+}
+
+}  // namespace
+
+int RunApply(const ApplyOptions& options, std::ostream& out, std::ostream& err) {
+  // A saved plan (`plan --out`) or a spec: the file says which.
+  if (absl::StatusOr<std::string> text = ReadSpecText(options.target.spec); text.ok()) {
+    if (std::optional<absl::StatusOr<SavedPlan>> saved = ParseSavedPlan(*text)) {
+      if (!saved->ok()) {
+        err << "reconcile apply: " << options.target.spec << ": " << saved->status().message() << "\n";
+        return 1;
+      }
+      return ApplySavedPlan(options, **saved, out, err);
+    }
+  }
+  absl::StatusOr<ClusterSession> session = OpenCluster(options.target, err);
+  if (!session.ok()) return 1;
+  return Converge(*session, options.converge, "Apply", std::cin, out, err).exit_code;
 }
 
 }  // namespace reconcile::cli

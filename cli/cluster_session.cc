@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "base/clock.h"
@@ -11,6 +12,8 @@
 #include "model/diagnostics.h"
 #include "model/expand.h"
 #include "model/loader.h"
+#include "model/names.h"
+#include "fmt/format.h"
 
 namespace reconcile::cli {
 namespace {
@@ -31,6 +34,34 @@ absl::StatusOr<std::string> AuthorizedKey(const model::SshSpec& ssh) {
                                          " does not start with a key type (ssh-ed25519 ...)");
   }
   return line;
+}
+
+// `--target` names -> node names: a group stands for its nodes.
+absl::StatusOr<std::set<std::string>> ResolveOnly(const Desired& desired,
+                                                  const std::vector<std::string>& only,
+                                                  std::ostream& err) {
+  std::set<std::string> nodes;
+  std::vector<std::string> names;
+  for (const model::Node& node : desired.nodes) names.push_back(node.name);
+  for (const model::GroupSpec& group : desired.spec.groups) names.push_back(group.name);
+  for (const std::string& name : only) {
+    bool found = false;
+    for (const model::Node& node : desired.nodes) {
+      if (node.name == name || node.group == name) {
+        nodes.insert(node.name);
+        found = true;
+      }
+    }
+    if (found) continue;
+    std::string message = fmt::format("reconcile: --target '{}': cluster {} has no node or group of that name",
+                                      name, desired.spec.cluster);
+    if (std::optional<std::string> close = model::ClosestMatch(name, names)) {
+      message += fmt::format(", did you mean '{}'?", *close);
+    }
+    err << message << "\n";
+    return absl::InvalidArgumentError(message);
+  }
+  return nodes;
 }
 
 }  // namespace
@@ -67,13 +98,17 @@ absl::StatusOr<Desired> LoadDesired(const std::string& path, const std::string& 
   return Desired{*std::move(spec), *std::move(nodes)};
 }
 
-Reconciler ClusterSession::MakeReconciler(Clock& clock) const {
+std::vector<HostConnection> ClusterSession::Hosts() const {
   std::vector<HostConnection> hosts;
   const auto spec_hosts = desired.spec.Hosts();
   for (size_t i = 0; i < spec_hosts.size() && i < hypervisors.size(); ++i) {
     hosts.push_back({spec_hosts[i].name, hypervisors[i].get()});
   }
-  return Reconciler(desired.spec, desired.nodes, std::move(hosts), *shell, clock, options);
+  return hosts;
+}
+
+Reconciler ClusterSession::MakeReconciler(Clock& clock) const {
+  return Reconciler(desired.spec, desired.nodes, Hosts(), *shell, clock, options);
 }
 
 absl::StatusOr<PassResult> PlanOnce(const ClusterSession& session, std::ostream& err) {
@@ -93,6 +128,9 @@ absl::StatusOr<ClusterSession> OpenCluster(const TargetOptions& target, std::ost
   ASSIGN_OR_RETURN(session.hypervisors, OpenHosts(spec, err));
   session.shell = std::make_unique<drivers::ssh::SshNodeShell>();
   session.options = OptionsFromPolicy(spec);
+  if (!target.only.empty()) {
+    ASSIGN_OR_RETURN(session.options.only, ResolveOnly(session.desired, target.only, err));
+  }
   // Only creating nodes needs the key; a plan or status of an existing
   // cluster works without it.
   if (absl::StatusOr<std::string> key = AuthorizedKey(spec.ssh); key.ok()) {

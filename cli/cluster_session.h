@@ -29,6 +29,8 @@ struct ClusterSession {
   ReconcilerOptions options;  // from the spec's policy; the command adds its hooks
 
   Reconciler MakeReconciler(Clock& clock) const;
+  // The hypervisors with their spec names, in spec order.
+  std::vector<HostConnection> Hosts() const;
 };
 
 // Loads the spec and opens the drivers. Errors are printed to `err` and

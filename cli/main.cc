@@ -5,7 +5,9 @@
 #include <variant>
 
 #include "cli/apply_command.h"
+#include "cli/destroy_command.h"
 #include "cli/graph_command.h"
+#include "cli/node_commands.h"
 #include "cli/parse_options.h"
 #include "cli/plan_command.h"
 #include "cli/status_command.h"
@@ -30,6 +32,14 @@ int Dispatch(const Options& options) {
           return RunWatch(command, std::cerr);
         } else if constexpr (std::is_same_v<T, GraphOptions>) {
           return RunGraph(command, std::cout, std::cerr);
+        } else if constexpr (std::is_same_v<T, DestroyOptions>) {
+          return RunDestroy(command, std::cout, std::cerr);
+        } else if constexpr (std::is_same_v<T, KnownHostsOptions>) {
+          return RunKnownHosts(command, std::cout, std::cerr);
+        } else if constexpr (std::is_same_v<T, SshOptions>) {
+          return RunSsh(command, std::cerr);
+        } else if constexpr (std::is_same_v<T, ConsoleOptions>) {
+          return RunConsole(command, std::cerr);
         } else {
           static_assert(std::is_same_v<T, StatusOptions>);
           return RunStatus(command, std::cout, std::cerr);

@@ -20,20 +20,54 @@ struct ValidateOptions {
 struct TargetOptions {
   std::string spec;
   std::string connect;  // overrides the spec's hypervisor.uri (e.g. test:///default)
+  // `--target NODE|GROUP` (plan, apply, status, graph): only these nodes'
+  // actions and what they depend on. Empty: the whole cluster.
+  std::vector<std::string> only;
+};
+
+// `reconcile known-hosts`: an OpenSSH known_hosts file for every node.
+struct KnownHostsOptions {
+  TargetOptions target;
+};
+
+// `reconcile ssh`: a session (or one command) on a node, its host key verified.
+struct SshOptions {
+  TargetOptions target;
+  std::string node;
+  std::vector<std::string> command;  // empty: an interactive login
+};
+
+// `reconcile console`: the node's serial console.
+struct ConsoleOptions {
+  TargetOptions target;
+  std::string node;
 };
 
 struct PlanOptions {
   TargetOptions target;
+  std::string out;  // also save the plan there, for `apply FILE` (cli/saved_plan.h)
   bool json = false;
   bool detailed_exitcode = false;  // 0 no changes, 2 changes pending, 1 error
+};
+
+// What apply and destroy share: how they run passes until converged.
+struct ConvergeOptions {
+  int max_passes = 10;
+  std::string lock_dir;  // empty: the default (reconciler/lock/lock_dir.h)
+  std::optional<absl::Duration> boot_timeout;  // waiting for a new node's address
+  bool yes = false;  // approve deletes and replaces without asking
 };
 
 struct ApplyOptions {
   TargetOptions target;
   bool dry_run = false;  // plan only
-  int max_passes = 10;
-  std::string lock_dir;  // empty: the default (reconciler/lock/lock_dir.h)
-  std::optional<absl::Duration> boot_timeout;  // waiting for a new node's address
+  ConvergeOptions converge;
+};
+
+// Deletes every domain (and its volumes) the cluster owns.
+struct DestroyOptions {
+  TargetOptions target;
+  ConvergeOptions converge;
 };
 
 struct WatchCommandOptions {
@@ -55,7 +89,7 @@ struct StatusOptions {
 
 using Command =
     std::variant<ValidateOptions, PlanOptions, ApplyOptions, WatchCommandOptions, StatusOptions,
-                 GraphOptions>;
+                 GraphOptions, DestroyOptions, KnownHostsOptions, SshOptions, ConsoleOptions>;
 
 struct Options {
   Command command;

@@ -22,13 +22,13 @@ std::string ProgressLine(const model::Action& action, const ActionResult& result
   return line;
 }
 
-std::string ApplyReportLine(const ApplyOutcome& outcome, absl::Duration elapsed) {
+std::string ReportLine(std::string_view verb, const ApplyOutcome& outcome, absl::Duration elapsed) {
   const double seconds = absl::ToDoubleSeconds(elapsed);
   if (outcome.converged) {
-    return fmt::format("Apply complete: converged after {} {} in {:.1f}s.", outcome.passes,
+    return fmt::format("{} complete: converged after {} {} in {:.1f}s.", verb, outcome.passes,
                        outcome.passes == 1 ? "pass" : "passes", seconds);
   }
-  std::string line = fmt::format("Apply stopped after {} {} in {:.1f}s: {}.", outcome.passes,
+  std::string line = fmt::format("{} stopped after {} {} in {:.1f}s: {}.", verb, outcome.passes,
                                  outcome.passes == 1 ? "pass" : "passes", seconds,
                                  outcome.stopped_because);
   if (!outcome.error.ok()) line += " Last error: " + std::string(outcome.error.message());

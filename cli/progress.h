@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "absl/time/time.h"
 #include "model/plan.h"
@@ -14,7 +15,8 @@ namespace reconcile::cli {
 std::string ProgressLine(const model::Action& action, const ActionResult& result,
                          absl::Duration since_start);
 
-// "Apply complete: converged after 2 passes in 31.2s." or why it stopped.
-std::string ApplyReportLine(const ApplyOutcome& outcome, absl::Duration elapsed);
+// "Apply complete: converged after 2 passes in 31.2s." or why it stopped;
+// `verb` names the command ("Apply", "Destroy").
+std::string ReportLine(std::string_view verb, const ApplyOutcome& outcome, absl::Duration elapsed);
 
 }  // namespace reconcile::cli

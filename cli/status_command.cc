@@ -12,8 +12,11 @@ int RunStatus(const StatusOptions& options, std::ostream& out, std::ostream& err
   if (!pass.ok()) return 1;
   std::vector<std::string> hosts;
   for (const model::HypervisorSpec& host : session->desired.spec.Hosts()) hosts.push_back(host.name);
-  std::vector<render::NodeStatus> rows =
-      render::BuildStatus(session->desired.nodes, pass->observed, pass->plan, hosts);
+  std::vector<model::Node> shown;  // --target: only those nodes
+  for (const model::Node& node : session->desired.nodes) {
+    if (session->options.only.empty() || session->options.only.count(node.name)) shown.push_back(node);
+  }
+  std::vector<render::NodeStatus> rows = render::BuildStatus(shown, pass->observed, pass->plan, hosts);
   if (options.json) {
     out << render::StatusToJson(rows, pass->plan, pass->observed, hosts).dump(2) << "\n";
   } else {

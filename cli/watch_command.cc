@@ -5,6 +5,7 @@
 #include "cli/cluster_session.h"
 #include "cli/metrics/metrics_server.h"
 #include "cli/progress.h"
+#include "cli/stop_signal.h"
 #include "cli/watch_events.h"
 #include "model/spec_files.h"
 #include "reconciler/lock/cluster_lock.h"
@@ -35,7 +36,7 @@ int RunWatch(const WatchCommandOptions& options, std::ostream& log) {
   if (options.boot_timeout) session->options.actions.boot_timeout = *options.boot_timeout;
   Clock& clock = Clock::Real();
   absl::Time pass_start = clock.Now();
-  session->options.executor.cancel = &SpecFileEvents::StopRequested();
+  session->options.executor.cancel = &StopRequested();
   session->options.on_plan = [&](const model::Plan&) { pass_start = clock.Now(); };
   session->options.executor.on_done = [&](const model::Action& action, const ActionResult& result) {
     log << stamp() << "  " << ProgressLine(action, result, clock.Now() - pass_start) << "\n"

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -11,40 +10,10 @@
 #include <filesystem>
 
 #include "absl/time/clock.h"
+#include "cli/stop_signal.h"
 #include "fmt/format.h"
 
 namespace reconcile::cli {
-namespace {
-
-std::atomic<bool> g_stop{false};
-int g_stop_pipe[2] = {-1, -1};
-
-void OnStopSignal(int) {
-  g_stop.store(true);
-  char byte = 1;
-  [[maybe_unused]] ssize_t n = write(g_stop_pipe[1], &byte, 1);  // async-signal-safe
-}
-
-absl::Status InstallStopHandlers() {
-  if (g_stop_pipe[0] >= 0) return absl::OkStatus();
-  if (pipe2(g_stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-    return absl::InternalError(fmt::format("pipe: {}", std::strerror(errno)));
-  }
-  struct sigaction action = {};
-  action.sa_handler = OnStopSignal;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART;
-  for (int sig : {SIGINT, SIGTERM}) {
-    if (sigaction(sig, &action, nullptr) != 0) {
-      return absl::InternalError(fmt::format("sigaction: {}", std::strerror(errno)));
-    }
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
-const std::atomic<bool>& SpecFileEvents::StopRequested() { return g_stop; }
 
 absl::StatusOr<std::unique_ptr<SpecFileEvents>> SpecFileEvents::Create(const std::string& spec_path) {
   if (absl::Status s = InstallStopHandlers(); !s.ok()) return s;
@@ -91,10 +60,10 @@ bool SpecFileEvents::DrainMatches() {
 
 WatchEvents::Event SpecFileEvents::WaitUntil(absl::Time deadline) {
   for (;;) {
-    if (g_stop.load()) return Event::kStop;
+    if (StopRequested().load()) return Event::kStop;
     const absl::Duration left = deadline - absl::Now();
     if (left <= absl::ZeroDuration()) return Event::kTimeout;
-    struct pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {g_stop_pipe[0], POLLIN, 0}};
+    struct pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {StopPipeReadFd(), POLLIN, 0}};
     int timeout_ms = static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(left) + 1, 1 << 30));
     int ready = poll(fds, 2, timeout_ms);
     if (ready < 0 && errno != EINTR) return Event::kStop;  // cannot wait: stop rather than spin

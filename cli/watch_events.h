@@ -1,9 +1,8 @@
 // The operating system's side of `reconcile watch`: wakes the loop when the
 // spec file changes (inotify on its directory, since editors replace files by
-// renaming) or when SIGINT/SIGTERM asks it to stop.
+// renaming) or when SIGINT/SIGTERM asks it to stop (cli/stop_signal.h).
 #pragma once
 
-#include <atomic>
 #include <map>
 #include <memory>
 #include <set>
@@ -28,9 +27,6 @@ class SpecFileEvents final : public WatchEvents {
   // Also reports changes of these files (what the spec refers to: NixOS
   // modules, secret files), as a spec change. Watches add up.
   absl::Status WatchFiles(const std::vector<std::string>& paths);
-
-  // Set by SIGINT/SIGTERM: the executor starts nothing new once it is set.
-  static const std::atomic<bool>& StopRequested();
 
  private:
   explicit SpecFileEvents(int inotify_fd) : inotify_fd_(inotify_fd) {}

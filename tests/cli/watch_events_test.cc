@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/time/clock.h"
+#include "cli/stop_signal.h"
 #include "gtest/gtest.h"
 
 namespace reconcile::cli {
@@ -88,9 +89,9 @@ TEST_F(SpecFileEventsTest, FilesTheSpecNamesAreWatchedToo) {
 // This test verifies that SIGTERM asks the loop to stop and raises the flag
 // the executor watches.
 TEST_F(SpecFileEventsTest, SigtermStops) {
-  EXPECT_FALSE(SpecFileEvents::StopRequested().load());
+  EXPECT_FALSE(StopRequested().load());
   EXPECT_EQ(WaitWhile([] { kill(getpid(), SIGTERM); }), WatchEvents::Event::kStop);
-  EXPECT_TRUE(SpecFileEvents::StopRequested().load());
+  EXPECT_TRUE(StopRequested().load());
 }
 
 }  // namespace
