@@ -3,8 +3,10 @@
 // role's file carries an output of the leader's role. Then: a no-op plan,
 // drift corrected by `watch` (a file edited, a domain deleted, another
 // stopped) while it holds the lock, a scale-down with prune, and an unmanaged
-// domain in the same libvirt left alone throughout. The tests run in order
-// on one lab and print the time to converge from empty and of a no-op pass.
+// domain in the same libvirt left alone throughout; `reconcile ssh`,
+// `known-hosts` and `console` on the guests, and `destroy` at the end. The
+// tests run in order on one lab and print the time to converge from empty and
+// of a no-op pass.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -19,6 +21,7 @@
 #include "gmock/gmock.h"
 #include "tests/e2e/lab_cluster.h"
 #include "tests/lab/lab_fixture.h"
+#include "tests/testing/pty_process.h"
 
 namespace reconcile::testing {
 namespace {
@@ -289,6 +292,53 @@ TEST_F(ReconcileE2eTest, ScaleDownPrunesTheNodeAndItsVolumes) {
   ExpectConverged({kMember1});
 }
 
+// This test verifies `reconcile ssh` and `reconcile known-hosts` on real
+// guests: a one-shot command by node name, verified against the key recorded
+// in the domain (no prompt); an interactive login on a terminal; and plain
+// OpenSSH verifying with the printed known_hosts file.
+TEST_F(ReconcileE2eTest, SshByNameVerifiesTheRecordedKey) {
+  ASSERT_TRUE(applied_) << "needs the converged cluster of ApplyConvergesFromEmpty";
+  auto token = Reconcile("ssh " + ShellQuote(spec_path_) + " " + kLeader +
+                         " -- cat /var/lib/lab/token");
+  EXPECT_EQ(token.exit_code, 0) << token.output;
+  EXPECT_EQ(token.output.size(), 32u) << token.output;
+  EXPECT_EQ(Reconcile("ssh " + ShellQuote(spec_path_) + " " + kMember1 + " -- exit 3").exit_code, 3);
+
+  PtyProcess login(std::string(RECONCILE_BINARY) + " ssh " + ShellQuote(spec_path_) + " " + kMember1);
+  login.Type("echo interactive-$((40+2))\n");
+  EXPECT_TRUE(login.WaitFor("interactive-42", std::chrono::seconds(60))) << login.output();
+  login.Type("exit\n");
+  EXPECT_EQ(login.Wait(std::chrono::seconds(30)), 0) << login.output();
+
+  auto known = Reconcile("known-hosts " + ShellQuote(spec_path_));
+  ASSERT_EQ(known.exit_code, 0) << known.output;
+  const std::string file = work_ + "/known_hosts-printed";
+  std::ofstream(file) << known.output;
+  absl::StatusOr<std::string> ip = Libvirt().DiscoverAddress(kMember1, absl::Seconds(60));
+  ASSERT_TRUE(ip.ok()) << ip.status();
+  EXPECT_THAT(known.output, HasSubstr("\n" + *ip + " ssh-ed25519 "));
+  auto plain = RunCommand(absl::StrCat(
+      "ip netns exec ", kNamespace, " ssh -i ", ShellQuote(lab_.identity),
+      " -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=", ShellQuote(file),
+      " root@", *ip, " hostname 2>&1"));
+  EXPECT_EQ(plain.exit_code, 0) << plain.output;
+  EXPECT_EQ(plain.output, std::string(kMember1) + "\n");
+}
+
+// This test verifies `reconcile console`: the node's serial console (a shell
+// on ttyS0 in the lab's guests) answers, and Ctrl+] leaves with exit 0.
+TEST_F(ReconcileE2eTest, ConsoleAttachesAndCtrlBracketLeaves) {
+  ASSERT_TRUE(applied_) << "needs the converged cluster of ApplyConvergesFromEmpty";
+  PtyProcess console(std::string(RECONCILE_BINARY) + " console " + ShellQuote(spec_path_) + " " +
+                     kLeader);
+  ASSERT_TRUE(console.WaitFor("leave with Ctrl+]", std::chrono::seconds(30))) << console.output();
+  ASSERT_TRUE(console.WaitFor("Escape character", std::chrono::seconds(30))) << console.output();
+  console.Type("\recho console-$((6*7))\r");
+  EXPECT_TRUE(console.WaitFor("console-42", std::chrono::seconds(30))) << console.output();
+  console.Type("\x1d");
+  EXPECT_EQ(console.Wait(std::chrono::seconds(30)), 0) << console.output();
+}
+
 // This test verifies that the unmanaged domain defined before the first apply
 // is still defined, in the same state, with the same UUID and XML.
 TEST_F(ReconcileE2eTest, UnmanagedDomainIsUntouched) {
@@ -296,6 +346,25 @@ TEST_F(ReconcileE2eTest, UnmanagedDomainIsUntouched) {
   EXPECT_EQ(Trimmed(Virsh(std::string("domuuid ") + kOutsider).output), outsider_uuid_);
   EXPECT_EQ(DomainState(kOutsider), "shut off");
   EXPECT_EQ(Virsh(std::string("dumpxml ") + kOutsider).output, outsider_xml_);
+}
+
+// This test verifies `reconcile destroy --yes` on the real libvirtd: every
+// domain of the cluster and every volume made for them are gone, the base
+// image and the unmanaged domain are untouched, and a second destroy finds
+// nothing to do.
+TEST_F(ReconcileE2eTest, DestroyRemovesTheClusterAndNothingElse) {
+  ASSERT_TRUE(applied_) << "needs the converged cluster of ApplyConvergesFromEmpty";
+  auto destroy = Reconcile("destroy --yes " + ShellQuote(spec_path_));
+  ASSERT_EQ(destroy.exit_code, 0) << destroy.output;
+  EXPECT_THAT(destroy.output, HasSubstr("Cluster e2e: 2 domains deleted"));
+  auto domains = Libvirt().ListDomains();
+  ASSERT_TRUE(domains.ok()) << domains.status();
+  for (const drivers::DomainInfo& d : *domains) EXPECT_FALSE(d.owner) << d.name << " is left";
+  EXPECT_EQ(PoolVolumes(), std::vector<std::string>{"base.qcow2"});
+  EXPECT_EQ(Virsh(std::string("dumpxml ") + kOutsider).output, outsider_xml_);
+  auto again = Reconcile("destroy --yes " + ShellQuote(spec_path_));
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_THAT(again.output, HasSubstr("Cluster e2e: 0 domains deleted"));
 }
 
 }  // namespace
