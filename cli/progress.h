@@ -14,7 +14,8 @@ namespace reconcile::cli {
 std::string ProgressLine(const model::Action& action, const ActionResult& result,
                          absl::Duration since_start);
 
-// "Apply complete: converged after 2 passes in 31.2s." or why it stopped.
+// "Apply complete: converged after 2 passes in 31.2s." or why it stopped
+// ("Apply stopped after 1 pass in 0.4s: ..."), on one line.
 std::string ApplyReportLine(const ApplyOutcome& outcome, absl::Duration elapsed);
 
 }  // namespace reconcile::cli

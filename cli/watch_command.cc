@@ -5,6 +5,7 @@
 #include "cli/cluster_session.h"
 #include "cli/metrics/metrics_server.h"
 #include "cli/progress.h"
+#include "cli/render/terminal_text.h"
 #include "cli/watch_events.h"
 #include "model/spec_files.h"
 #include "reconciler/lock/cluster_lock.h"
@@ -95,8 +96,10 @@ int RunWatch(const WatchCommandOptions& options, std::ostream& log) {
     return desired;
   };
   metrics.Started(clock.Now(), watch.interval);
+  // One log line per line: a problem's message or a pass error may carry a
+  // node's or a driver's newlines and control characters.
   absl::Status status = Watch(reconciler, **events, clock, reload, watch, [&](const std::string& line) {
-    log << stamp() << line << "\n" << std::flush;
+    log << stamp() << render::TerminalSafe(line) << "\n" << std::flush;
   });
   metrics.Stopped();
   if (server) server->Stop();
