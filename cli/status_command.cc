@@ -12,10 +12,11 @@ int RunStatus(const StatusOptions& options, std::ostream& out, std::ostream& err
   if (!pass.ok()) return 1;
   std::vector<std::string> hosts;
   for (const model::HypervisorSpec& host : session->desired.spec.Hosts()) hosts.push_back(host.name);
+  const std::string& cluster = session->desired.spec.cluster;
   std::vector<render::NodeStatus> rows =
-      render::BuildStatus(session->desired.nodes, pass->observed, pass->plan, hosts);
+      render::BuildStatus(cluster, session->desired.nodes, pass->observed, pass->plan, hosts);
   if (options.json) {
-    out << render::StatusToJson(rows, pass->plan, pass->observed, hosts).dump(2) << "\n";
+    out << render::RenderStatusJson(cluster, rows, pass->plan, pass->observed, hosts);
   } else {
     out << render::RenderStatusText(rows, pass->plan, pass->observed, hosts);
   }
