@@ -100,6 +100,13 @@ TEST(StatusJsonTest, TheTableShowsStatesAsWords) {
   const std::string text = RenderStatusText(cluster.Rows(), cluster.plan, cluster.observed, {"default"});
   EXPECT_THAT(text, ::testing::HasSubstr("lab-db-1   db     shut off "));
   EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("shut_off")));
+  // One node is "1 of 1 node converged", not "1 of 1 nodes".
+  const std::vector<model::Node> one = {testing::TestNode("web", 1, {})};
+  model::ObservedState answered;
+  answered.domains = {Owned("lab-web-1", DomainState::kRunning)};
+  answered.probes["lab-web-1"] = {};
+  EXPECT_THAT(RenderStatusText(BuildStatus("lab", one, answered, {}, {"default"}), {}, answered),
+              ::testing::EndsWith("\n1 of 1 node converged.\n"));
 }
 
 TEST(StatusJsonTest, HasExactlyTheDocumentedKeysInOrder) {
