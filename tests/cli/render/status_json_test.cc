@@ -196,5 +196,22 @@ TEST(StatusJsonTest, DocumentedExampleIsWhatTheRenderersPrint) {
             FencedBlock(markdown.str(), "text"));
 }
 
+// The status text has no blank line at all, messages with newlines included.
+TEST(StatusTextTest, NoBlankLines) {
+  Documented cluster;
+  cluster.plan.problems[0].message = "first line\n\nsecond line\n";
+  cluster.plan.deferred = {{.node = "lab-web-2", .message = "restart waits\n"}};
+  for (const std::vector<std::string>& hosts :
+       {std::vector<std::string>{"default"}, std::vector<std::string>{"h1", "h2"}}) {
+    const std::string text = RenderStatusText(
+        BuildStatus("lab", cluster.nodes, cluster.observed, cluster.plan, hosts), cluster.plan,
+        cluster.observed, hosts);
+    EXPECT_EQ(text.find("\n\n"), std::string::npos) << text;
+    EXPECT_NE(text.front(), '\n');
+    EXPECT_EQ(text.back(), '\n');
+  }
+  EXPECT_EQ(RenderStatusText({}, {}).find("\n\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace reconcile::render
