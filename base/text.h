@@ -67,6 +67,14 @@ inline std::vector<std::string_view> Split(std::string_view s, char separator) {
   }
 }
 
+// "1 pass", "2 passes", "0 nodes": a count and the noun that agrees with it.
+inline std::string Counted(long long n, std::string_view one, std::string_view many) {
+  std::string out = std::to_string(n);
+  out += ' ';
+  out.append(n == 1 ? one : many);
+  return out;
+}
+
 template <typename Container>
 std::string Join(const Container& items, std::string_view separator) {
   std::string out;

@@ -11,7 +11,8 @@ int RunGraph(const GraphOptions& options, std::ostream& out, std::ostream& err) 
   absl::StatusOr<PassResult> pass = PlanOnce(*session, err);
   if (!pass.ok()) return 1;
   out << render::RenderPlanDot(pass->plan, session->desired.spec.cluster);
-  return 0;
+  // As `plan`: the graph is printed, but a plan with problems is an error.
+  return pass->plan.problems.empty() ? 0 : 1;
 }
 
 }  // namespace reconcile::cli

@@ -1,5 +1,6 @@
 #include "cli/progress.h"
 
+#include "base/text.h"
 #include "cli/render/terminal_text.h"
 #include "fmt/format.h"
 #include "reconciler/reconciler.h"
@@ -24,14 +25,16 @@ std::string ProgressLine(const model::Action& action, const ActionResult& result
 
 std::string ReportLine(std::string_view verb, const ApplyOutcome& outcome, absl::Duration elapsed) {
   const double seconds = absl::ToDoubleSeconds(elapsed);
+  const std::string passes = Counted(outcome.passes, "pass", "passes");
   if (outcome.converged) {
-    return fmt::format("{} complete: converged after {} {} in {:.1f}s.", verb, outcome.passes,
-                       outcome.passes == 1 ? "pass" : "passes", seconds);
+    return fmt::format("{} complete: converged after {} in {:.1f}s.", verb, passes, seconds);
   }
-  std::string line = fmt::format("{} stopped after {} {} in {:.1f}s: {}.", verb, outcome.passes,
-                                 outcome.passes == 1 ? "pass" : "passes", seconds,
-                                 outcome.stopped_because);
-  if (!outcome.error.ok()) line += " Last error: " + std::string(outcome.error.message());
+  // One line: a driver's message may hold newlines (libvirt's XML errors do).
+  std::string line = fmt::format("{} stopped after {} in {:.1f}s: {}.", verb, passes, seconds,
+                                 render::TerminalSafe(outcome.stopped_because));
+  if (!outcome.error.ok()) {
+    line += " Last error: " + render::TerminalSafe(std::string(outcome.error.message()));
+  }
   return line;
 }
 

@@ -15,8 +15,9 @@ namespace reconcile::cli {
 std::string ProgressLine(const model::Action& action, const ActionResult& result,
                          absl::Duration since_start);
 
-// "Apply complete: converged after 2 passes in 31.2s." or why it stopped;
-// `verb` names the command ("Apply", "Destroy").
+// "Apply complete: converged after 2 passes in 31.2s." or why it stopped
+// ("Apply stopped after 1 pass in 0.4s: ..."), on one line; `verb` names the
+// command ("Apply", "Destroy").
 std::string ReportLine(std::string_view verb, const ApplyOutcome& outcome, absl::Duration elapsed);
 
 }  // namespace reconcile::cli

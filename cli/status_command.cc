@@ -12,13 +12,15 @@ int RunStatus(const StatusOptions& options, std::ostream& out, std::ostream& err
   if (!pass.ok()) return 1;
   std::vector<std::string> hosts;
   for (const model::HypervisorSpec& host : session->desired.spec.Hosts()) hosts.push_back(host.name);
+  const std::string& cluster = session->desired.spec.cluster;
   std::vector<model::Node> shown;  // --target: only those nodes
   for (const model::Node& node : session->desired.nodes) {
     if (session->options.only.empty() || session->options.only.count(node.name)) shown.push_back(node);
   }
-  std::vector<render::NodeStatus> rows = render::BuildStatus(shown, pass->observed, pass->plan, hosts);
+  std::vector<render::NodeStatus> rows =
+      render::BuildStatus(cluster, shown, pass->observed, pass->plan, hosts);
   if (options.json) {
-    out << render::StatusToJson(rows, pass->plan, pass->observed, hosts).dump(2) << "\n";
+    out << render::RenderStatusJson(cluster, rows, pass->plan, pass->observed, hosts);
   } else {
     out << render::RenderStatusText(rows, pass->plan, pass->observed, hosts);
   }

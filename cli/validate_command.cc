@@ -1,5 +1,6 @@
 #include "cli/validate_command.h"
 
+#include "base/text.h"
 #include "model/diagnostics.h"
 #include "model/loader.h"
 
@@ -17,9 +18,11 @@ int RunValidate(const ValidateOptions& options, std::ostream& out, std::ostream&
     }
     int nodes = 0;
     for (const auto& group : spec->groups) nodes += group.count;
-    out << "ok: " << spec->cluster << ": " << nodes << (nodes == 1 ? " node" : " nodes")
-        << " in " << spec->groups.size() << (spec->groups.size() == 1 ? " group" : " groups")
-        << "\n";
+    // Named by file, as its diagnostics are: with several files each line
+    // says which one it is about.
+    out << "ok: " << path << ": cluster " << spec->cluster << ": "
+        << Counted(nodes, "node", "nodes") << " in "
+        << Counted(static_cast<long long>(spec->groups.size()), "group", "groups") << "\n";
   }
   return exit_code;
 }

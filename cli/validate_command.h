@@ -7,7 +7,7 @@
 
 namespace reconcile::cli {
 
-// Prints "ok: <cluster>: N nodes in G groups" to `out` for every valid spec
+// Prints "ok: <file>: cluster <name>: N nodes in G groups" to `out` for every valid spec
 // and every diagnostic of the invalid ones to `err`. Returns the exit code:
 // 0 when all specs are valid, 1 otherwise.
 int RunValidate(const ValidateOptions& options, std::ostream& out, std::ostream& err);

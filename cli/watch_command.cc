@@ -1,10 +1,14 @@
 #include "cli/watch_command.h"
 
+#include <unistd.h>
+
 #include "absl/time/clock.h"
 #include "base/clock.h"
 #include "cli/cluster_session.h"
 #include "cli/metrics/metrics_server.h"
 #include "cli/progress.h"
+#include "cli/progress_ticker.h"
+#include "cli/render/terminal_text.h"
 #include "cli/stop_signal.h"
 #include "cli/watch_events.h"
 #include "model/spec_files.h"
@@ -38,10 +42,13 @@ int RunWatch(const WatchCommandOptions& options, std::ostream& log) {
   absl::Time pass_start = clock.Now();
   session->options.executor.cancel = &StopRequested();
   session->options.on_plan = [&](const model::Plan&) { pass_start = clock.Now(); };
-  session->options.executor.on_done = [&](const model::Action& action, const ActionResult& result) {
-    log << stamp() << "  " << ProgressLine(action, result, clock.Now() - pass_start) << "\n"
-        << std::flush;
-  };
+  // The log is stderr: a status line redrawn there on a terminal, a "still
+  // running" line now and then otherwise (journald, a file).
+  ProgressTicker ticker(log, clock, ProgressTicker::StyleFor(STDERR_FILENO),
+                        [&] { return stamp() + "  "; });
+  ticker.Attach(session->options.executor, [&](const model::Action& action, const ActionResult& result) {
+    return stamp() + "  " + ProgressLine(action, result, clock.Now() - pass_start);
+  });
   Reconciler reconciler = session->MakeReconciler(clock);
   metrics::WatchMetrics metrics;
   std::unique_ptr<MetricsServer> server;
@@ -96,8 +103,10 @@ int RunWatch(const WatchCommandOptions& options, std::ostream& log) {
     return desired;
   };
   metrics.Started(clock.Now(), watch.interval);
+  // One log line per line: a problem's message or a pass error may carry a
+  // node's or a driver's newlines and control characters.
   absl::Status status = Watch(reconciler, **events, clock, reload, watch, [&](const std::string& line) {
-    log << stamp() << line << "\n" << std::flush;
+    ticker.Print(stamp() + render::TerminalSafe(line));
   });
   metrics.Stopped();
   if (server) server->Stop();

@@ -37,6 +37,7 @@ stdenv.mkDerivation {
       ../fuzz/shell_words.h     # the template tests' shell-word oracle
       ../docs/spec.schema.json
       ../docs/plan-json.md      # tests check the plan JSON document against it
+      ../docs/status-json.md    # and the status JSON document
       ../nix/package.nix        # tests/nix checks this fileset
     ];
   };

@@ -1,6 +1,7 @@
 #include "reconciler/reconciler.h"
 
 #include "base/status_macros.h"
+#include "base/text.h"
 #include "fmt/format.h"
 #include "model/plan_subset.h"
 #include "reconciler/address_book.h"
@@ -119,7 +120,7 @@ ApplyOutcome ApplyUntilConverged(Reconciler& reconciler, int max_passes, Clock& 
       return outcome;
     }
   }
-  outcome.stopped_because = fmt::format("not converged after {} passes", max_passes);
+  outcome.stopped_because = "not converged after " + Counted(max_passes, "pass", "passes");
   return outcome;
 }
 

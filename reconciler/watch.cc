@@ -1,5 +1,6 @@
 #include "reconciler/watch.h"
 
+#include "base/text.h"
 #include "fmt/format.h"
 
 namespace reconcile {
@@ -11,9 +12,10 @@ std::string PassSummary::Line() const {
                        seconds(elapsed), error, seconds(next_wait));
   }
   std::string what = actions == 0 ? (converged ? "converged, no changes" : "no actions")
-                                  : fmt::format("{} actions ({} ok, {} failed)", actions,
-                                                succeeded, failed);
-  if (problems > 0) what += fmt::format(", {} {}", problems, problems == 1 ? "problem" : "problems");
+                                  : fmt::format("{} ({} ok, {} failed)",
+                                                Counted(actions, "action", "actions"), succeeded,
+                                                failed);
+  if (problems > 0) what += ", " + Counted(problems, "problem", "problems");
   if (deferred > 0) what += fmt::format(", {} deferred", deferred);
   return fmt::format("pass {}: {} in {:.1f}s; next in {:.0f}s", pass, what, seconds(elapsed),
                      seconds(next_wait));

@@ -12,6 +12,7 @@ BUILD=(
   libbenchmark-dev libcpp-httplib-dev
   nix-bin                                            # scripts/check-nix.sh parses nix/
   openssh-client                                     # ssh-keygen: quickstart's throwaway key
+  python3-jsonschema                                 # tests/cli/json_schema: plan/status JSON vs docs/*.schema.json
 )
 # The lab: a real libvirtd + QEMU (TCG) booting tiny guests, sshd fleets in
 # network namespaces (see tests/lab/README.md). The qemu+ssh remote host

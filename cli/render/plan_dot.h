@@ -1,6 +1,9 @@
 // `reconcile graph`: a Plan's action DAG as Graphviz DOT. One node per action
 // (labelled with its kind, role and machine), one edge per dependency, in
-// action id order so the text is stable. Pure: values in, text out.
+// action id order so the text is stable; then what the plan does not act on,
+// each kind in a dashed cluster of its own beside the DAG: problems (p0, p1,
+// ...), deferred changes (d0, ...) and orphans (o0, ...). Pure: values in,
+// text out.
 #pragma once
 
 #include <string>

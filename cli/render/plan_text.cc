@@ -1,11 +1,7 @@
 #include "cli/render/plan_text.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <cstdlib>
-#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -157,16 +153,5 @@ std::string RenderPlanText(const model::Plan& plan, bool color) {
 }
 
 std::string PlanSummaryLine(const model::Plan& plan) { return RenderSummary(plan, false); }
-
-bool ColorWanted(bool is_terminal, const char* no_color, const char* term) {
-  if (!is_terminal) return false;
-  if (no_color != nullptr && no_color[0] != '\0') return false;
-  if (term != nullptr && std::strcmp(term, "dumb") == 0) return false;
-  return true;
-}
-
-bool UseColor(int fd) {
-  return ColorWanted(isatty(fd) == 1, std::getenv("NO_COLOR"), std::getenv("TERM"));
-}
 
 }  // namespace reconcile::render

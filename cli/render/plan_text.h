@@ -6,14 +6,15 @@
 // still scan down the page; orphans and deferred changes use the same columns,
 // problems follow as `Error:` lines, and a Terraform-like summary ends it.
 //
-// Rendering is pure: the caller decides colour (see UseColor) and where the
-// text goes. Reasons and messages are shown on one line with control
-// characters escaped, so nothing in a plan can move the cursor or recolour the
-// operator's terminal.
+// Rendering is pure: the caller decides colour (see UseColor in
+// terminal_text.h) and where the text goes. Reasons and messages are shown on
+// one line with control characters escaped, so nothing in a plan can move the
+// cursor or recolour the operator's terminal.
 #pragma once
 
 #include <string>
 
+#include "cli/render/terminal_text.h"  // UseColor
 #include "model/plan.h"
 
 namespace reconcile::render {
@@ -25,12 +26,5 @@ std::string RenderPlanText(const model::Plan& plan, bool color);
 // "Plan: 3 to create, 0 to start, 1 to update, 2 to configure, 0 to replace, 1 to delete."
 // or "No changes. The cluster matches the spec."
 std::string PlanSummaryLine(const model::Plan& plan);
-
-// Whether to colour output written to `fd`: a terminal, NO_COLOR unset or empty
-// (https://no-color.org), and TERM not "dumb".
-bool UseColor(int fd);
-
-// The decision behind UseColor, from its inputs (null means unset).
-bool ColorWanted(bool is_terminal, const char* no_color, const char* term);
 
 }  // namespace reconcile::render

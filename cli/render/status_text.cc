@@ -3,20 +3,26 @@
 #include <algorithm>
 
 #include "absl/strings/str_join.h"
+#include "base/text.h"
 #include "cli/render/terminal_text.h"
 #include "fmt/format.h"
 
 namespace reconcile::render {
 namespace {
 
-std::string StateName(const model::Node& node, const model::ObservedDomain* domain) {
+// The stable identifier of a node's state (docs/status-json.md). The same
+// names as the `state` label of the metric `reconcile_nodes`, except that the
+// metric calls a running node whose probe answered "ready".
+std::string StateId(const std::string& cluster, const model::Node& node,
+                    const model::ObservedDomain* domain, const model::NodeProbe* probe) {
   if (node.existing) return "existing";
   if (domain == nullptr) return "missing";
-  if (!domain->managed) return "unmanaged!";
+  if (!domain->managed || domain->cluster != cluster) return "unmanaged";
   switch (domain->state) {
-    case model::DomainState::kRunning: return "running";
+    case model::DomainState::kRunning:
+      return probe != nullptr && probe->status.ok() ? "running" : "unreachable";
     case model::DomainState::kPaused: return "paused";
-    case model::DomainState::kShutOff: return "shut off";
+    case model::DomainState::kShutOff: return "shut_off";
     case model::DomainState::kCrashed: return "crashed";
     case model::DomainState::kOther: return "other";
   }
@@ -59,16 +65,36 @@ std::string HostLines(const std::vector<NodeStatus>& rows, const model::Observed
   return out;
 }
 
+nlohmann::ordered_json ProblemToJson(const model::PlanProblem& problem) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  out["node"] = problem.node;
+  if (!problem.host.empty()) out["host"] = problem.host;
+  out["message"] = problem.message;
+  return out;
+}
+
 }  // namespace
 
-std::vector<NodeStatus> BuildStatus(const std::vector<model::Node>& nodes,
+std::string StateText(const std::string& state) {
+  if (state == "unmanaged") return "unmanaged!";  // never touched: worth a look
+  std::string text = state;
+  for (char& c : text) {
+    if (c == '_') c = ' ';
+  }
+  return text;
+}
+
+std::vector<NodeStatus> BuildStatus(const std::string& cluster,
+                                    const std::vector<model::Node>& nodes,
                                     const model::ObservedState& observed,
                                     const model::Plan& plan,
                                     const std::vector<std::string>& host_names) {
   std::vector<NodeStatus> rows;
   for (const model::Node& node : nodes) {
     const model::ObservedDomain* domain = observed.FindDomain(node.name);
-    NodeStatus row{.node = node.name, .group = node.group, .state = StateName(node, domain)};
+    const model::NodeProbe* probe = observed.FindProbe(node.name);
+    NodeStatus row{.node = node.name, .group = node.group,
+                   .state = StateId(cluster, node, domain, probe)};
     if (host_names.size() > 1) {
       row.host = HostOfNode(node, domain, plan, host_names);
       // Not seen, but a host could not be looked at: it may well be there.
@@ -76,7 +102,6 @@ std::vector<NodeStatus> BuildStatus(const std::vector<model::Node>& nodes,
         row.state = "unknown";
       }
     }
-    const model::NodeProbe* probe = observed.FindProbe(node.name);
     if (probe != nullptr) row.address = probe->address;
     for (const std::string& role : node.roles) {
       bool applied = probe != nullptr && probe->status.ok() &&
@@ -122,7 +147,7 @@ std::string RenderStatusText(const std::vector<NodeStatus>& rows, const model::P
                absl::StrJoin(row.roles_pending, ",") + ")";
     }
     add_row(TerminalSafe(row.node), TerminalSafe(row.group), OrDash(TerminalSafe(row.host)),
-            row.state, OrDash(TerminalSafe(row.address)), OrDash(TerminalSafe(roles)),
+            StateText(row.state), OrDash(TerminalSafe(row.address)), OrDash(TerminalSafe(roles)),
             row.drift.empty() ? "none" : TerminalSafe(absl::StrJoin(row.drift, "; ")));
   }
   std::vector<size_t> w(cells.front().size(), 0);
@@ -153,49 +178,73 @@ std::string RenderStatusText(const std::vector<NodeStatus>& rows, const model::P
     } else if (std::any_of(row.drift.begin(), row.drift.end(),
                            [](const std::string& d) { return d.rfind("deferred: ", 0) == 0; })) {
       ++deferred;
-    } else if (row.drift.empty()) {
+    } else if (row.converged()) {
       ++converged;
     }
   }
-  out += fmt::format("{} of {} nodes converged", converged, rows.size());
+  out += fmt::format("{} of {} converged", converged, Counted(rows.size(), "node", "nodes"));
   if (unknown > 0) out += fmt::format(", {} unknown", unknown);
   if (deferred > 0) out += fmt::format(", {} deferred", deferred);
   out += ".\n";
   return out;
 }
 
-nlohmann::ordered_json StatusToJson(const std::vector<NodeStatus>& rows, const model::Plan& plan,
+nlohmann::ordered_json StatusToJson(const std::string& cluster, const std::vector<NodeStatus>& rows,
+                                    const model::Plan& plan,
                                     const model::ObservedState& observed,
                                     const std::vector<std::string>& host_names) {
+  using nlohmann::ordered_json;
   const bool several_hosts = host_names.size() > 1;
-  nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
+  ordered_json nodes = ordered_json::array();
   for (const NodeStatus& row : rows) {
-    nodes.push_back({{"node", row.node}, {"group", row.group}, {"state", row.state},
-                     {"address", row.address}, {"roles_applied", row.roles_applied},
-                     {"roles_pending", row.roles_pending}, {"drift", row.drift}});
-    if (several_hosts) nodes.back()["host"] = row.host;
+    ordered_json node = ordered_json::object();
+    node["node"] = row.node;
+    node["group"] = row.group;
+    if (several_hosts) node["host"] = row.host;
+    node["state"] = row.state;
+    node["address"] = row.address;
+    node["converged"] = row.converged();
+    node["roles_applied"] = row.roles_applied;
+    node["roles_pending"] = row.roles_pending;
+    node["drift"] = row.drift;
+    nodes.push_back(std::move(node));
   }
-  nlohmann::ordered_json problems = nlohmann::ordered_json::array();
-  for (const model::PlanProblem& problem : plan.problems) {
-    problems.push_back({{"node", problem.node}, {"message", problem.message}});
-    if (!problem.host.empty()) problems.back()["host"] = problem.host;
-  }
-  nlohmann::ordered_json doc = {{"nodes", nodes}, {"orphans", plan.orphans}, {"problems", problems}};
+  ordered_json doc = ordered_json::object();
+  doc["format_version"] = kStatusJsonFormatVersion;
+  doc["cluster"] = cluster;
+  doc["converged"] = plan.converged();
+  doc["nodes"] = std::move(nodes);
+  doc["orphans"] = plan.orphans;
+  doc["problems"] = ordered_json::array();
+  for (const model::PlanProblem& p : plan.problems) doc["problems"].push_back(ProblemToJson(p));
+  doc["deferred"] = ordered_json::array();
+  for (const model::PlanProblem& d : plan.deferred) doc["deferred"].push_back(ProblemToJson(d));
   if (several_hosts) {
-    nlohmann::ordered_json hosts = nlohmann::ordered_json::array();
+    ordered_json hosts = ordered_json::array();
     for (const std::string& host : host_names) {
       std::vector<std::string> members;
       for (const NodeStatus& row : rows) {
         if (row.host == host) members.push_back(row.node);
       }
       auto down = observed.unreachable_hosts.find(host);
-      hosts.push_back({{"name", host}, {"reachable", down == observed.unreachable_hosts.end()},
-                       {"nodes", members}});
-      if (down != observed.unreachable_hosts.end()) hosts.back()["error"] = down->second;
+      ordered_json entry = ordered_json::object();
+      entry["name"] = host;
+      entry["reachable"] = down == observed.unreachable_hosts.end();
+      entry["nodes"] = members;
+      if (down != observed.unreachable_hosts.end()) entry["error"] = down->second;
+      hosts.push_back(std::move(entry));
     }
-    doc["hosts"] = hosts;
+    doc["hosts"] = std::move(hosts);
   }
   return doc;
+}
+
+std::string RenderStatusJson(const std::string& cluster, const std::vector<NodeStatus>& rows,
+                             const model::Plan& plan, const model::ObservedState& observed,
+                             const std::vector<std::string>& host_names) {
+  return StatusToJson(cluster, rows, plan, observed, host_names)
+             .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+         "\n";
 }
 
 }  // namespace reconcile::render

@@ -221,7 +221,7 @@ TEST_F(FaultsE2eTest, WatchSurvivesLibvirtdRestart) {
   const bool converged = WaitFor(
       [&] {
         const std::string log = ReadFile(log_path);
-        const size_t fixing = log.find(" actions (", mark);
+        const size_t fixing = log.find(" ok, ", mark);  // "pass 3: 1 action (1 ok, 0 failed)"
         return fixing != std::string::npos &&
                log.find("converged, no changes", fixing) != std::string::npos;
       },

@@ -250,7 +250,7 @@ TEST_F(ReconcileE2eTest, WatchCorrectsDriftAndHoldsTheLock) {
   bool converged = false;
   while (!converged && absl::Now() < deadline) {
     const std::string log = ReadFile(log_path);
-    const size_t fixing = log.find(" actions (");
+    const size_t fixing = log.find(" ok, ");  // "pass 2: 3 actions (3 ok, 0 failed)"
     converged = fixing != std::string::npos &&
                 log.find("converged, no changes", fixing) != std::string::npos;
     if (!converged) absl::SleepFor(absl::Seconds(1));

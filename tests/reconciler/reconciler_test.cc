@@ -45,6 +45,15 @@ TEST_F(ReconcilerTest, ConvergesFromEmptyAndSecondPlanIsEmpty) {
   EXPECT_TRUE(again->plan.converged());
 }
 
+// This test verifies that running out of passes says so with a count that
+// agrees with its noun: one pass acts, and it is the only one allowed.
+TEST_F(ReconcilerTest, OutOfPassesSaysHowManyInWords) {
+  Reconciler reconciler = Make();
+  ApplyOutcome outcome = Apply(reconciler, /*max_passes=*/1);
+  EXPECT_FALSE(outcome.converged);
+  EXPECT_EQ(outcome.stopped_because, "not converged after 1 pass");
+}
+
 // This test verifies that a declared file's directory is created before the
 // file is uploaded: a fresh node has no /etc/<app>/ directory, and an upload
 // into a missing directory fails (found by the end-to-end test).
@@ -203,6 +212,7 @@ TEST_F(ReconcilerTest, UnreachableNodeDoesNotBlockOthers) {
   ApplyOutcome outcome = Apply(reconciler, /*max_passes=*/3);
   EXPECT_FALSE(outcome.converged);
   EXPECT_EQ(outcome.passes, 3);
+  EXPECT_EQ(outcome.stopped_because, "not converged after 3 passes");
   EXPECT_EQ(shell_.files("lab-wk-1")["/etc/joined"], "yes");
   const model::NodeProbe& probe = passes_.back().observed.probes.at("lab-wk-2");
   EXPECT_EQ(probe.status.code(), absl::StatusCode::kUnavailable);

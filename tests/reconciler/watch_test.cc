@@ -69,6 +69,15 @@ TEST_F(WatchTest, ConvergesThenWaitsTheInterval) {
   EXPECT_THAT(log_[1], HasSubstr("pass 2: converged, no changes"));
 }
 
+// This test verifies that a pass line counts in words that agree with the
+// count: "1 action", "2 actions", "1 problem", "2 problems".
+TEST(PassSummaryTest, CountsAgreeWithTheirNouns) {
+  PassSummary one{.pass = 1, .actions = 1, .succeeded = 1, .problems = 1};
+  EXPECT_EQ(one.Line(), "pass 1: 1 action (1 ok, 0 failed), 1 problem in 0.0s; next in 0s");
+  PassSummary two{.pass = 2, .actions = 2, .succeeded = 1, .failed = 1, .problems = 2};
+  EXPECT_EQ(two.Line(), "pass 2: 2 actions (1 ok, 1 failed), 2 problems in 0.0s; next in 0s");
+}
+
 // This test verifies that drift introduced between passes is corrected by the
 // scheduled drift check.
 TEST_F(WatchTest, DriftCheckRestoresADeletedDomain) {

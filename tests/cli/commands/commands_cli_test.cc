@@ -87,7 +87,14 @@ TEST(CommandsCli, StatusTabulatesNodes) {
   EXPECT_THAT(run.out, HasSubstr("lab-member-1  member  missing"));
   EXPECT_THAT(run.out, HasSubstr("0 of 3 nodes converged."));
   BinaryRun json = RunReconcile("status specs/lab.yaml --connect " + LabHost() + " --json");
-  EXPECT_EQ(nlohmann::json::parse(json.out)["nodes"].size(), 3u);
+  EXPECT_EQ(json.exit_code, 2) << json.err;
+  nlohmann::json doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["format_version"], "1");
+  EXPECT_EQ(doc["cluster"], "lab");
+  EXPECT_EQ(doc["converged"], false);
+  ASSERT_EQ(doc["nodes"].size(), 3u);
+  EXPECT_EQ(doc["nodes"][1]["state"], "missing");
+  EXPECT_EQ(doc["nodes"][1]["converged"], false);
 }
 
 // This test verifies that an invalid spec is refused with located diagnostics

@@ -43,6 +43,44 @@ TEST(PlanDotTest, AnEmptyPlanIsAnEmptyGraph) {
             "}\n");
 }
 
+// This test verifies that what the plan does not act on is in the graph too:
+// problems (by node, or by host when no node), deferred changes and orphans,
+// each kind in a cluster of its own, long messages wrapped, none joined to
+// the DAG by an edge.
+TEST(PlanDotTest, ProblemsDeferredAndOrphansAreClustersBesideTheDag) {
+  model::Plan plan;
+  plan.actions = {MakeAction(0, ActionKind::kCreate, "lab-web-3", "", "not found")};
+  plan.problems = {
+      {.node = "lab-db-1",
+       .message = "a domain named 'lab-db-1' exists that reconcile did not create; it is never touched"},
+      {.node = "", .message = "unreachable\x1b[31m", .host = "h2"}};
+  plan.deferred = {{.node = "lab-web-2", .message = "replacement waits"}};
+  plan.orphans = {"lab-web-4"};
+  EXPECT_EQ(RenderPlanDot(plan, "lab"),
+            "digraph \"plan lab\" {\n"
+            "  rankdir=LR;\n"
+            "  node [shape=box, style=\"rounded,filled\", fontname=\"monospace\"];\n"
+            "  a0 [label=\"create\\nlab-web-3\", fillcolor=\"#d4f7d4\"];\n"
+            "  subgraph cluster_problems {\n"
+            "    label=\"problems: not acted on; fix them (graph and plan exit 1)\"; fontname=\"monospace\"; "
+            "style=\"dashed\"; color=\"#c62828\";\n"
+            "    p0 [label=\"lab-db-1\\na domain named 'lab-db-1' exists that reconcile\\ndid not "
+            "create; it is never touched\", fillcolor=\"#f7c6c6\", color=\"#c62828\"];\n"
+            "    p1 [label=\"host h2\\nunreachable\\\\x1b[31m\", fillcolor=\"#f7c6c6\", color=\"#c62828\"];\n"
+            "  }\n"
+            "  subgraph cluster_deferred {\n"
+            "    label=\"deferred: held back by max_unavailable; a later pass plans them\"; "
+            "fontname=\"monospace\"; style=\"dashed\"; color=\"#8d6e00\";\n"
+            "    d0 [label=\"lab-web-2\\nreplacement waits\", fillcolor=\"#f7f0c6\", color=\"#8d6e00\"];\n"
+            "  }\n"
+            "  subgraph cluster_orphans {\n"
+            "    label=\"orphans: owned, no longer in the spec, left untouched (prune is off)\"; "
+            "fontname=\"monospace\"; style=\"dashed\"; color=\"#616161\";\n"
+            "    o0 [label=\"lab-web-4\", fillcolor=\"#eeeeee\", color=\"#616161\"];\n"
+            "  }\n"
+            "}\n");
+}
+
 TEST(PlanDotTest, EscapesQuotesBackslashesAndNewlines) {
   EXPECT_EQ(DotQuoted("a\"b\\c\nd\re"), "\"a\\\"b\\\\c\\nde\"");
   model::Plan plan;

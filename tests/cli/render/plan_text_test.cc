@@ -5,6 +5,7 @@
 #include "cli/render/plan_text.h"
 
 #include <chrono>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -209,6 +210,41 @@ TEST(PlanTextTest, AThousandNodesStayOneLineEachAndAligned) {
                           "0 to replace, 0 to delete.");
   std::cout << "rendered 2000 actions in "
             << std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count() << " us\n";
+}
+
+// Blank lines only separate sections (the table, the errors, the summary):
+// never first or last, never two in a row, never inside a section, whatever
+// the plan holds, newlines in messages included.
+void ExpectOnlySeparatingBlankLines(const std::string& painted) {
+  SCOPED_TRACE(painted);
+  const std::string text = std::regex_replace(painted, std::regex("\x1b\\[[0-9;]*m"), "");
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(text.back(), '\n');
+  EXPECT_NE(text.front(), '\n');
+  EXPECT_EQ(text.find("\n\n\n"), std::string::npos);
+  EXPECT_NE(text.substr(text.size() - 2), "\n\n");
+  // What follows a blank line starts a section: errors or the summary.
+  for (size_t at = text.find("\n\n"); at != std::string::npos; at = text.find("\n\n", at + 1)) {
+    const std::string next = text.substr(at + 2, 6);
+    EXPECT_TRUE(next.rfind("Error:", 0) == 0 || next.rfind("Plan: ", 0) == 0 ||
+                next.rfind("No cha", 0) == 0)
+        << "a blank line before '" << next << "'";
+  }
+}
+
+TEST(PlanTextTest, NoStrayBlankLines) {
+  model::Plan problems_only;
+  problems_only.problems = {{"lab-a", "cannot be created:\n\npool missing\n"}};
+  model::Plan orphans_only;
+  orphans_only.orphans = {"lab-worker-4"};
+  model::Plan deferred_only;
+  deferred_only.deferred = {{"lab-worker-2", "restart waits\n"}};
+  model::Plan reason_with_newlines = MixedPlan();
+  reason_with_newlines.actions[0].reason = "line one\n\nline two\n";
+  for (const model::Plan& plan : {model::Plan{}, MixedPlan(), TroubledPlan(), problems_only,
+                                  orphans_only, deferred_only, reason_with_newlines}) {
+    for (bool color : {false, true}) ExpectOnlySeparatingBlankLines(RenderPlanText(plan, color));
+  }
 }
 
 }  // namespace

@@ -31,5 +31,14 @@ TEST(DisplayWidthTest, CountsCodePoints) {
   EXPECT_EQ(DisplayWidth("\xe2\x86\x92"), 1u);
 }
 
+TEST(CutToWidthTest, CutsByCodePointsAndSaysSo) {
+  EXPECT_EQ(CutToWidth("short", 10), "short");
+  EXPECT_EQ(CutToWidth("exactly10!", 10), "exactly10!");
+  EXPECT_EQ(CutToWidth("a longer line", 10), "a longe...");
+  EXPECT_EQ(CutToWidth("caf\xc3\xa9 au lait", 7), "caf\xc3\xa9...");  // never half a code point
+  EXPECT_EQ(DisplayWidth(CutToWidth("caf\xc3\xa9 au lait", 7)), 7u);
+  EXPECT_EQ(CutToWidth("abcdef", 2), "..");
+}
+
 }  // namespace
 }  // namespace reconcile::render

@@ -1,61 +1,23 @@
 // This test verifies that colour is used only on a terminal, that NO_COLOR (set
-// and non-empty) and TERM=dumb turn it off, on a real pseudo-terminal and pipe.
+// and non-empty) and TERM=dumb turn it off, on a real pseudo-terminal and pipe;
+// and that a line is redrawn in place on a terminal only, NO_COLOR or not.
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <optional>
 #include <string>
 
-#include "cli/render/plan_text.h"
+#include "cli/render/terminal_text.h"
 #include "gtest/gtest.h"
+#include "tests/testing/terminal.h"
 
 namespace reconcile::render {
 namespace {
 
-// Sets (or unsets, with nullopt) an environment variable for one scope.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
-    if (const char* old = getenv(name)) old_ = old;
-    if (value) {
-      setenv(name, value->c_str(), 1);
-    } else {
-      unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      setenv(name_, old_->c_str(), 1);
-    } else {
-      unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
-
-// A pseudo-terminal pair, closed on scope exit.
-class Pty {
- public:
-  Pty() {
-    master_ = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master_ < 0 || grantpt(master_) != 0 || unlockpt(master_) != 0) return;
-    const char* name = ptsname(master_);
-    if (name != nullptr) slave_ = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  }
-  ~Pty() {
-    if (slave_ >= 0) close(slave_);
-    if (master_ >= 0) close(master_);
-  }
-  int terminal() const { return slave_; }
-
- private:
-  int master_ = -1;
-  int slave_ = -1;
-};
+using testing::Pty;
+using testing::ScopedEnv;
 
 TEST(ColorWantedTest, DecidesFromTerminalNoColorAndTerm) {
   EXPECT_TRUE(ColorWanted(true, nullptr, "xterm-256color"));
@@ -99,6 +61,47 @@ TEST(UseColorTest, PipeGetsNoColour) {
   ScopedEnv no_color("NO_COLOR", std::nullopt);
   ScopedEnv term("TERM", "xterm");
   EXPECT_FALSE(UseColor(fds[1]));
+  close(fds[0]);
+  close(fds[1]);
+}
+
+TEST(CanRedrawLineTest, TerminalsButNotDumbOnesNorPipes) {
+  Pty pty;
+  ASSERT_GE(pty.terminal(), 0) << "cannot open a pseudo-terminal";
+  ScopedEnv no_color("NO_COLOR", "1");  // colour off; redrawing is still fine
+  {
+    ScopedEnv term("TERM", "xterm");
+    EXPECT_TRUE(CanRedrawLine(pty.terminal()));
+  }
+  {
+    ScopedEnv term("TERM", "dumb");
+    EXPECT_FALSE(CanRedrawLine(pty.terminal()));
+  }
+  int fds[2];
+  ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
+  EXPECT_FALSE(CanRedrawLine(fds[1]));
+  close(fds[0]);
+  close(fds[1]);
+}
+
+TEST(TerminalColumnsTest, AskTheTerminalThenColumnsThenEighty) {
+  Pty pty;
+  ASSERT_GE(pty.terminal(), 0) << "cannot open a pseudo-terminal";
+  struct winsize size {};
+  size.ws_col = 132;
+  size.ws_row = 40;
+  ASSERT_EQ(ioctl(pty.terminal(), TIOCSWINSZ, &size), 0);
+  EXPECT_EQ(TerminalColumns(pty.terminal()), 132u);
+  int fds[2];
+  ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
+  {
+    ScopedEnv columns("COLUMNS", "100");
+    EXPECT_EQ(TerminalColumns(fds[1]), 100u);
+  }
+  {
+    ScopedEnv columns("COLUMNS", std::nullopt);
+    EXPECT_EQ(TerminalColumns(fds[1]), 80u);
+  }
   close(fds[0]);
   close(fds[1]);
 }

@@ -25,17 +25,32 @@ Outcome Reconcile(const std::string& args) { return ::reconcile::testing::RunRec
 TEST(ValidateCliTest, ValidSpecPrintsSummaryAndExitsZero) {
   Outcome run = Reconcile("validate specs/lab.yaml");
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(run.out, "ok: lab: 3 nodes in 2 groups\n");
+  EXPECT_EQ(run.out, "ok: specs/lab.yaml: cluster lab: 3 nodes in 2 groups\n");
   EXPECT_EQ(run.err, "");
 }
 
+// Each ok line names its file, so several files are told apart.
 TEST(ValidateCliTest, EveryExampleSpecValidates) {
   Outcome run = Reconcile("validate specs/lab.yaml specs/k8s-kubeadm.yaml specs/slurm.yaml");
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out,
-            "ok: lab: 3 nodes in 2 groups\n"
-            "ok: k8s: 4 nodes in 2 groups\n"
-            "ok: hpc: 5 nodes in 2 groups\n");
+            "ok: specs/lab.yaml: cluster lab: 3 nodes in 2 groups\n"
+            "ok: specs/k8s-kubeadm.yaml: cluster k8s: 4 nodes in 2 groups\n"
+            "ok: specs/slurm.yaml: cluster hpc: 5 nodes in 2 groups\n");
+}
+
+// A count of one is "1 node in 1 group", not "1 nodes in 1 groups".
+TEST(ValidateCliTest, OneNodeInOneGroupIsSingular) {
+  const fs::path dir = fs::temp_directory_path() / ("reconcile-validate-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "one.yaml") << "cluster: one\n"
+                                     "hypervisor: {uri: 'test:///default', network: default, pool: default}\n"
+                                     "images: {base: {disk: /base.qcow2}}\n"
+                                     "groups: {web: {count: 1, image: base}}\n";
+  Outcome run = Reconcile("validate " + (dir / "one.yaml").string());
+  fs::remove_all(dir);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "ok: " + (dir / "one.yaml").string() + ": cluster one: 1 node in 1 group\n");
 }
 
 TEST(ValidateCliTest, InvalidSpecPrintsLocatedDiagnosticsAndExitsOne) {
@@ -52,7 +67,7 @@ TEST(ValidateCliTest, InvalidSpecPrintsLocatedDiagnosticsAndExitsOne) {
 TEST(ValidateCliTest, MixedSpecsReportEachAndFail) {
   Outcome run = Reconcile("validate specs/lab.yaml tests/model/malformed/25-unknown-image.yaml");
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_EQ(run.out, "ok: lab: 3 nodes in 2 groups\n");
+  EXPECT_EQ(run.out, "ok: specs/lab.yaml: cluster lab: 3 nodes in 2 groups\n");
   EXPECT_THAT(run.err, HasSubstr("25-unknown-image.yaml:6:26: unknown image 'bsae', did you mean 'base'?"));
 }
 
