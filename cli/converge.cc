@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "cli/approval.h"
 #include "cli/progress.h"
+#include "cli/progress_ticker.h"
 #include "cli/render/plan_text.h"
 #include "cli/render/terminal_text.h"
 #include "cli/stop_signal.h"
@@ -74,13 +75,16 @@ ConvergeResult Converge(ClusterSession& session, const ConvergeOptions& options,
     AnsweringScope answering;
     return approval.Approve(plan);
   };
-  session.options.executor.on_done = [&](const model::Action& action, const ActionResult& result) {
+  // Set before MakeReconciler, which copies the options.
+  ProgressTicker ticker(out, clock, ProgressTicker::StyleFor(STDOUT_FILENO),
+                        ElapsedPrefix(clock, start));
+  ticker.Attach(session.options.executor, [&](const model::Action& action, const ActionResult& result) {
     tally.Add(result.outcome);
     if (action.kind == model::ActionKind::kDelete && result.outcome == Outcome::kSucceeded) {
       ++deleted;
     }
-    out << ProgressLine(action, result, clock.Now() - start) << "\n" << std::flush;
-  };
+    return ProgressLine(action, result, clock.Now() - start);
+  });
   Reconciler reconciler = session.MakeReconciler(clock);
   // A pass with nothing to do but problems (or held-back rollouts) is never
   // shown by on_plan: say them, not only that there were some.

@@ -19,7 +19,7 @@ class PtyProcess {
  public:
   // `command` runs under /bin/sh -c with `env` (NAME=value) added.
   explicit PtyProcess(const std::string& command, const std::vector<std::string>& env = {}) {
-    struct winsize size = {.ws_row = 40, .ws_col = 160, .ws_xpixel = 0, .ws_ypixel = 0};
+    struct winsize size = {.ws_row = 50, .ws_col = 200, .ws_xpixel = 0, .ws_ypixel = 0};
     pid_ = forkpty(&master_, nullptr, nullptr, &size);
     if (pid_ == 0) {
       for (const std::string& assignment : env) putenv(const_cast<char*>(assignment.c_str()));

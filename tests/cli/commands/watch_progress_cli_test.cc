@@ -4,22 +4,20 @@
 // redrawn in place ("1 action running: configure lab-web-1 [web] (2s)"), a
 // coloured spinner unless NO_COLOR is set, and the status line erased before
 // the finished-action line, so nothing is left half drawn.
-#include <pty.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cli/reconcile_binary.h"
+#include "tests/testing/pty_process.h"
 
 namespace reconcile::testing {
 namespace {
@@ -33,46 +31,17 @@ using ::testing::Not;
 std::string WatchOnATerminal(const fs::path& dir, std::optional<std::string> no_color) {
   const std::string spec = (dir / "slow.yaml").string();
   const std::string locks = (dir / "locks").string();
-  int master = -1;
-  struct winsize size {};
-  size.ws_col = 200;
-  size.ws_row = 50;
-  const pid_t pid = forkpty(&master, nullptr, nullptr, &size);
-  if (pid == 0) {
-    setenv("HOME", (dir / "home").c_str(), 1);
-    setenv("TERM", "xterm", 1);
-    if (no_color) {
-      setenv("NO_COLOR", no_color->c_str(), 1);
-    } else {
-      unsetenv("NO_COLOR");
-    }
-    execl(RECONCILE_BINARY, RECONCILE_BINARY, "watch", spec.c_str(), "--lock-dir", locks.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  if (pid < 0) return "forkpty failed";
-  std::string out;
-  bool stopped = false;
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  char buffer[4096];
-  for (;;) {
-    if (!stopped && (out.find(" pass 1: ") != std::string::npos || absl::Now() > deadline)) {
-      kill(pid, SIGTERM);
-      stopped = true;
-    }
-    const ssize_t n = read(master, buffer, sizeof buffer);
-    if (n > 0) {
-      out.append(buffer, static_cast<size_t>(n));
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else {
-      break;  // EIO: the child closed the terminal (exited)
-    }
-  }
-  close(master);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return out;
+  std::vector<std::string> env = {"HOME=" + (dir / "home").string(), "TERM=xterm"};
+  if (no_color) env.push_back("NO_COLOR=" + *no_color);
+  // exec: the signal below must reach reconcile, not the shell.
+  PtyProcess watch(std::string(no_color ? "" : "unset NO_COLOR; ") + "exec " + RECONCILE_BINARY +
+                       " watch " + spec + " --lock-dir " + locks,
+                   env);
+  if (!watch.started()) return "forkpty failed";
+  watch.WaitFor(" pass 1: ", std::chrono::seconds(60));
+  kill(watch.pid(), SIGTERM);
+  watch.Wait(std::chrono::seconds(30));
+  return watch.output();
 }
 
 class WatchProgressCli : public ::testing::Test {
