@@ -6,6 +6,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "base/clock.h"
+#include "base/text.h"
 #include "cli/approval.h"
 #include "cli/progress.h"
 #include "cli/progress_ticker.h"
@@ -34,10 +35,6 @@ class Tally {
   mutable absl::Mutex mu_;
   int counts_[3] ABSL_GUARDED_BY(mu_) = {0, 0, 0};
 };
-
-std::string Plural(int n, std::string_view one, std::string_view many) {
-  return fmt::format("{} {}", n, n == 1 ? one : many);
-}
 
 }  // namespace
 
@@ -99,7 +96,7 @@ ConvergeResult Converge(ClusterSession& session, const ConvergeOptions& options,
     out << fmt::format(
         "{} interrupted after {:.1f}s: {} done, {} failed, {} not started. Nothing is left "
         "half-made: the next run finishes or removes what was cut short.\n",
-        verb, seconds, Plural(tally.Of(Outcome::kSucceeded), "action", "actions"),
+        verb, seconds, Counted(tally.Of(Outcome::kSucceeded), "action", "actions"),
         tally.Of(Outcome::kFailed), tally.Of(Outcome::kSkipped));
     return {kInterruptedExitCode, deleted.load()};
   }
@@ -116,7 +113,7 @@ ConvergeResult Converge(ClusterSession& session, const ConvergeOptions& options,
     }
     out << fmt::format("{} of the saved plan {} in {:.1f}s: {} done, {} failed or skipped.\n",
                        verb, failed == 0 ? "complete" : "incomplete", seconds,
-                       Plural(done, "action", "actions"), failed);
+                       Counted(done, "action", "actions"), failed);
     return {failed == 0 ? 0 : 1, deleted.load()};
   }
   out << ReportLine(verb, outcome, clock.Now() - start) << "\n";

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "base/text.h"
 #include "cli/approval.h"
 #include "cli/cluster_session.h"
 #include "cli/converge.h"
@@ -28,7 +29,7 @@ int RunDestroy(const DestroyOptions& options, std::ostream& out, std::ostream& e
   const ConvergeResult result = Converge(*session, options.converge, "Destroy", std::cin, out, err);
   if (result.exit_code == 0) {
     out << fmt::format("Cluster {}: {} deleted with the volumes made for them", cluster,
-                       result.deleted == 1 ? "1 domain" : fmt::format("{} domains", result.deleted));
+                       Counted(result.deleted, "domain", "domains"));
     out << (has_existing ? "; existing machines (hosts:) are left as they are.\n" : ".\n");
   }
   return result.exit_code;
