@@ -80,10 +80,6 @@ class PlanBuilder {
     // a name wins, as there.
     domains_by_name_.reserve(observed.domains.size());
     for (const ObservedDomain& domain : observed.domains) domains_by_name_.emplace(domain.name, &domain);
-    // Likewise ObservedState::probes is an ordered map of names sharing a long
-    // prefix: looked up a few times per node it was a log n memcmp each.
-    probes_by_name_.reserve(observed.probes.size());
-    for (const auto& [name, probe] : observed.probes) probes_by_name_.emplace(name, &probe);
     // A node's state is found by its index in `nodes_`; nodes of one name
     // (which validation rejects) share the first one's, as a map by name did.
     absl::flat_hash_map<std::string_view, size_t> first_of_name;
@@ -191,7 +187,7 @@ class PlanBuilder {
     if (domain == nullptr) return "missing";
     if (domain->state != DomainState::kRunning) return std::string(StateName(domain->state));
     *down = false;
-    const model::NodeProbe* probe = FindProbe(node.name);
+    const model::NodeProbe* probe = observed_.FindProbe(node.name);
     if (probe == nullptr || !probe->status.ok()) return "unreachable";
     for (const std::string& role : node.roles) {
       if (ConfigureReason(node, role, NodeState{})) return "not converged";
@@ -325,7 +321,7 @@ class PlanBuilder {
   void PlanProbeRefusal(const Node& node) {
     NodeState& state = StateOf(node);
     if (state.blocked || state.fresh || state.restarted) return;
-    const model::NodeProbe* probe = FindProbe(node.name);
+    const model::NodeProbe* probe = observed_.FindProbe(node.name);
     if (probe == nullptr || probe->status.code() != absl::StatusCode::kFailedPrecondition) return;
     Block(state, node.name,
           fmt::format("not configured: {}", std::string(probe->status.message())));
@@ -336,7 +332,7 @@ class PlanBuilder {
                                              const NodeState& state) const {
     if (state.fresh) return "new node";
     if (state.restarted) return "node was not running";
-    const model::NodeProbe* probe = FindProbe(node.name);
+    const model::NodeProbe* probe = observed_.FindProbe(node.name);
     if (probe == nullptr) return "node not probed";
     if (!probe->status.ok()) return fmt::format("node unreachable: {}", std::string(probe->status.message()));
     auto applied = probe->applied_roles.find(role);
@@ -428,10 +424,6 @@ class PlanBuilder {
     auto it = domains_by_name_.find(name);
     return it == domains_by_name_.end() ? nullptr : it->second;
   }
-  const model::NodeProbe* FindProbe(const std::string& name) const {
-    auto it = probes_by_name_.find(name);
-    return it == probes_by_name_.end() ? nullptr : it->second;
-  }
   // `node` is one of `nodes_`.
   NodeState& StateOf(const Node& node) { return nodes_state_[state_index_[&node - nodes_.data()]]; }
 
@@ -440,7 +432,6 @@ class PlanBuilder {
   // nodes, the observation and placement_, which outlive the builder.
   const model::ObservedState& observed_;
   absl::flat_hash_map<std::string_view, const ObservedDomain*> domains_by_name_;
-  absl::flat_hash_map<std::string_view, const model::NodeProbe*> probes_by_name_;
   const Placement placement_;
   const absl::flat_hash_set<std::string_view> unknown_{placement_.unknown.begin(), placement_.unknown.end()};
   const bool several_hosts_;
