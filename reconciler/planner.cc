@@ -82,11 +82,10 @@ class PlanBuilder {
     for (const ObservedDomain& domain : observed.domains) domains_by_name_.emplace(domain.name, &domain);
     // A node's state is found by its index in `nodes_`; nodes of one name
     // (which validation rejects) share the first one's, as a map by name did.
-    absl::flat_hash_map<std::string_view, size_t> first_of_name;
-    first_of_name.reserve(nodes.size());
+    node_index_.reserve(nodes.size());
     state_index_.reserve(nodes.size());
     for (size_t i = 0; i < nodes.size(); ++i) {
-      state_index_.push_back(first_of_name.try_emplace(nodes[i].name, i).first->second);
+      state_index_.push_back(node_index_.try_emplace(nodes[i].name, i).first->second);
     }
     nodes_state_.resize(nodes.size());
   }
@@ -374,16 +373,13 @@ class PlanBuilder {
   }
 
   void PlanDeletes() {
-    absl::flat_hash_set<std::string_view> desired;
-    desired.reserve(nodes_.size());
-    for (const Node& node : nodes_) desired.insert(node.name);
     // By name: libvirt lists domains in no stable order, and the same world
     // must give the same plan. Only the domains that left the spec are
     // sorted (a stable sort of the filtered list is the filtered sort): in a
     // converged pass there are none.
     std::vector<const ObservedDomain*> by_name;
     for (const ObservedDomain& domain : observed_.domains) {
-      if (!domain.managed || domain.cluster != spec_.cluster || desired.contains(domain.name)) continue;
+      if (!domain.managed || domain.cluster != spec_.cluster || node_index_.contains(domain.name)) continue;
       by_name.push_back(&domain);
     }
     std::stable_sort(by_name.begin(), by_name.end(),
@@ -439,6 +435,7 @@ class PlanBuilder {
   model::Plan plan_;
   std::vector<NodeState> nodes_state_;  // by index in nodes_, see state_index_
   std::vector<size_t> state_index_;     // node index -> its nodes_state_ index
+  absl::flat_hash_map<std::string_view, size_t> node_index_;  // name -> first node of it
   absl::flat_hash_map<std::string, std::vector<int>> configures_of_role_;
   absl::flat_hash_set<std::string> unappliable_roles_;
   // Group -> member -> why it is unavailable (before this pass, or because
