@@ -88,6 +88,7 @@ class PlanBuilder {
       state_index_.push_back(node_index_.try_emplace(nodes[i].name, i).first->second);
     }
     nodes_state_.resize(nodes.size());
+    probe_of_.assign(nodes.size(), kNotLookedUp);
   }
 
   model::Plan Build() {
@@ -186,7 +187,7 @@ class PlanBuilder {
     if (domain == nullptr) return "missing";
     if (domain->state != DomainState::kRunning) return std::string(StateName(domain->state));
     *down = false;
-    const model::NodeProbe* probe = observed_.FindProbe(node.name);
+    const model::NodeProbe* probe = ProbeOf(node);
     if (probe == nullptr || !probe->status.ok()) return "unreachable";
     for (const std::string& role : node.roles) {
       if (ConfigureReason(node, role, NodeState{})) return "not converged";
@@ -320,7 +321,7 @@ class PlanBuilder {
   void PlanProbeRefusal(const Node& node) {
     NodeState& state = StateOf(node);
     if (state.blocked || state.fresh || state.restarted) return;
-    const model::NodeProbe* probe = observed_.FindProbe(node.name);
+    const model::NodeProbe* probe = ProbeOf(node);
     if (probe == nullptr || probe->status.code() != absl::StatusCode::kFailedPrecondition) return;
     Block(state, node.name,
           fmt::format("not configured: {}", std::string(probe->status.message())));
@@ -331,7 +332,7 @@ class PlanBuilder {
                                              const NodeState& state) const {
     if (state.fresh) return "new node";
     if (state.restarted) return "node was not running";
-    const model::NodeProbe* probe = observed_.FindProbe(node.name);
+    const model::NodeProbe* probe = ProbeOf(node);
     if (probe == nullptr) return "node not probed";
     if (!probe->status.ok()) return fmt::format("node unreachable: {}", std::string(probe->status.message()));
     auto applied = probe->applied_roles.find(role);
@@ -422,6 +423,14 @@ class PlanBuilder {
   }
   // `node` is one of `nodes_`.
   NodeState& StateOf(const Node& node) { return nodes_state_[state_index_[&node - nodes_.data()]]; }
+  // The node's probe, found once: the roles pass asks again long after the
+  // machine pass, and at 10,000 nodes the probe's key and slot have left the
+  // cache by then.
+  const model::NodeProbe* ProbeOf(const Node& node) const {
+    const model::NodeProbe*& probe = probe_of_[&node - nodes_.data()];
+    if (probe == kNotLookedUp) probe = observed_.FindProbe(node.name);
+    return probe;
+  }
 
   // Name-keyed sets and maps are hashed: names share a long prefix, and
   // ordered ones made the pass superlinear. The views point into the spec's
@@ -435,6 +444,9 @@ class PlanBuilder {
   model::Plan plan_;
   std::vector<NodeState> nodes_state_;  // by index in nodes_, see state_index_
   std::vector<size_t> state_index_;     // node index -> its nodes_state_ index
+  // Node index -> its probe (nullptr: none); see ProbeOf.
+  static inline const model::NodeProbe* const kNotLookedUp = reinterpret_cast<const model::NodeProbe*>(1);
+  mutable std::vector<const model::NodeProbe*> probe_of_;
   absl::flat_hash_map<std::string_view, size_t> node_index_;  // name -> first node of it
   absl::flat_hash_map<std::string, std::vector<int>> configures_of_role_;
   absl::flat_hash_set<std::string> unappliable_roles_;
