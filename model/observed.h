@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 
 namespace reconcile::model {
@@ -50,7 +51,10 @@ struct NodeProbe {
 
 struct ObservedState {
   std::vector<ObservedDomain> domains;
-  std::map<std::string, NodeProbe> probes;  // by node name
+  // By node name. Hashed: the planner looks several up per node, and an
+  // ordered map of names sharing "<cluster>-<group>-" cost log n memcmps of
+  // that prefix each. In no stable order: read it by name, or sort.
+  absl::flat_hash_map<std::string, NodeProbe> probes;
   // Hypervisor hosts that could not be listed this pass, with why. Their
   // domains are absent from `domains`: unknown, not missing.
   std::map<std::string, std::string> unreachable_hosts;

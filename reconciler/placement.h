@@ -14,27 +14,30 @@
 // - a domain of this cluster found on two hosts is reported, not placed.
 #pragma once
 
-#include <map>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "model/node.h"
 #include "model/observed.h"
 #include "model/spec.h"
 
 namespace reconcile {
 
+// The maps are hashed, not ordered: they are looked up once or more per node
+// and an ordered map of names sharing a long prefix ("<cluster>-<group>-")
+// made the planner superlinear. Nothing reads them in key order.
 struct Placement {
   // Node name -> host name, for every node that exists or was placed now.
-  std::map<std::string, std::string> host_of;
+  absl::flat_hash_map<std::string, std::string> host_of;
   // Node name -> why no host could take it.
-  std::map<std::string, std::string> unplaced;
+  absl::flat_hash_map<std::string, std::string> unplaced;
   // Nodes not seen on any reachable host while some host is unreachable.
   std::vector<std::string> unknown;
   // Domain name -> the hosts it was seen on, for this cluster's domains found
   // on more than one host (in host order). Never acted on: which copy is the
   // node is for the operator to say.
-  std::map<std::string, std::vector<std::string>> duplicated;
+  absl::flat_hash_map<std::string, std::vector<std::string>> duplicated;
 };
 
 // The host an observed domain lives on (an empty host means the first one).

@@ -7,8 +7,9 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "fmt/format.h"
 #include "reconciler/placement.h"
 
@@ -79,6 +80,15 @@ class PlanBuilder {
     // a name wins, as there.
     domains_by_name_.reserve(observed.domains.size());
     for (const ObservedDomain& domain : observed.domains) domains_by_name_.emplace(domain.name, &domain);
+    // A node's state is found by its index in `nodes_`; nodes of one name
+    // (which validation rejects) share the first one's, as a map by name did.
+    node_index_.reserve(nodes.size());
+    state_index_.reserve(nodes.size());
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      state_index_.push_back(node_index_.try_emplace(nodes[i].name, i).first->second);
+    }
+    nodes_state_.resize(nodes.size());
+    probe_of_.assign(nodes.size(), kNotLookedUp);
   }
 
   model::Plan Build() {
@@ -177,7 +187,7 @@ class PlanBuilder {
     if (domain == nullptr) return "missing";
     if (domain->state != DomainState::kRunning) return std::string(StateName(domain->state));
     *down = false;
-    const model::NodeProbe* probe = observed_.FindProbe(node.name);
+    const model::NodeProbe* probe = ProbeOf(node);
     if (probe == nullptr || !probe->status.ok()) return "unreachable";
     for (const std::string& role : node.roles) {
       if (ConfigureReason(node, role, NodeState{})) return "not converged";
@@ -233,7 +243,7 @@ class PlanBuilder {
   }
 
   void PlanMachine(const Node& node) {
-    NodeState& state = nodes_state_[node.name];
+    NodeState& state = StateOf(node);
     if (node.existing) return;  // never created, started or deleted by us
     const ObservedDomain* domain = FindDomain(node.name);
     if (domain == nullptr) {
@@ -309,9 +319,9 @@ class PlanBuilder {
   // pending configure: configuring would be refused the same way, and a plan
   // that says "changes pending" would hide it.
   void PlanProbeRefusal(const Node& node) {
-    NodeState& state = nodes_state_[node.name];
+    NodeState& state = StateOf(node);
     if (state.blocked || state.fresh || state.restarted) return;
-    const model::NodeProbe* probe = observed_.FindProbe(node.name);
+    const model::NodeProbe* probe = ProbeOf(node);
     if (probe == nullptr || probe->status.code() != absl::StatusCode::kFailedPrecondition) return;
     Block(state, node.name,
           fmt::format("not configured: {}", std::string(probe->status.message())));
@@ -322,7 +332,7 @@ class PlanBuilder {
                                              const NodeState& state) const {
     if (state.fresh) return "new node";
     if (state.restarted) return "node was not running";
-    const model::NodeProbe* probe = observed_.FindProbe(node.name);
+    const model::NodeProbe* probe = ProbeOf(node);
     if (probe == nullptr) return "node not probed";
     if (!probe->status.ok()) return fmt::format("node unreachable: {}", std::string(probe->status.message()));
     auto applied = probe->applied_roles.find(role);
@@ -337,7 +347,7 @@ class PlanBuilder {
   }
 
   void PlanRole(const Node& node, const std::string& role) {
-    NodeState& state = nodes_state_[node.name];
+    NodeState& state = StateOf(node);
     if (state.blocked) {
       unappliable_roles_.insert(role);
       return;
@@ -364,17 +374,19 @@ class PlanBuilder {
   }
 
   void PlanDeletes() {
-    std::set<std::string> desired;
-    for (const Node& node : nodes_) desired.insert(node.name);
     // By name: libvirt lists domains in no stable order, and the same world
-    // must give the same plan.
+    // must give the same plan. Only the domains that left the spec are
+    // sorted (a stable sort of the filtered list is the filtered sort): in a
+    // converged pass there are none.
     std::vector<const ObservedDomain*> by_name;
-    for (const ObservedDomain& domain : observed_.domains) by_name.push_back(&domain);
+    for (const ObservedDomain& domain : observed_.domains) {
+      if (!domain.managed || domain.cluster != spec_.cluster || node_index_.contains(domain.name)) continue;
+      by_name.push_back(&domain);
+    }
     std::stable_sort(by_name.begin(), by_name.end(),
                      [](const ObservedDomain* a, const ObservedDomain* b) { return a->name < b->name; });
     for (const ObservedDomain* listed : by_name) {
       const ObservedDomain& domain = *listed;
-      if (!domain.managed || domain.cluster != spec_.cluster || desired.count(domain.name)) continue;
       if (auto twice = placement_.duplicated.find(domain.name); twice != placement_.duplicated.end()) {
         if (reported_duplicates_.insert(domain.name).second) {
           plan_.problems.push_back({domain.name, Duplicated(domain.name, twice->second)});
@@ -409,22 +421,40 @@ class PlanBuilder {
     auto it = domains_by_name_.find(name);
     return it == domains_by_name_.end() ? nullptr : it->second;
   }
+  // `node` is one of `nodes_`.
+  NodeState& StateOf(const Node& node) { return nodes_state_[state_index_[&node - nodes_.data()]]; }
+  // The node's probe, found once: the roles pass asks again long after the
+  // machine pass, and at 10,000 nodes the probe's key and slot have left the
+  // cache by then.
+  const model::NodeProbe* ProbeOf(const Node& node) const {
+    const model::NodeProbe*& probe = probe_of_[&node - nodes_.data()];
+    if (probe == kNotLookedUp) probe = observed_.FindProbe(node.name);
+    return probe;
+  }
 
+  // Name-keyed sets and maps are hashed: names share a long prefix, and
+  // ordered ones made the pass superlinear. The views point into the spec's
+  // nodes, the observation and placement_, which outlive the builder.
   const model::ObservedState& observed_;
-  std::unordered_map<std::string_view, const ObservedDomain*> domains_by_name_;
+  absl::flat_hash_map<std::string_view, const ObservedDomain*> domains_by_name_;
   const Placement placement_;
-  const std::set<std::string> unknown_{placement_.unknown.begin(), placement_.unknown.end()};
+  const absl::flat_hash_set<std::string_view> unknown_{placement_.unknown.begin(), placement_.unknown.end()};
   const bool several_hosts_;
-  std::set<std::string> reported_duplicates_;
+  absl::flat_hash_set<std::string_view> reported_duplicates_;
   model::Plan plan_;
-  std::map<std::string, NodeState> nodes_state_;
-  std::map<std::string, std::vector<int>> configures_of_role_;
-  std::set<std::string> unappliable_roles_;
+  std::vector<NodeState> nodes_state_;  // by index in nodes_, see state_index_
+  std::vector<size_t> state_index_;     // node index -> its nodes_state_ index
+  // Node index -> its probe (nullptr: none); see ProbeOf.
+  static inline const model::NodeProbe* const kNotLookedUp = reinterpret_cast<const model::NodeProbe*>(1);
+  mutable std::vector<const model::NodeProbe*> probe_of_;
+  absl::flat_hash_map<std::string_view, size_t> node_index_;  // name -> first node of it
+  absl::flat_hash_map<std::string, std::vector<int>> configures_of_role_;
+  absl::flat_hash_set<std::string> unappliable_roles_;
   // Group -> member -> why it is unavailable (before this pass, or because
-  // this pass disrupts it).
-  std::map<std::string, std::map<std::string, std::string>> unavailable_;
-  std::set<std::string> down_;  // unavailable members that serve nothing now
-  std::set<std::string> groups_surveyed_;  // groups whose unavailable_ is filled
+  // this pass disrupts it). Ordered by member: a deferral names the first.
+  absl::flat_hash_map<std::string, std::map<std::string, std::string>> unavailable_;
+  absl::flat_hash_set<std::string_view> down_;  // unavailable members that serve nothing now
+  absl::flat_hash_set<std::string> groups_surveyed_;  // groups whose unavailable_ is filled
 };
 
 }  // namespace
