@@ -35,8 +35,8 @@ std::string TestDriverWorldXml(const std::vector<model::Node>& nodes, const std:
   return xml + "</node>\n";
 }
 
-absl::StatusOr<std::string> FixedAddressHypervisor::DiscoverAddress(absl::string_view name,
-                                                                   absl::Duration) {
+absl::StatusOr<std::string> FixedAddressHypervisor::DiscoverAddress(std::string_view name,
+                                                                    absl::Duration) {
   return fmt::format("192.0.2.{}", 2 + std::hash<std::string_view>()(std::string_view(name.data(), name.size())) % 250);
 }
 

@@ -25,7 +25,7 @@ class FixedAddressHypervisor final : public drivers::Hypervisor {
  public:
   explicit FixedAddressHypervisor(std::unique_ptr<drivers::Hypervisor> inner) : inner_(std::move(inner)) {}
   absl::StatusOr<std::vector<drivers::DomainInfo>> ListDomains() override { return inner_->ListDomains(); }
-  absl::StatusOr<drivers::DomainInfo> GetDomain(absl::string_view name) override {
+  absl::StatusOr<drivers::DomainInfo> GetDomain(std::string_view name) override {
     return inner_->GetDomain(name);
   }
   absl::Status CheckCreate(const drivers::NodeRequest& request) override {
@@ -34,19 +34,19 @@ class FixedAddressHypervisor final : public drivers::Hypervisor {
   absl::StatusOr<drivers::CreatedNode> CreateNode(const drivers::NodeRequest& request) override {
     return inner_->CreateNode(request);
   }
-  absl::Status StartNode(absl::string_view name) override { return inner_->StartNode(name); }
-  absl::Status StopNode(absl::string_view name, absl::Duration grace) override {
+  absl::Status StartNode(std::string_view name) override { return inner_->StartNode(name); }
+  absl::Status StopNode(std::string_view name, absl::Duration grace) override {
     return inner_->StopNode(name, grace);
   }
   absl::StatusOr<drivers::UpdateEffect> UpdateNode(const drivers::NodeRequest& request) override {
     return inner_->UpdateNode(request);
   }
-  absl::Status DeleteNode(absl::string_view name) override { return inner_->DeleteNode(name); }
-  absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(absl::string_view pool,
-                                                               absl::string_view node) override {
+  absl::Status DeleteNode(std::string_view name) override { return inner_->DeleteNode(name); }
+  absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(std::string_view pool,
+                                                               std::string_view node) override {
     return inner_->RemoveOrphanVolumes(pool, node);
   }
-  absl::StatusOr<std::string> DiscoverAddress(absl::string_view name, absl::Duration) override;
+  absl::StatusOr<std::string> DiscoverAddress(std::string_view name, absl::Duration) override;
 
  private:
   std::unique_ptr<drivers::Hypervisor> inner_;

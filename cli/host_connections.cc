@@ -3,7 +3,6 @@
 #include <functional>
 #include <mutex>
 
-#include "absl/strings/match.h"
 #include "base/status_macros.h"
 #include "drivers/libvirt/libvirt_hypervisor.h"
 
@@ -21,7 +20,7 @@ class ReconnectingHypervisor final : public drivers::Hypervisor {
     ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
     return h->ListDomains();
   }
-  absl::StatusOr<drivers::DomainInfo> GetDomain(absl::string_view name) override {
+  absl::StatusOr<drivers::DomainInfo> GetDomain(std::string_view name) override {
     ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
     return h->GetDomain(name);
   }
@@ -33,11 +32,11 @@ class ReconnectingHypervisor final : public drivers::Hypervisor {
     ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
     return h->CreateNode(request);
   }
-  absl::Status StartNode(absl::string_view name) override {
+  absl::Status StartNode(std::string_view name) override {
     ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
     return h->StartNode(name);
   }
-  absl::Status StopNode(absl::string_view name, absl::Duration grace) override {
+  absl::Status StopNode(std::string_view name, absl::Duration grace) override {
     ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
     return h->StopNode(name, grace);
   }
@@ -45,16 +44,16 @@ class ReconnectingHypervisor final : public drivers::Hypervisor {
     ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
     return h->UpdateNode(request);
   }
-  absl::Status DeleteNode(absl::string_view name) override {
+  absl::Status DeleteNode(std::string_view name) override {
     ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
     return h->DeleteNode(name);
   }
   absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(
-      absl::string_view pool, absl::string_view node_name) override {
+      std::string_view pool, std::string_view node_name) override {
     ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
     return h->RemoveOrphanVolumes(pool, node_name);
   }
-  absl::StatusOr<std::string> DiscoverAddress(absl::string_view name,
+  absl::StatusOr<std::string> DiscoverAddress(std::string_view name,
                                               absl::Duration timeout) override {
     ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
     return h->DiscoverAddress(name, timeout);
@@ -77,8 +76,8 @@ class ReconnectingHypervisor final : public drivers::Hypervisor {
 // "host h2: <message>" (several hosts) or the message alone: the driver's
 // connect errors already name the URI ("connect to <uri>: ..."), so it is
 // added only to a message that does not.
-std::string WithHost(const model::HypervisorSpec& host, bool several, absl::string_view message) {
-  const bool names_uri = absl::StrContains(message, host.uri);
+std::string WithHost(const model::HypervisorSpec& host, bool several, std::string_view message) {
+  const bool names_uri = message.find(host.uri) != std::string_view::npos;
   std::string where;
   if (several) {
     where = "host " + host.name + (names_uri ? "" : " (" + host.uri + ")");
@@ -107,12 +106,13 @@ absl::StatusOr<std::vector<std::unique_ptr<drivers::Hypervisor>>> OpenHosts(
       continue;
     }
     if (several && absl::IsUnavailable(hypervisor.status())) {
-      err << "reconcile: warning: " << WithHost(host, several, hypervisor.status().message())
-          << "\n";
+      err << "reconcile: warning: "
+          << WithHost(host, several, std::string(hypervisor.status().message())) << "\n";
       out.push_back(std::make_unique<ReconnectingHypervisor>(std::move(open)));
       continue;
     }
-    err << "reconcile: " << WithHost(host, several, hypervisor.status().message()) << "\n";
+    err << "reconcile: " << WithHost(host, several, std::string(hypervisor.status().message()))
+        << "\n";
     return hypervisor.status();
   }
   return out;

@@ -121,7 +121,7 @@ std::string ProgressTicker::ListLocked(absl::Time now) const {
   std::vector<std::string> items;
   items.reserve(running_.size());
   for (const Running& r : running_) items.push_back(fmt::format("{} ({})", r.label, ShortDuration(now - r.since)));
-  return Join(items, ", ");
+  return fmt::format("{}", fmt::join(items, ", "));
 }
 
 void ProgressTicker::TickLocked() {

@@ -5,9 +5,9 @@
 #include <sstream>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "drivers/libssh_key.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers {
 namespace {
@@ -54,7 +54,7 @@ absl::StatusOr<HostKey> GenerateHostKey() {
   if (ssh_pki_export_pubkey_base64(key.get(), &b64) != SSH_OK) {
     return absl::InternalError("libssh: cannot export public key");
   }
-  out.public_line = absl::StrCat("ssh-ed25519 ", TakeString(b64));
+  out.public_line = fmt::format("ssh-ed25519 {}", TakeString(b64));
   ASSIGN_OR_RETURN(out.fingerprint, Fingerprint(key.get()));
   return out;
 }
@@ -65,14 +65,13 @@ absl::StatusOr<std::string> FingerprintOfPublicKey(const std::string& public_lin
   in >> type >> blob;
   const ssh_keytypes_e key_type = ssh_key_type_from_name(type.c_str());
   if (type.empty() || blob.empty() || key_type == SSH_KEYTYPE_UNKNOWN) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("not an SSH public key line (want \"type base64\"): \"",
-                     public_line.substr(0, 40), "\""));
+    return absl::InvalidArgumentError(fmt::format(
+        "not an SSH public key line (want \"type base64\"): \"{}\"", public_line.substr(0, 40)));
   }
   ssh_key raw = nullptr;
   if (ssh_pki_import_pubkey_base64(blob.c_str(), key_type, &raw) != SSH_OK) {
     return absl::InvalidArgumentError(
-        absl::StrCat("SSH public key of type ", type, " does not decode"));
+        fmt::format("SSH public key of type {} does not decode", type));
   }
   SshKeyPtr key(raw);
   return Fingerprint(key.get());

@@ -18,7 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -30,11 +30,10 @@
 namespace reconcile::drivers {
 
 // XML namespace of the ownership metadata element in a domain's <metadata>.
-inline constexpr absl::string_view kOwnershipNamespace =
-    "https://reconcile.dev/xmlns/domain/1";
+inline constexpr std::string_view kOwnershipNamespace = "https://reconcile.dev/xmlns/domain/1";
 
 enum class DomainState { kRunning, kShutOff, kCrashed, kPaused, kOther };
-absl::string_view DomainStateName(DomainState state);
+std::string_view DomainStateName(DomainState state);
 
 // A storage volume this tool created for a domain (overlay or seed).
 struct OwnedVolume {
@@ -104,7 +103,7 @@ class Hypervisor {
   virtual absl::StatusOr<std::vector<DomainInfo>> ListDomains() = 0;
 
   // One domain by name; kNotFound when it does not exist.
-  virtual absl::StatusOr<DomainInfo> GetDomain(absl::string_view name) = 0;
+  virtual absl::StatusOr<DomainInfo> GetDomain(std::string_view name) = 0;
 
   // Creates storage (a qcow2 overlay when node.image.disk is set), the NoCloud
   // seed (when node.image.seed), defines the domain with ownership metadata and
@@ -126,11 +125,11 @@ class Hypervisor {
 
   // Starts an owned, shut-off domain and resumes a paused one. A running
   // one: OK (no-op).
-  virtual absl::Status StartNode(absl::string_view name) = 0;
+  virtual absl::Status StartNode(std::string_view name) = 0;
 
   // Asks an owned domain to shut down (ACPI), waits up to `grace`, then
   // forces it off. Already shut off: OK.
-  virtual absl::Status StopNode(absl::string_view name, absl::Duration grace) = 0;
+  virtual absl::Status StopNode(std::string_view name, absl::Duration grace) = 0;
 
   // Redefines an owned domain in place from the request (cpus, memory, hash);
   // storage, MAC and host key are kept. A larger disk grows the root overlay
@@ -142,21 +141,21 @@ class Hypervisor {
   // are named after it (overlay, seed) and used by no other domain, then
   // undefines it (in that order, so a crash in between leaves a domain that a
   // retry deletes again). Missing domain: OK.
-  virtual absl::Status DeleteNode(absl::string_view name) = 0;
+  virtual absl::Status DeleteNode(std::string_view name) = 0;
 
   // Removes volumes named like this node's overlay/seed in `pool` when no
   // domain of that name exists and no domain uses them (the remains of a
   // crashed creation). Returns the names removed. If the domain exists
   // nothing is touched.
   virtual absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(
-      absl::string_view pool, absl::string_view node_name) = 0;
+      std::string_view pool, std::string_view node_name) = 0;
 
   // The node's IPv4 address: DHCP lease, then guest agent, then ARP, retried
   // until `timeout`. kDeadlineExceeded names each source and its last error.
   // A domain that is not running (it died, or was paused by its hypervisor)
   // ends the wait at once: kFailedPrecondition with the tail of its console
   // and QEMU logs where they can be read.
-  virtual absl::StatusOr<std::string> DiscoverAddress(absl::string_view name,
+  virtual absl::StatusOr<std::string> DiscoverAddress(std::string_view name,
                                                       absl::Duration timeout) = 0;
 };
 

@@ -2,7 +2,7 @@
 #include <set>
 #include <string>
 
-#include "base/text.h"
+#include "fmt/format.h"
 #include "model/decode.h"
 #include "model/spec_keys.h"
 
@@ -37,13 +37,13 @@ void DecodeHost(const YamlNode& item, YamlReader& r, HypervisorSpec& host) {
     r.Error(item, "a hypervisor needs a 'name'");
   }
   const std::string where =
-      host.name.empty() ? std::string("a hypervisor") : Cat("hypervisor '", host.name, "'");
+      host.name.empty() ? std::string("a hypervisor") : fmt::format("hypervisor '{}'", host.name);
   r.CheckKeys(item, keys::kHypervisorsItem, where);
   if (auto* n = item.Find("uri")) {
     host.uri = NonEmptyString(r, *n, "uri").value_or("");
   } else {
     // Several hosts have no sensible default URI: qemu:///system twice is one host.
-    r.Error(item, Cat(where, " needs a 'uri' (e.g. qemu+ssh://host/system)"));
+    r.Error(item, fmt::format("{} needs a 'uri' (e.g. qemu+ssh://host/system)", where));
   }
   if (auto* n = item.Find("network")) host.network = NonEmptyString(r, *n, "network").value_or(host.network);
   if (auto* n = item.Find("pool")) host.pool = NonEmptyString(r, *n, "pool").value_or(host.pool);
@@ -59,8 +59,8 @@ void DecodeGuestPlatform(const YamlNode& node, YamlReader& r, HypervisorSpec& ho
     if (type == "auto" || type == "kvm" || type == "qemu") {
       host.domain_type = *type;
     } else if (type) {
-      r.Error(*n, Cat("'domain_type' must be 'auto', 'kvm' or 'qemu' (TCG), got '",
-                      type->substr(0, 20), "'"));
+      r.Error(*n, fmt::format("'domain_type' must be 'auto', 'kvm' or 'qemu' (TCG), got '{}'",
+                              type->substr(0, 20)));
     }
   }
   if (auto* n = node.Find("cpu")) {
@@ -72,8 +72,9 @@ void DecodeGuestPlatform(const YamlNode& node, YamlReader& r, HypervisorSpec& ho
                                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
                            std::string::npos;
     if (cpu && !plain) {
-      r.Error(*n, Cat("'cpu' must be 'auto', 'host-passthrough', 'host-model' or a CPU model "
-                      "name such as 'Skylake-Server', got '", cpu->substr(0, 40), "'"));
+      r.Error(*n, fmt::format("'cpu' must be 'auto', 'host-passthrough', 'host-model' or a CPU "
+                              "model name such as 'Skylake-Server', got '{}'",
+                              cpu->substr(0, 40)));
     } else if (cpu) {
       host.cpu = *cpu;
     }
@@ -95,12 +96,12 @@ void DecodeHypervisors(const YamlNode& root, YamlReader& r, Spec& spec) {
     HypervisorSpec host;
     DecodeHost(item, r, host);
     if (!host.name.empty() && !names.insert(host.name).second) {
-      r.Error(*item.Find("name"), Cat("hypervisor '", host.name, "' is listed twice"));
+      r.Error(*item.Find("name"), fmt::format("hypervisor '{}' is listed twice", host.name));
     }
     if (!host.uri.empty() && !uris.insert(host.uri).second) {
-      r.Error(*item.Find("uri"), Cat("uri '", host.uri.substr(0, 70), "' of hypervisor '",
-                                     host.name, "' is already used by another hypervisor: "
-                                     "one host would be counted twice"));
+      r.Error(*item.Find("uri"), fmt::format("uri '{}' of hypervisor '{}' is already used by "
+                                             "another hypervisor: one host would be counted twice",
+                                             host.uri.substr(0, 70), host.name));
     }
     spec.hypervisors.push_back(std::move(host));
   }

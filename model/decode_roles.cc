@@ -3,7 +3,7 @@
 #include <regex>
 #include <set>
 
-#include "base/text.h"
+#include "fmt/format.h"
 #include "model/decode.h"
 #include "model/spec_keys.h"
 
@@ -31,7 +31,7 @@ void DecodeFile(const YamlNode& node, YamlReader& r, FileSpec& file, RoleSources
   if (auto* n = node.Find("path")) {
     file.path = NonEmptyString(r, *n, "path").value_or("");
     if (!file.path.empty() && file.path.front() != '/') {
-      r.Error(*n, Cat("file 'path' must be absolute, got '", file.path.substr(0, 70), "'"));
+      r.Error(*n, fmt::format("file 'path' must be absolute, got '{}'", file.path.substr(0, 70)));
     }
   } else {
     r.Error(node, "file needs a 'path'");
@@ -49,8 +49,8 @@ void DecodeFile(const YamlNode& node, YamlReader& r, FileSpec& file, RoleSources
   if (auto* n = node.Find("mode")) {
     auto mode = r.String(*n, "mode");
     if (mode && !IsOctalMode(*mode)) {
-      r.Error(*n, Cat("'mode' must be an octal string like \"0640\", got '",
-                               mode->substr(0, 20), "'"));
+      r.Error(*n, fmt::format("'mode' must be an octal string like \"0640\", got '{}'",
+                              mode->substr(0, 20)));
     } else if (mode) {
       file.mode = static_cast<uint32_t>(std::stoul(*mode, nullptr, 8));
     }
@@ -58,7 +58,8 @@ void DecodeFile(const YamlNode& node, YamlReader& r, FileSpec& file, RoleSources
   if (auto* n = node.Find("owner")) {
     auto owner = r.String(*n, "owner");
     if (owner && !IsOwner(*owner)) {
-      r.Error(*n, Cat("'owner' must be user or user:group, got '", owner->substr(0, 70), "'"));
+      r.Error(*n,
+              fmt::format("'owner' must be user or user:group, got '{}'", owner->substr(0, 70)));
     } else if (owner) {
       file.owner = *owner;
     }
@@ -81,7 +82,8 @@ void DecodeNixos(const YamlNode& node, YamlReader& r, NixosSpec& nixos, SourceLo
     } else if (rebuild == "test") {
       nixos.rebuild = NixosSpec::Rebuild::kTest;
     } else if (rebuild) {
-      r.Error(*n, Cat("'rebuild' must be 'switch' or 'test', got '", rebuild->substr(0, 20), "'"));
+      r.Error(*n, fmt::format("'rebuild' must be 'switch' or 'test', got '{}'",
+                              rebuild->substr(0, 20)));
     }
   }
 }
@@ -103,8 +105,9 @@ void DecodeStep(const YamlNode& node, YamlReader& r, StepSpec& step, RoleSources
     if (!step.nixos->module_path.empty()) where.modules.push_back({index, module});
     for (std::string_view key : {"run", "check"}) {
       if (auto* n = node.Find(key)) {
-        r.Error(*n, Cat("a nixos step cannot have '", key,
-                        "': it rebuilds whenever its module changed"));
+        r.Error(*n,
+                fmt::format(
+                    "a nixos step cannot have '{}': it rebuilds whenever its module changed", key));
       }
     }
   }
@@ -131,7 +134,8 @@ void DecodeStep(const YamlNode& node, YamlReader& r, StepSpec& step, RoleSources
         FileSpec file;
         DecodeFile(item, r, file, where);
         if (!file.path.empty() && !paths.insert(file.path).second) {
-          r.Error(item, Cat("file '", file.path.substr(0, 70), "' is listed twice in this step"));
+          r.Error(item,
+                  fmt::format("file '{}' is listed twice in this step", file.path.substr(0, 70)));
         }
         step.files.push_back(std::move(file));
       }
@@ -146,9 +150,9 @@ void DecodeOutputs(const YamlNode& node, YamlReader& r, RoleSpec& role, RoleSour
     OutputSpec output{key.value, "", false};
     const YamlNode* command = &body;
     if (body.kind == YamlNode::Kind::kMap) {
-      r.CheckKeys(body, keys::kOutput, Cat("output '", key.value, "'"));
+      r.CheckKeys(body, keys::kOutput, fmt::format("output '{}'", key.value));
       command = body.Find("command");
-      if (!command) r.Error(key, Cat("output '", key.value, "' needs a 'command'"));
+      if (!command) r.Error(key, fmt::format("output '{}' needs a 'command'", key.value));
       if (auto* n = body.Find("secret")) output.secret = r.Bool(*n, "secret").value_or(false);
     }
     if (command) {
@@ -164,18 +168,18 @@ void DecodeOutputs(const YamlNode& node, YamlReader& r, RoleSpec& role, RoleSour
 void DecodeRole(const YamlNode& key, const YamlNode& body, YamlReader& r, RoleSpec& role,
                 RoleSources& where) {
   if (!r.ExpectMap(body, key.value)) return;
-  r.CheckKeys(body, keys::kRole, Cat("role '", key.value, "'"));
+  r.CheckKeys(body, keys::kRole, fmt::format("role '{}'", key.value));
   if (auto* n = body.Find("after")) DecodeStringList(r, *n, "after", role.after, where.after);
   if (auto* n = body.Find("steps")) {
     if (r.ExpectList(*n, "steps")) {
-      if (n->items.empty()) r.Error(*n, Cat("role '", key.value, "' has no steps"));
+      if (n->items.empty()) r.Error(*n, fmt::format("role '{}' has no steps", key.value));
       std::set<std::string> names;
       for (const auto& item : n->items) {
         StepSpec step;
         DecodeStep(item, r, step, where, role.steps.size());
         if (!step.name.empty() && !names.insert(step.name).second) {
-          r.Error(item, Cat("step name '", step.name.substr(0, 70),
-                                     "' is used twice in role '", key.value, "'"));
+          r.Error(item, fmt::format("step name '{}' is used twice in role '{}'",
+                                    step.name.substr(0, 70), key.value));
         }
         role.steps.push_back(std::move(step));
       }
@@ -188,7 +192,7 @@ void DecodeRole(const YamlNode& key, const YamlNode& body, YamlReader& r, RoleSp
       }
     }
   } else {
-    r.Error(key, Cat("role '", key.value, "' needs 'steps'"));
+    r.Error(key, fmt::format("role '{}' needs 'steps'", key.value));
   }
   if (auto* n = body.Find("outputs")) DecodeOutputs(*n, r, role, where);
 }

@@ -1,7 +1,7 @@
 // Top level, hypervisor, ssh, policy, vars, images and groups.
 #include <string>
 
-#include "base/text.h"
+#include "fmt/format.h"
 #include "model/decode.h"
 #include "model/names.h"
 #include "model/spec_keys.h"
@@ -17,8 +17,8 @@ std::optional<std::string> AbsolutePath(YamlReader& reader, const YamlNode& node
                                         std::string_view what) {
   auto path = NonEmptyString(reader, node, what);
   if (path && path->front() != '/') {
-    reader.Error(node, Cat("'", what, "' must be an absolute path, got '",
-                                    path->substr(0, 70), "'"));
+    reader.Error(node,
+                 fmt::format("'{}' must be an absolute path, got '{}'", what, path->substr(0, 70)));
     return std::nullopt;
   }
   return path;
@@ -77,8 +77,7 @@ void DecodeImages(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& 
     image.name = key.value;
     image.location = r.At(key);
     if (r.ExpectMap(body, key.value)) {
-      r.CheckKeys(body, keys::kImage,
-                  Cat("image '", key.value, "'"));
+      r.CheckKeys(body, keys::kImage, fmt::format("image '{}'", key.value));
       if (auto* n = body.Find("disk")) image.disk = AbsolutePath(r, *n, "disk").value_or("");
       if (auto* n = body.Find("source")) image.source = AbsolutePath(r, *n, "source").value_or("");
       if (auto* n = body.Find("kernel")) image.kernel = AbsolutePath(r, *n, "kernel").value_or("");
@@ -91,14 +90,16 @@ void DecodeImages(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& 
       }
       const bool has_kernel = body.Find("kernel") != nullptr;
       if (ways.size() > 1) {
-        r.Error(key, Cat("image '", key.value, "' sets both '", ways[0], "' and '", ways[1],
-                         "'; an image boots one way"));
+        r.Error(key, fmt::format("image '{}' sets both '{}' and '{}'; an image boots one way",
+                                 key.value, ways[0], ways[1]));
       } else if (ways.empty()) {
-        r.Error(key, Cat("image '", key.value, "' needs one of 'disk', 'source' or 'kernel'"));
+        r.Error(key,
+                fmt::format("image '{}' needs one of 'disk', 'source' or 'kernel'", key.value));
       }
       for (std::string_view kernel_only : {"initrd", "cmdline"}) {
         if (const YamlNode* n = body.Find(kernel_only); n && !has_kernel) {
-          r.Error(*n, Cat("'", kernel_only, "' only applies to direct kernel boot; set 'kernel' too"));
+          r.Error(*n, fmt::format("'{}' only applies to direct kernel boot; set 'kernel' too",
+                                  kernel_only));
         }
       }
     }
@@ -112,23 +113,23 @@ void DecodeHosts(const YamlNode& body, YamlReader& r, GroupSpec& group, GroupSou
   const YamlNode& hosts = *body.Find("hosts");
   for (std::string_view machine_only : {"count", "image", "cpus", "memory", "disk"}) {
     if (const YamlNode* n = body.Find(machine_only)) {
-      r.Error(*n, Cat("'", machine_only,
-                               "' cannot be combined with 'hosts': existing machines are "
-                               "configured, never created"));
+      r.Error(*n, fmt::format("'{}' cannot be combined with 'hosts': existing machines are "
+                              "configured, never created",
+                              machine_only));
     }
   }
   auto items = r.StringList(hosts, "hosts");
   if (!items) return;
   if (items->empty()) r.Error(hosts, "'hosts' must list at least one machine");
   if (static_cast<int64_t>(items->size()) > kMaxGroupCount) {
-    r.Error(hosts, Cat("'hosts' lists ", items->size(), " machines; at most ",
-                                kMaxGroupCount, " per group"));
+    r.Error(hosts, fmt::format("'hosts' lists {} machines; at most {} per group", items->size(),
+                               kMaxGroupCount));
     return;
   }
   for (const YamlNode* item : *items) {
     if (!IsValidHostAddress(item->value)) {
-      r.Error(*item, Cat("'", item->value.substr(0, 70),
-                                  "' is not an IP address or host name"));
+      r.Error(*item,
+              fmt::format("'{}' is not an IP address or host name", item->value.substr(0, 70)));
     }
     group.hosts.push_back(item->value);
     where.hosts.push_back(r.At(*item));
@@ -139,7 +140,7 @@ void DecodeHosts(const YamlNode& body, YamlReader& r, GroupSpec& group, GroupSou
 void DecodeGroup(const YamlNode& key, const YamlNode& body, YamlReader& r, GroupSpec& group,
                  GroupSources& where, int group_index, std::vector<SecretSource>& secrets) {
   if (!r.ExpectMap(body, key.value)) return;
-  r.CheckKeys(body, keys::kGroup, Cat("group '", key.value, "'"));
+  r.CheckKeys(body, keys::kGroup, fmt::format("group '{}'", key.value));
   if (body.Find("hosts")) {
     DecodeHosts(body, r, group, where);
   } else {
@@ -148,8 +149,8 @@ void DecodeGroup(const YamlNode& key, const YamlNode& body, YamlReader& r, Group
       group.image = NonEmptyString(r, *n, "image").value_or("");
       where.image = r.At(*n);
     } else {
-      r.Error(key, Cat("group '", key.value,
-                                "' needs an 'image' (or 'hosts' for existing machines)"));
+      r.Error(key, fmt::format("group '{}' needs an 'image' (or 'hosts' for existing machines)",
+                               key.value));
     }
     if (auto* n = body.Find("cpus")) group.cpus = static_cast<int>(r.Int(*n, "cpus", 1, 256).value_or(1));
     if (auto* n = body.Find("memory")) group.memory_bytes = r.Size(*n, "memory", 64 * kMiB, 4 * kTiB).value_or(group.memory_bytes);
@@ -182,7 +183,7 @@ void DecodeGroups(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& 
     DecodeGroup(key, body, r, group, where, static_cast<int>(spec.groups.size()), sources.secrets);
     total += group.count;
     if (total > kMaxTotalNodes && !reported_total) {
-      r.Error(key, Cat("the spec expands to more than ", kMaxTotalNodes, " nodes"));
+      r.Error(key, fmt::format("the spec expands to more than {} nodes", kMaxTotalNodes));
       reported_total = true;
     }
     spec.groups.push_back(std::move(group));
@@ -194,17 +195,19 @@ void DecodeGroups(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& 
 
 void RequireIdentifier(YamlReader& reader, const YamlNode& key, std::string_view what) {
   if (IsIdentifier(key.value)) return;
-  reader.Error(key, Cat(what, " '", key.value.substr(0, 70),
-                        "' must start with a letter or '_' and contain only letters, "
-                        "digits, '_' and '-'"));
+  reader.Error(
+      key,
+      fmt::format(
+          "{} '{}' must start with a letter or '_' and contain only letters, digits, '_' and '-'",
+          what, key.value.substr(0, 70)));
 }
 
 void RequireDnsLabel(YamlReader& reader, const YamlNode& at, std::string_view name,
                      std::string_view kind) {
   std::string problem = DnsLabelProblem(name);
   if (problem.empty()) return;
-  reader.Error(at, Cat(kind, " name '", name.substr(0, 70), "' is not a valid DNS label: it ",
-                       problem));
+  reader.Error(at, fmt::format("{} name '{}' is not a valid DNS label: it {}", kind,
+                               name.substr(0, 70), problem));
 }
 
 bool DecodeStringList(YamlReader& reader, const YamlNode& node, std::string_view what,
@@ -222,7 +225,7 @@ std::optional<std::string> NonEmptyString(YamlReader& reader, const YamlNode& no
                                           std::string_view what) {
   auto value = reader.String(node, what);
   if (value && value->empty()) {
-    reader.Error(node, Cat("'", what, "' must not be empty"));
+    reader.Error(node, fmt::format("'{}' must not be empty", what));
     return std::nullopt;
   }
   return value;
@@ -239,11 +242,11 @@ void DecodeSecret(const YamlNode& n, YamlReader& r, const std::string& name, Var
     var.secret = r.Bool(n, "secret").value_or(false);
     return;
   }
-  r.CheckKeys(n, keys::kSecretSource, Cat("secret of variable '", name, "'"));
+  r.CheckKeys(n, keys::kSecretSource, fmt::format("secret of variable '{}'", name));
   const YamlNode* file = n.Find("file");
   const YamlNode* env = n.Find("env");
   if ((file == nullptr) == (env == nullptr)) {
-    r.Error(n, Cat("variable '", name, "': 'secret' takes exactly one of 'file' or 'env'"));
+    r.Error(n, fmt::format("variable '{}': 'secret' takes exactly one of 'file' or 'env'", name));
     return;
   }
   var.secret = true;
@@ -252,8 +255,8 @@ void DecodeSecret(const YamlNode& n, YamlReader& r, const std::string& name, Var
   if (env != nullptr) {
     var.secret_env = NonEmptyString(r, *env, "env").value_or("");
     if (var.secret_env.find_first_of("= \t") != std::string::npos) {
-      r.Error(*env, Cat("'env' must be an environment variable name, got '",
-                        var.secret_env.substr(0, 40), "'"));
+      r.Error(*env, fmt::format("'env' must be an environment variable name, got '{}'",
+                                var.secret_env.substr(0, 40)));
     }
   }
 }
@@ -268,7 +271,7 @@ void DecodeVars(const YamlNode& node, YamlReader& r, std::string_view where,
     RequireIdentifier(r, key, "variable name");
     Variable var{key.value, "", false};
     if (body.kind == YamlNode::Kind::kMap) {
-      r.CheckKeys(body, keys::kVariable, Cat("variable '", key.value, "'"));
+      r.CheckKeys(body, keys::kVariable, fmt::format("variable '{}'", key.value));
       bool from_source = false;
       if (auto* n = body.Find("secret")) {
         DecodeSecret(*n, r, key.value, var, &from_source);
@@ -276,19 +279,20 @@ void DecodeVars(const YamlNode& node, YamlReader& r, std::string_view where,
       }
       if (auto* n = body.Find("value")) {
         if (from_source) {
-          r.Error(*n, Cat("variable '", key.value, "' has its value from its secret's ",
-                          var.secret_file.empty() ? "env" : "file", ": remove 'value'"));
+          r.Error(*n,
+                  fmt::format("variable '{}' has its value from its secret's {}: remove 'value'",
+                              key.value, var.secret_file.empty() ? "env" : "file"));
         } else {
           var.value = r.String(*n, "value").value_or("");
         }
       } else if (!from_source) {
-        r.Error(key, Cat("variable '", key.value, "' needs a 'value'"));
+        r.Error(key, fmt::format("variable '{}' needs a 'value'", key.value));
       }
     } else if (body.kind == YamlNode::Kind::kScalar) {
       var.value = body.value;
     } else {
-      r.Error(body, Cat("variable '", key.value,
-                                 "' must be a string or {value, secret}, got ", body.KindName()));
+      r.Error(body, fmt::format("variable '{}' must be a string or {{value, secret}}, got {}",
+                                key.value, body.KindName()));
     }
     vars.push_back(std::move(var));
     if (locations) locations->push_back(r.At(key));

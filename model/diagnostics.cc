@@ -1,14 +1,15 @@
 #include "model/diagnostics.h"
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
-#include "base/text.h"
+#include "fmt/format.h"
 
 namespace reconcile::model {
 
 std::string Diagnostic::ToString() const {
-  return Cat(location.file, ":", location.line, ":", location.column, ": ", message);
+  return fmt::format("{}:{}:{}: {}", location.file, location.line, location.column, message);
 }
 
 void Diagnostics::Add(SourceLocation location, std::string message) {
@@ -23,7 +24,7 @@ std::string Diagnostics::ToString() const {
            std::tie(b->location.file, b->location.line, b->location.column);
   });
   std::string out;
-  for (const Diagnostic* d : sorted) Append(out, d->ToString(), "\n");
+  for (const Diagnostic* d : sorted) fmt::format_to(std::back_inserter(out), "{}\n", d->ToString());
   return out;
 }
 

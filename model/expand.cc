@@ -1,11 +1,12 @@
 #include "model/expand.h"
 
+#include <iterator>
 #include <set>
 
+#include "base/status_macros.h"
+#include "fmt/format.h"
 #include "model/role_graph.h"
 #include "model/sha256.h"
-#include "base/status_macros.h"
-#include "base/text.h"
 
 namespace reconcile::model {
 namespace {
@@ -13,14 +14,14 @@ namespace {
 // Canonical form: one "key=length:value" line per field. Length-prefixing
 // keeps fields with newlines or '=' from colliding with neighbouring fields.
 void Field(std::string& out, std::string_view key, std::string_view value) {
-  Append(out, key, "=", value.size(), ":", value, "\n");
+  fmt::format_to(std::back_inserter(out), "{}={}:{}\n", key, value.size(), value);
 }
 
 absl::Status AppendRendered(std::string& out, std::string_view key, const std::string& text,
                             const RenderContext& context, Quoting quoting) {
   Template tmpl;
   if (auto error = ParseTemplate(text, tmpl)) {
-    return absl::InvalidArgumentError(Cat(key, ": ", error->message));
+    return absl::InvalidArgumentError(fmt::format("{}: {}", key, error->message));
   }
   absl::StatusOr<std::string> rendered = Render(tmpl, context, quoting, Missing::kKeepReference);
   if (!rendered.ok()) return rendered.status();
@@ -109,12 +110,12 @@ absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
     const ImageSpec* image = existing ? nullptr : spec.FindImage(group.image);
     if (!existing && image == nullptr) {
       return absl::InvalidArgumentError(
-          Cat("group '", group.name, "' uses unknown image '", group.image, "'"));
+          fmt::format("group '{}' uses unknown image '{}'", group.name, group.image));
     }
     const std::set<std::string> wanted(group.roles.begin(), group.roles.end());
     for (int index = 1; index <= group.count; ++index) {
       Node node;
-      node.name = Cat(spec.cluster, "-", group.name, "-", index);
+      node.name = fmt::format("{}-{}-{}", spec.cluster, group.name, index);
       node.group = group.name;
       node.index = index;
       node.existing = existing;
@@ -149,7 +150,8 @@ absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
       const RoleSpec* role = spec.FindRole(role_name);
       absl::StatusOr<std::string> hash = RoleHash(*role, context);
       if (!hash.ok()) {
-        return absl::InvalidArgumentError(Cat("role '", role_name, "': ", hash.status().message()));
+        return absl::InvalidArgumentError(
+            fmt::format("role '{}': {}", role_name, std::string(hash.status().message())));
       }
       node.role_hashes[role_name] = *hash;
     }

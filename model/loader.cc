@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "base/text.h"
+#include "fmt/format.h"
 #include "model/decode.h"
 #include "model/validate.h"
 #include "model/yaml_tree.h"
@@ -42,7 +42,7 @@ absl::StatusOr<Spec> ParseSpec(std::string_view text, std::string_view file_name
 absl::StatusOr<Spec> LoadSpec(const std::string& path, Diagnostics& diagnostics) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diagnostics.Add({path, 1, 1}, Cat("cannot read file: ", std::strerror(errno)));
+    diagnostics.Add({path, 1, 1}, fmt::format("cannot read file: {}", std::strerror(errno)));
     return diagnostics.ToStatus();
   }
   // Read one byte past the limit so oversized files are reported, not loaded whole.
@@ -50,7 +50,7 @@ absl::StatusOr<Spec> LoadSpec(const std::string& path, Diagnostics& diagnostics)
   std::string text(kReadLimit, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) {
-    diagnostics.Add({path, 1, 1}, Cat("cannot read file: ", std::strerror(errno)));
+    diagnostics.Add({path, 1, 1}, fmt::format("cannot read file: {}", std::strerror(errno)));
     return diagnostics.ToStatus();
   }
   text.resize(static_cast<size_t>(in.gcount()));

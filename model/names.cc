@@ -7,14 +7,15 @@
 
 #include "absl/strings/ascii.h"
 #include "base/text.h"
+#include "fmt/format.h"
 
 namespace reconcile::model {
 
 std::string DnsLabelProblem(std::string_view name) {
   if (name.empty()) return "must not be empty";
   if (name.size() > kMaxDnsLabelLength) {
-    return Cat("is ", name.size(), " characters long; a DNS label has at most ",
-                        kMaxDnsLabelLength);
+    return fmt::format("is {} characters long; a DNS label has at most {}", name.size(),
+                       kMaxDnsLabelLength);
   }
   for (char c : name) {
     if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-')) {

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "base/text.h"
+#include "fmt/format.h"
 
 namespace reconcile::model {
 
@@ -20,19 +20,23 @@ SpecFileReader FilesBesideSpec(const std::string& spec_path) {
     const fs::path full = fs::path(path).is_absolute() ? fs::path(path) : dir / path;
     std::error_code error;
     const fs::file_status status = fs::status(full, error);
-    if (error) return absl::NotFoundError(Cat("cannot read '", full.string(), "': ", error.message()));
+    if (error) {
+      return absl::NotFoundError(
+          fmt::format("cannot read '{}': {}", full.string(), error.message()));
+    }
     if (!fs::is_regular_file(status)) {
-      return absl::InvalidArgumentError(Cat("'", full.string(), "' is not a regular file"));
+      return absl::InvalidArgumentError(fmt::format("'{}' is not a regular file", full.string()));
     }
     const uintmax_t size = fs::file_size(full, error);
     if (!error && size > kMaxSpecFile) {
       return absl::InvalidArgumentError(
-          Cat("'", full.string(), "' is ", size / 1024, " KiB; the limit is 1024 KiB"));
+          fmt::format("'{}' is {} KiB; the limit is 1024 KiB", full.string(), size / 1024));
     }
     std::ifstream in(full, std::ios::binary);
     std::string text(static_cast<size_t>(size), '\0');
     if (!in || !in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
-      return absl::NotFoundError(Cat("cannot read '", full.string(), "': ", std::strerror(errno)));
+      return absl::NotFoundError(
+          fmt::format("cannot read '{}': {}", full.string(), std::strerror(errno)));
     }
     return text;
   };
@@ -46,7 +50,8 @@ void ReadNixosModules(Spec& spec, SpecSources& sources, const SpecFileReader& re
       StepSpec& step = spec.roles[r].steps[module.step];
       absl::StatusOr<std::string> text = read(step.nixos->module_path);
       if (!text.ok()) {
-        diagnostics.Add(module.location, Cat("nixos module: ", text.status().message()));
+        diagnostics.Add(module.location,
+                        fmt::format("nixos module: {}", std::string(text.status().message())));
         continue;
       }
       step.nixos->module = *std::move(text);
@@ -91,8 +96,8 @@ void ReadSecretSources(Spec& spec, const SpecSources& sources, const SpecFileRea
     if (!var.secret_file.empty()) {
       absl::StatusOr<std::string> text = read(var.secret_file);
       if (!text.ok()) {
-        diagnostics.Add(source.location, Cat("secret of variable '", var.name, "': ",
-                                             text.status().message()));
+        diagnostics.Add(source.location, fmt::format("secret of variable '{}': {}", var.name,
+                                                     std::string(text.status().message())));
         continue;
       }
       var.value = *std::move(text);
@@ -100,15 +105,15 @@ void ReadSecretSources(Spec& spec, const SpecSources& sources, const SpecFileRea
     } else if (!var.secret_env.empty()) {
       const char* value = std::getenv(var.secret_env.c_str());
       if (value == nullptr || *value == '\0') {
-        diagnostics.Add(source.location, Cat("secret of variable '", var.name,
-                                             "': environment variable ", var.secret_env,
-                                             " is not set"));
+        diagnostics.Add(source.location,
+                        fmt::format("secret of variable '{}': environment variable {} is not set",
+                                    var.name, var.secret_env));
         continue;
       }
       var.value = value;
     }
     if (var.value.empty()) {
-      diagnostics.Add(source.location, Cat("secret of variable '", var.name, "' is empty"));
+      diagnostics.Add(source.location, fmt::format("secret of variable '{}' is empty", var.name));
     }
   }
 }

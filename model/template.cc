@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "absl/strings/ascii.h"
 #include "base/shell_quote.h"
 #include "base/text.h"
+#include "fmt/format.h"
 
 namespace reconcile::model {
 namespace {
@@ -19,7 +19,8 @@ std::optional<std::string> ParseReference(std::string_view inner, TemplateRef& r
   if (auto problem = ParseExpression(inner, ref)) return problem;
   using Kind = TemplateRef::Kind;
   if (ref.csv && ref.kind != Kind::kGroupNodes && ref.kind != Kind::kGroupIps) {
-    return Cat("'csv' joins lists; ", Strip(Split(inner, '|')[0]).substr(0, 60), " is not one");
+    return fmt::format("'csv' joins lists; {} is not one",
+                       Strip(Split(inner, '|')[0]).substr(0, 60));
   }
   return std::nullopt;
 }
@@ -34,12 +35,14 @@ std::optional<std::string> ParseExpression(std::string_view inner, TemplateRef& 
     } else if (filter == "csv") {
       ref.csv = true;
     } else {
-      return Cat("unknown filter '", filter, "'; the filters are 'raw' and 'csv'");
+      return fmt::format("unknown filter '{}'; the filters are 'raw' and 'csv'", filter);
     }
   }
   std::string_view expr = Strip(pipe[0]);
   std::vector<std::string_view> parts = Split(expr, '.');
-  auto unknown = [&] { return Cat("unknown reference '", expr.substr(0, 60), "'; ", kExpected); };
+  auto unknown = [&] {
+    return fmt::format("unknown reference '{}'; {}", expr.substr(0, 60), kExpected);
+  };
   if (std::any_of(parts.begin(), parts.end(), [](std::string_view p) { return p.empty(); })) {
     return unknown();
   }
@@ -80,13 +83,13 @@ std::optional<std::string> ParseExpression(std::string_view inner, TemplateRef& 
 
 std::string QuoteList(const std::vector<std::string>& items, Quoting quoting, bool raw, bool csv) {
   if (csv) {  // one word: commas cannot split it, so quote it whole
-    const std::string joined = Join(items, ",");
+    const std::string joined = fmt::format("{}", fmt::join(items, ","));
     return quoting == Quoting::kNone || raw ? joined : ShellQuote(joined);
   }
-  if (quoting == Quoting::kNone || raw) return Join(items, " ");
+  if (quoting == Quoting::kNone || raw) return fmt::format("{}", fmt::join(items, " "));
   std::vector<std::string> quoted;
   for (const auto& item : items) quoted.push_back(ShellQuote(item));
-  return Join(quoted, " ");
+  return fmt::format("{}", fmt::join(quoted, " "));
 }
 
 }  // namespace
@@ -102,15 +105,29 @@ std::string TemplateRef::Canonical() const {
     case Kind::kSelfIp: expr = "self.ip"; break;
     case Kind::kSelfIndex: expr = "self.index"; break;
     case Kind::kSelfGroup: expr = "self.group"; break;
-    case Kind::kGroupNodes: expr = Cat("group.", target, ".nodes"); break;
-    case Kind::kGroupIps: expr = Cat("group.", target, ".ips"); break;
-    case Kind::kRoleOutput: expr = Cat("role.", target, ".outputs.", key); break;
-    case Kind::kVar: expr = Cat("vars.", target); break;
-    case Kind::kGroupCount: expr = Cat("group.", target, ".count"); break;
-    case Kind::kGroupCpus: expr = Cat("group.", target, ".cpus"); break;
-    case Kind::kGroupMemoryMib: expr = Cat("group.", target, ".memory_mib"); break;
+    case Kind::kGroupNodes:
+      expr = fmt::format("group.{}.nodes", target);
+      break;
+    case Kind::kGroupIps:
+      expr = fmt::format("group.{}.ips", target);
+      break;
+    case Kind::kRoleOutput:
+      expr = fmt::format("role.{}.outputs.{}", target, key);
+      break;
+    case Kind::kVar:
+      expr = fmt::format("vars.{}", target);
+      break;
+    case Kind::kGroupCount:
+      expr = fmt::format("group.{}.count", target);
+      break;
+    case Kind::kGroupCpus:
+      expr = fmt::format("group.{}.cpus", target);
+      break;
+    case Kind::kGroupMemoryMib:
+      expr = fmt::format("group.{}.memory_mib", target);
+      break;
   }
-  return Cat("{{ ", expr, raw ? " | raw" : "", csv ? " | csv" : "", " }}");
+  return fmt::format("{{{{ {}{}{} }}}}", expr, raw ? " | raw" : "", csv ? " | csv" : "");
 }
 
 std::vector<TemplateRef> Template::Refs() const {
@@ -158,7 +175,6 @@ std::optional<TemplateError> ParseTemplate(std::string_view text, Template& out)
   return std::nullopt;
 }
 
-
 absl::StatusOr<std::string> Render(const Template& tmpl, const RenderContext& context,
                                    Quoting quoting, Missing missing) {
   using Kind = TemplateRef::Kind;
@@ -174,7 +190,9 @@ absl::StatusOr<std::string> Render(const Template& tmpl, const RenderContext& co
     switch (ref.kind) {
       case Kind::kSelfName: scalar = context.self_name; break;
       case Kind::kSelfGroup: scalar = context.self_group; break;
-      case Kind::kSelfIndex: scalar = Cat(context.self_index); break;
+      case Kind::kSelfIndex:
+        scalar = fmt::format("{}", context.self_index);
+        break;
       case Kind::kSelfIp: scalar = context.self_ip; break;
       case Kind::kGroupNodes:
       case Kind::kGroupIps: {
@@ -197,8 +215,9 @@ absl::StatusOr<std::string> Render(const Template& tmpl, const RenderContext& co
       case Kind::kGroupMemoryMib:
         if (auto it = context.groups.find(ref.target); it != context.groups.end()) {
           const auto& facts = it->second;
-          scalar = ref.kind == Kind::kGroupCount ? Cat(facts.count)
-                   : ref.kind == Kind::kGroupCpus ? Cat(facts.cpus) : Cat(facts.memory_mib);
+          scalar = ref.kind == Kind::kGroupCount  ? fmt::format("{}", facts.count)
+                   : ref.kind == Kind::kGroupCpus ? fmt::format("{}", facts.cpus)
+                                                  : fmt::format("{}", facts.memory_mib);
         }
         break;
     }
@@ -209,8 +228,7 @@ absl::StatusOr<std::string> Render(const Template& tmpl, const RenderContext& co
     } else if (missing == Missing::kKeepReference) {
       out += ref.Canonical();
     } else {
-      return absl::FailedPreconditionError(
-          Cat("no value for ", ref.Canonical(), " yet"));
+      return absl::FailedPreconditionError(fmt::format("no value for {} yet", ref.Canonical()));
     }
   }
   return out;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "base/text.h"
+#include "fmt/format.h"
 
 namespace reconcile::model {
 namespace {
@@ -42,31 +43,31 @@ absl::StatusOr<uint64_t> ParseSize(std::string_view text) {
   uint64_t number = 0;
   if (!TakeNumber(rest, number)) {
     return absl::InvalidArgumentError(
-        Cat("'", text, "' is not a size; write e.g. 512MiB, 4GiB or 20G"));
+        fmt::format("'{}' is not a size; write e.g. 512MiB, 4GiB or 20G", text));
   }
   rest = Strip(rest);
   if (rest.empty()) {
     return absl::InvalidArgumentError(
-        Cat("size '", text, "' has no unit; write e.g. ", number, "MiB or ", number,
-                     "GiB"));
+        fmt::format("size '{}' has no unit; write e.g. {}MiB or {}GiB", text, number, number));
   }
   for (const auto& [unit, factor] : kSizeUnits) {
     if (rest != unit) continue;
     if (number > std::numeric_limits<uint64_t>::max() / factor) {
-      return absl::InvalidArgumentError(Cat("size '", text, "' is too large"));
+      return absl::InvalidArgumentError(fmt::format("size '{}' is too large", text));
     }
     return number * factor;
   }
-  return absl::InvalidArgumentError(Cat(
-      "unknown size unit '", rest, "' in '", text,
-      "'; use B, KiB, MiB, GiB, TiB (or K, M, G, T, which mean the same) or KB, MB, GB, TB"));
+  return absl::InvalidArgumentError(
+      fmt::format("unknown size unit '{}' in '{}'; use B, KiB, MiB, GiB, TiB (or K, M, G, T, which "
+                  "mean the same) or KB, MB, GB, TB",
+                  rest, text));
 }
 
 absl::StatusOr<absl::Duration> ParseDuration(std::string_view text) {
   std::string_view rest = Strip(text);
   auto bad = [&](std::string_view why) {
-    return absl::InvalidArgumentError(Cat("'", text, "' is not a duration (", why,
-                                                   "); write e.g. 30s, 5m or 1h30m"));
+    return absl::InvalidArgumentError(
+        fmt::format("'{}' is not a duration ({}); write e.g. 30s, 5m or 1h30m", text, why));
   };
   if (rest.empty()) return bad("empty");
   constexpr std::array<std::pair<std::string_view, int>, 4> kUnits = {
@@ -102,7 +103,7 @@ std::string FormatSize(uint64_t bytes) {
     bytes /= 1024;
     ++unit;
   }
-  return Cat(bytes, kNames[unit]);
+  return fmt::format("{}{}", bytes, kNames[unit]);
 }
 
 }  // namespace reconcile::model

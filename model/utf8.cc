@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "absl/strings/str_format.h"
+#include "fmt/format.h"
 
 namespace reconcile::model {
 
@@ -38,9 +38,9 @@ std::optional<TextProblem> FindInvalidUtf8(std::string_view text) {
               !(code_point >= 0xD800 && code_point <= 0xDFFF);
     }
     if (!valid) {
-      return TextProblem{line, column,
-                         absl::StrFormat("invalid UTF-8 (byte 0x%02X); a spec must be UTF-8 text",
-                                         lead)};
+      return TextProblem{
+          line, column,
+          fmt::format("invalid UTF-8 (byte 0x{:02X}); a spec must be UTF-8 text", lead)};
     }
     if (lead == '\n') {
       ++line;

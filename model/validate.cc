@@ -1,9 +1,10 @@
 #include "model/validate.h"
 
+#include <iterator>
 #include <map>
 #include <set>
 
-#include "base/text.h"
+#include "fmt/format.h"
 #include "model/names.h"
 #include "model/role_graph.h"
 
@@ -19,11 +20,11 @@ std::vector<std::string> Names(const std::vector<T>& items) {
 
 std::string Unknown(std::string_view kind, std::string_view name,
                     const std::vector<std::string>& candidates) {
-  std::string message = Cat("unknown ", kind, " '", name.substr(0, 70), "'");
+  std::string message = fmt::format("unknown {} '{}'", kind, name.substr(0, 70));
   if (auto suggestion = ClosestMatch(name, candidates)) {
-    Append(message, ", did you mean '", *suggestion, "'?");
+    fmt::format_to(std::back_inserter(message), ", did you mean '{}'?", *suggestion);
   } else if (candidates.empty()) {
-    Append(message, " (no ", kind, "s are defined)");
+    fmt::format_to(std::back_inserter(message), " (no {}s are defined)", kind);
   }
   return message;
 }
@@ -42,7 +43,7 @@ void CheckGroupReferences(const Spec& spec, const SpecSources& sources, Diagnost
       if (!spec.FindRole(group.roles[r])) {
         out.Add(where.roles[r], Unknown("role", group.roles[r], roles));
       } else if (!seen.insert(group.roles[r]).second) {
-        out.Add(where.roles[r], Cat("role '", group.roles[r], "' is listed twice"));
+        out.Add(where.roles[r], fmt::format("role '{}' is listed twice", group.roles[r]));
       }
     }
   }
@@ -60,8 +61,9 @@ void CheckRoleGraph(const Spec& spec, const SpecSources& sources, Diagnostics& o
   }
   if (auto cycle = FindRoleCycle(spec.roles)) {
     const RoleSpec* first = spec.FindRole(cycle->front());
-    out.Add(first->location, Cat("role dependency cycle: ", Join(*cycle, " -> "),
-                                          " ('a -> b' means a runs after b)"));
+    out.Add(first->location,
+            fmt::format("role dependency cycle: {} ('a -> b' means a runs after b)",
+                        fmt::join(*cycle, " -> ")));
   }
 }
 
@@ -75,29 +77,28 @@ void CheckNodeNames(const Spec& spec, const SpecSources& sources, Diagnostics& o
   for (size_t g = 0; g < spec.groups.size(); ++g) {
     const GroupSpec& group = spec.groups[g];
     if (group.count == 0) continue;
-    const std::string longest = Cat(spec.cluster, "-", group.name, "-", group.count);
+    const std::string longest = fmt::format("{}-{}-{}", spec.cluster, group.name, group.count);
     if (longest.size() > kMaxDnsLabelLength) {
       out.Add(sources.groups[g].name,
-              Cat("node name '", longest.substr(0, 80), "' is ", longest.size(),
-                           " characters; node names (<cluster>-<group>-<index>) must be at most ",
-                           kMaxDnsLabelLength, ": shorten the cluster or group name"));
+              fmt::format("node name '{}' is {} characters; node names (<cluster>-<group>-<index>) "
+                          "must be at most {}: shorten the cluster or group name",
+                          longest.substr(0, 80), longest.size(), kMaxDnsLabelLength));
       continue;
     }
     for (int i = 1; i <= group.count; ++i) {
       auto [it, inserted] =
-          node_owner.emplace(Cat(spec.cluster, "-", group.name, "-", i), group.name);
+          node_owner.emplace(fmt::format("{}-{}-{}", spec.cluster, group.name, i), group.name);
       if (!inserted) {
         out.Add(sources.groups[g].name,
-                Cat("node name '", it->first, "' of group '", group.name,
-                             "' collides with group '", it->second, "'"));
+                fmt::format("node name '{}' of group '{}' collides with group '{}'", it->first,
+                            group.name, it->second));
       }
     }
     for (size_t h = 0; h < group.hosts.size(); ++h) {
       auto [it, inserted] = host_owner.emplace(group.hosts[h], group.name);
       if (!inserted) {
-        out.Add(sources.groups[g].hosts[h],
-                Cat("host '", group.hosts[h], "' is already listed in group '",
-                             it->second, "'"));
+        out.Add(sources.groups[g].hosts[h], fmt::format("host '{}' is already listed in group '{}'",
+                                                        group.hosts[h], it->second));
       }
     }
   }

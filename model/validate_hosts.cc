@@ -1,10 +1,11 @@
 // Cross-checks of hypervisor hosts: group placement names real hosts, and a
 // node of every group fits at least one host it may use.
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "base/text.h"
+#include "fmt/format.h"
 #include "model/names.h"
 #include "model/validate.h"
 
@@ -21,10 +22,10 @@ std::vector<std::string> HostNames(const Spec& spec) {
 std::string TooSmall(const GroupSpec& group, const HypervisorSpec& host) {
   const HostCapacity& cap = host.capacity;
   if (cap.cpus > 0 && group.cpus > cap.cpus) {
-    return Cat(host.name, " has capacity for ", cap.cpus, " cpus");
+    return fmt::format("{} has capacity for {} cpus", host.name, cap.cpus);
   }
   if (cap.memory_bytes > 0 && group.memory_bytes > cap.memory_bytes) {
-    return Cat(host.name, " has capacity for ", cap.memory_bytes >> 20, " MiB of memory");
+    return fmt::format("{} has capacity for {} MiB of memory", host.name, cap.memory_bytes >> 20);
   }
   return "";
 }
@@ -42,15 +43,15 @@ void ValidateHosts(const Spec& spec, const SpecSources& sources, Diagnostics& ou
       const std::string& name = group.placement_hosts[h];
       if (spec.FindHost(name) == nullptr) {
         all_known = false;
-        std::string message = Cat("unknown hypervisor '", name.substr(0, 70), "'");
+        std::string message = fmt::format("unknown hypervisor '{}'", name.substr(0, 70));
         if (auto suggestion = ClosestMatch(name, names)) {
-          Append(message, ", did you mean '", *suggestion, "'?");
+          fmt::format_to(std::back_inserter(message), ", did you mean '{}'?", *suggestion);
         } else {
-          Append(message, " (hypervisors: ", Join(names, ", "), ")");
+          fmt::format_to(std::back_inserter(message), " (hypervisors: {})", fmt::join(names, ", "));
         }
         out.Add(where.placement_hosts[h], std::move(message));
       } else if (!seen.insert(name).second) {
-        out.Add(where.placement_hosts[h], Cat("hypervisor '", name, "' is listed twice"));
+        out.Add(where.placement_hosts[h], fmt::format("hypervisor '{}' is listed twice", name));
       }
     }
     if (!all_known || !group.hosts.empty() || group.count == 0) continue;
@@ -64,9 +65,10 @@ void ValidateHosts(const Spec& spec, const SpecSources& sources, Diagnostics& ou
       reasons.push_back(std::move(reason));
     }
     if (!reasons.empty()) {
-      out.Add(where.name, Cat("a node of group '", group.name, "' (", group.cpus, " cpus, ",
-                              group.memory_bytes >> 20, " MiB) fits no hypervisor it may use: ",
-                              Join(reasons, "; ")));
+      out.Add(
+          where.name,
+          fmt::format("a node of group '{}' ({} cpus, {} MiB) fits no hypervisor it may use: {}",
+                      group.name, group.cpus, group.memory_bytes >> 20, fmt::join(reasons, "; ")));
     }
   }
 }

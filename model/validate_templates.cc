@@ -1,13 +1,14 @@
 // Every {{ reference }} in a role must resolve for every node that runs it.
 #include <algorithm>
-#include <optional>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 
+#include "fmt/format.h"
 #include "model/names.h"
 #include "model/role_graph.h"
 #include "model/template.h"
-#include "base/text.h"
 #include "model/validate.h"
 
 namespace reconcile::model {
@@ -79,7 +80,7 @@ class RoleChecker {
       case Kind::kGroupCpus:
       case Kind::kGroupMemoryMib:
         if (spec_.FindGroup(ref.target)) return std::nullopt;
-        return WithSuggestion(Cat("unknown group '", ref.target, "' in ", ref.Canonical()),
+        return WithSuggestion(fmt::format("unknown group '{}' in {}", ref.target, ref.Canonical()),
                               ref.target, GroupNames());
       case Kind::kRoleOutput: return OutputProblem(ref);
       case Kind::kVar: return VarProblem(ref);
@@ -92,23 +93,26 @@ class RoleChecker {
     if (!source) {
       std::vector<std::string> roles;
       for (const auto& r : spec_.roles) roles.push_back(r.name);
-      return WithSuggestion(Cat("unknown role '", ref.target, "' in ", ref.Canonical()),
+      return WithSuggestion(fmt::format("unknown role '{}' in {}", ref.target, ref.Canonical()),
                             ref.target, roles);
     }
     std::vector<std::string> outputs;
     for (const auto& o : source->outputs) outputs.push_back(o.name);
     if (std::find(outputs.begin(), outputs.end(), ref.key) == outputs.end()) {
-      return WithSuggestion(Cat("role '", ref.target, "' has no output '", ref.key, "'"),
+      return WithSuggestion(fmt::format("role '{}' has no output '{}'", ref.target, ref.key),
                             ref.key, outputs);
     }
     if (source->name == role_.name) {
-      return Cat("role '", role_.name, "' cannot use its own output '", ref.key,
-                          "': outputs are captured after its steps");
+      return fmt::format(
+          "role '{}' cannot use its own output '{}': outputs are captured after its steps",
+          role_.name, ref.key);
     }
     if (!deps_) deps_ = RoleDependencies(spec_.roles, role_.name);  // only when needed
     if (!deps_->contains(source->name)) {
-      return Cat("role '", role_.name, "' uses an output of role '", source->name,
-                          "' but does not run after it; add '", source->name, "' to its 'after'");
+      return fmt::format(
+          "role '{}' uses an output of role '{}' but does not run after it; add '{}' to its "
+          "'after'",
+          role_.name, source->name, source->name);
     }
     return std::nullopt;
   }
@@ -121,14 +125,15 @@ class RoleChecker {
                       [&](const GroupSpec& g) { return HasVar(g.vars, ref.target); })) {
         return std::nullopt;
       }
-      return WithSuggestion(Cat("unknown variable '", ref.target, "'"), ref.target,
+      return WithSuggestion(fmt::format("unknown variable '{}'", ref.target), ref.target,
                             VarNames(spec_));
     }
     for (const GroupSpec* group : users_) {
       if (!HasVar(group->vars, ref.target)) {
-        return WithSuggestion(Cat("variable '", ref.target, "' is not defined for group '",
-                                           group->name, "', which has role '", role_.name, "'"),
-                              ref.target, VarNames(spec_));
+        return WithSuggestion(
+            fmt::format("variable '{}' is not defined for group '{}', which has role '{}'",
+                        ref.target, group->name, role_.name),
+            ref.target, VarNames(spec_));
       }
     }
     return std::nullopt;
@@ -171,7 +176,7 @@ class RoleChecker {
   static std::string WithSuggestion(std::string message, std::string_view word,
                                     const std::vector<std::string>& candidates) {
     if (auto suggestion = ClosestMatch(word, candidates)) {
-      Append(message, ", did you mean '", *suggestion, "'?");
+      fmt::format_to(std::back_inserter(message), ", did you mean '{}'?", *suggestion);
     }
     return message;
   }
@@ -199,9 +204,10 @@ void ValidateTemplates(const Spec& spec, const SpecSources& sources, Diagnostics
       const uint64_t size = checker.Check(source);
       per_node += size;
       if (size > kMaxRenderedTemplate) {
-        diagnostics.Add(source.location,
-                        Cat("this template can render to ", size / 1024, " KiB per node; the limit is ",
-                            kMaxRenderedTemplate / 1024, " KiB"));
+        diagnostics.Add(
+            source.location,
+            fmt::format("this template can render to {} KiB per node; the limit is {} KiB",
+                        size / 1024, kMaxRenderedTemplate / 1024));
       }
     }
     uint64_t nodes = 0;
@@ -212,9 +218,9 @@ void ValidateTemplates(const Spec& spec, const SpecSources& sources, Diagnostics
   if (total > kMaxRenderedSpec) {
     SourceLocation where = sources.cluster;
     if (where.line == 0) where = {spec.source_path, 1, 1};  // no cluster key: top of file
-    diagnostics.Add(where,
-                    Cat("roles render to about ", total >> 20, " MiB across all nodes; the limit is ",
-                        kMaxRenderedSpec >> 20, " MiB (fewer nodes or smaller templates)"));
+    diagnostics.Add(where, fmt::format("roles render to about {} MiB across all nodes; the limit "
+                                       "is {} MiB (fewer nodes or smaller templates)",
+                                       total >> 20, kMaxRenderedSpec >> 20));
   }
 }
 

@@ -1,9 +1,10 @@
 #include "model/yaml_reader.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "absl/strings/numbers.h"
-#include "base/text.h"
+#include "fmt/format.h"
 #include "model/names.h"
 #include "model/units.h"
 
@@ -12,19 +13,19 @@ namespace {
 // Keeps hostile values from flooding the terminal.
 std::string Shorten(std::string_view text) {
   if (text.size() <= 40) return std::string(text);
-  return Cat(text.substr(0, 37), "...");
+  return fmt::format("{}...", text.substr(0, 37));
 }
 }  // namespace
 
 bool YamlReader::ExpectMap(const YamlNode& node, std::string_view what) {
   if (node.kind == YamlNode::Kind::kMap) return true;
-  Error(node, Cat("'", what, "' must be a mapping, got ", node.KindName()));
+  Error(node, fmt::format("'{}' must be a mapping, got {}", what, node.KindName()));
   return false;
 }
 
 bool YamlReader::ExpectList(const YamlNode& node, std::string_view what) {
   if (node.kind == YamlNode::Kind::kSequence) return true;
-  Error(node, Cat("'", what, "' must be a list, got ", node.KindName()));
+  Error(node, fmt::format("'{}' must be a list, got {}", what, node.KindName()));
   return false;
 }
 
@@ -33,10 +34,10 @@ void YamlReader::CheckKeys(const YamlNode& map, std::span<const std::string_view
   std::vector<std::string> candidates(allowed.begin(), allowed.end());
   for (const auto& [key, value] : map.entries) {
     if (std::find(candidates.begin(), candidates.end(), key.value) != candidates.end()) continue;
-    std::string message = Cat("unknown key '", Shorten(key.value), "'");
-    if (!where.empty()) Append(message, " in ", where);
+    std::string message = fmt::format("unknown key '{}'", Shorten(key.value));
+    if (!where.empty()) fmt::format_to(std::back_inserter(message), " in {}", where);
     if (auto suggestion = ClosestMatch(key.value, candidates)) {
-      Append(message, ", did you mean '", *suggestion, "'?");
+      fmt::format_to(std::back_inserter(message), ", did you mean '{}'?", *suggestion);
     }
     Error(key, std::move(message));
   }
@@ -44,7 +45,7 @@ void YamlReader::CheckKeys(const YamlNode& map, std::span<const std::string_view
 
 std::optional<std::string> YamlReader::String(const YamlNode& node, std::string_view what) {
   if (node.kind == YamlNode::Kind::kScalar) return node.value;
-  Error(node, Cat("'", what, "' must be a string, got ", node.KindName()));
+  Error(node, fmt::format("'{}' must be a string, got {}", what, node.KindName()));
   return std::nullopt;
 }
 
@@ -53,10 +54,10 @@ std::optional<bool> YamlReader::Bool(const YamlNode& node, std::string_view what
     if (node.value == "true") return true;
     if (node.value == "false") return false;
   }
-  Error(node, Cat("'", what, "' must be true or false, got ",
-                           node.kind == YamlNode::Kind::kScalar
-                               ? Cat("'", Shorten(node.value), "'")
-                               : std::string(node.KindName())));
+  Error(node,
+        fmt::format("'{}' must be true or false, got {}", what,
+                    node.kind == YamlNode::Kind::kScalar ? fmt::format("'{}'", Shorten(node.value))
+                                                         : std::string(node.KindName())));
   return std::nullopt;
 }
 
@@ -65,14 +66,14 @@ std::optional<int64_t> YamlReader::Int(const YamlNode& node, std::string_view wh
   int64_t value = 0;
   if (node.kind != YamlNode::Kind::kScalar || node.quoted ||
       !absl::SimpleAtoi(node.value, &value)) {
-    Error(node, Cat("'", what, "' must be an integer, got ",
-                             node.kind == YamlNode::Kind::kScalar
-                                 ? Cat("'", Shorten(node.value), "'")
-                                 : std::string(node.KindName())));
+    Error(node, fmt::format("'{}' must be an integer, got {}", what,
+                            node.kind == YamlNode::Kind::kScalar
+                                ? fmt::format("'{}'", Shorten(node.value))
+                                : std::string(node.KindName())));
     return std::nullopt;
   }
   if (value < min || value > max) {
-    Error(node, Cat("'", what, "' must be between ", min, " and ", max, ", got ", value));
+    Error(node, fmt::format("'{}' must be between {} and {}, got {}", what, min, max, value));
     return std::nullopt;
   }
   return value;
@@ -81,17 +82,17 @@ std::optional<int64_t> YamlReader::Int(const YamlNode& node, std::string_view wh
 std::optional<uint64_t> YamlReader::Size(const YamlNode& node, std::string_view what,
                                          uint64_t min, uint64_t max) {
   if (node.kind != YamlNode::Kind::kScalar) {
-    Error(node, Cat("'", what, "' must be a size like 4GiB, got ", node.KindName()));
+    Error(node, fmt::format("'{}' must be a size like 4GiB, got {}", what, node.KindName()));
     return std::nullopt;
   }
   auto size = ParseSize(node.value);
   if (!size.ok()) {
-    Error(node, Cat("'", what, "': ", size.status().message()));
+    Error(node, fmt::format("'{}': {}", what, std::string(size.status().message())));
     return std::nullopt;
   }
   if (*size < min || *size > max) {
-    Error(node, Cat("'", what, "' must be between ", FormatSize(min), " and ",
-                             FormatSize(max), ", got ", Shorten(node.value)));
+    Error(node, fmt::format("'{}' must be between {} and {}, got {}", what, FormatSize(min),
+                            FormatSize(max), Shorten(node.value)));
     return std::nullopt;
   }
   return *size;
@@ -100,17 +101,18 @@ std::optional<uint64_t> YamlReader::Size(const YamlNode& node, std::string_view 
 std::optional<absl::Duration> YamlReader::Duration(const YamlNode& node, std::string_view what,
                                                    absl::Duration min, absl::Duration max) {
   if (node.kind != YamlNode::Kind::kScalar) {
-    Error(node, Cat("'", what, "' must be a duration like 30s, got ", node.KindName()));
+    Error(node, fmt::format("'{}' must be a duration like 30s, got {}", what, node.KindName()));
     return std::nullopt;
   }
   auto duration = ParseDuration(node.value);
   if (!duration.ok()) {
-    Error(node, Cat("'", what, "': ", duration.status().message()));
+    Error(node, fmt::format("'{}': {}", what, std::string(duration.status().message())));
     return std::nullopt;
   }
   if (*duration < min || *duration > max) {
-    Error(node, Cat("'", what, "' must be between ", absl::FormatDuration(min), " and ",
-                             absl::FormatDuration(max), ", got ", Shorten(node.value)));
+    Error(node,
+          fmt::format("'{}' must be between {} and {}, got {}", what, absl::FormatDuration(min),
+                      absl::FormatDuration(max), Shorten(node.value)));
     return std::nullopt;
   }
   return *duration;
@@ -123,7 +125,7 @@ std::optional<std::vector<const YamlNode*>> YamlReader::StringList(const YamlNod
   bool ok = true;
   for (const auto& item : node.items) {
     if (item.kind != YamlNode::Kind::kScalar) {
-      Error(item, Cat("items of '", what, "' must be strings, got ", item.KindName()));
+      Error(item, fmt::format("items of '{}' must be strings, got {}", what, item.KindName()));
       ok = false;
       continue;
     }

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "absl/container/flat_hash_map.h"
-#include "base/text.h"
+#include "fmt/format.h"
 #include "model/utf8.h"
 #include "yaml-cpp/eventhandler.h"
 #include "yaml-cpp/exceptions.h"
@@ -135,16 +135,17 @@ class TreeBuilder : public YAML::EventHandler {
   void ChargeAt(size_t nodes, int line, int column) {
     nodes_ += nodes;
     if (nodes_ > limits_.max_nodes) {
-      throw ParseAbort{line, column,
-                       Cat("document has more than ", limits_.max_nodes,
-                                    " nodes after expanding aliases (alias bomb?)")};
+      throw ParseAbort{
+          line, column,
+          fmt::format("document has more than {} nodes after expanding aliases (alias bomb?)",
+                      limits_.max_nodes)};
     }
   }
 
   void Open(const YAML::Mark& mark, YamlNode::Kind kind, YAML::anchor_t anchor) {
     if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
       throw ParseAbort{mark.line + 1, mark.column + 1,
-                       Cat("nesting is deeper than ", limits_.max_depth, " levels")};
+                       fmt::format("nesting is deeper than {} levels", limits_.max_depth)};
     }
     Frame frame;
     frame.node = Leaf(mark, kind, "");
@@ -167,7 +168,7 @@ class TreeBuilder : public YAML::EventHandler {
       const YamlNode& key = entry.first;
       if (key.kind != YamlNode::Kind::kScalar) {
         diagnostics_.Add(At(key.line, key.column),
-                         Cat("mapping keys must be strings, got ", key.KindName()));
+                         fmt::format("mapping keys must be strings, got {}", key.KindName()));
         continue;
       }
       if (!key.quoted && key.value == "<<") {
@@ -177,8 +178,8 @@ class TreeBuilder : public YAML::EventHandler {
       auto [it, inserted] = seen.emplace(key.value, std::pair{key.line, key.column});
       if (!inserted) {
         diagnostics_.Add(At(key.line, key.column),
-                         Cat("duplicate key '", key.value, "' (first defined at ",
-                                      it->second.first, ":", it->second.second, ")"));
+                         fmt::format("duplicate key '{}' (first defined at {}:{})", key.value,
+                                     it->second.first, it->second.second));
         continue;
       }
       kept.push_back(std::move(entry));
@@ -246,9 +247,8 @@ std::unique_ptr<YamlNode> ParseYaml(std::string_view text, std::string_view file
                                     Diagnostics& diagnostics, const YamlLimits& limits) {
   const std::string file(file_name);
   if (text.size() > limits.max_bytes) {
-    diagnostics.Add({file, 1, 1}, Cat("file is ", text.size(),
-                                               " bytes; a spec may be at most ",
-                                               limits.max_bytes, " bytes"));
+    diagnostics.Add({file, 1, 1}, fmt::format("file is {} bytes; a spec may be at most {} bytes",
+                                              text.size(), limits.max_bytes));
     return nullptr;
   }
   if (auto bad = FindInvalidUtf8(text)) {
@@ -277,9 +277,9 @@ std::unique_ptr<YamlNode> ParseYaml(std::string_view text, std::string_view file
   } catch (const YAML::Exception& e) {
     const bool known = !e.mark.is_null();
     diagnostics.Add({file, known ? e.mark.line + 1 : 1, known ? e.mark.column + 1 : 1},
-                    Cat("YAML syntax error: ", e.msg));
+                    fmt::format("YAML syntax error: {}", e.msg));
   } catch (const std::exception& e) {
-    diagnostics.Add({file, 1, 1}, Cat("cannot parse YAML: ", e.what()));
+    diagnostics.Add({file, 1, 1}, fmt::format("cannot parse YAML: {}", e.what()));
   }
   return nullptr;
 }

@@ -39,7 +39,7 @@ absl::StatusOr<drivers::Hypervisor*> HostSet::Named(const std::string& host) con
   return absl::InvalidArgumentError(fmt::format("no hypervisor host named '{}'", host));
 }
 
-absl::StatusOr<drivers::Hypervisor*> HostSet::Route(absl::string_view node) {
+absl::StatusOr<drivers::Hypervisor*> HostSet::Route(std::string_view node) {
   if (hosts_.size() == 1) return Named(hosts_.front().name);
   std::string host;
   {
@@ -66,7 +66,7 @@ absl::StatusOr<std::vector<drivers::DomainInfo>> HostSet::ListDomains() {
   return all;
 }
 
-absl::StatusOr<drivers::DomainInfo> HostSet::GetDomain(absl::string_view name) {
+absl::StatusOr<drivers::DomainInfo> HostSet::GetDomain(std::string_view name) {
   ASSIGN_OR_RETURN(drivers::Hypervisor * hypervisor, Route(name));
   return hypervisor->GetDomain(name);
 }
@@ -92,12 +92,12 @@ absl::StatusOr<drivers::CreatedNode> HostSet::CreateNode(const drivers::NodeRequ
   return hypervisor->CreateNode(request);
 }
 
-absl::Status HostSet::StartNode(absl::string_view name) {
+absl::Status HostSet::StartNode(std::string_view name) {
   ASSIGN_OR_RETURN(drivers::Hypervisor * hypervisor, Route(name));
   return hypervisor->StartNode(name);
 }
 
-absl::Status HostSet::StopNode(absl::string_view name, absl::Duration grace) {
+absl::Status HostSet::StopNode(std::string_view name, absl::Duration grace) {
   ASSIGN_OR_RETURN(drivers::Hypervisor * hypervisor, Route(name));
   return hypervisor->StopNode(name, grace);
 }
@@ -107,18 +107,18 @@ absl::StatusOr<drivers::UpdateEffect> HostSet::UpdateNode(const drivers::NodeReq
   return hypervisor->UpdateNode(request);
 }
 
-absl::Status HostSet::DeleteNode(absl::string_view name) {
+absl::Status HostSet::DeleteNode(std::string_view name) {
   ASSIGN_OR_RETURN(drivers::Hypervisor * hypervisor, Route(name));
   return hypervisor->DeleteNode(name);
 }
 
-absl::StatusOr<std::vector<std::string>> HostSet::RemoveOrphanVolumes(absl::string_view pool,
-                                                                      absl::string_view node_name) {
+absl::StatusOr<std::vector<std::string>> HostSet::RemoveOrphanVolumes(std::string_view pool,
+                                                                      std::string_view node_name) {
   ASSIGN_OR_RETURN(drivers::Hypervisor * hypervisor, Route(node_name));
   return hypervisor->RemoveOrphanVolumes(pool, node_name);
 }
 
-absl::StatusOr<std::string> HostSet::DiscoverAddress(absl::string_view name,
+absl::StatusOr<std::string> HostSet::DiscoverAddress(std::string_view name,
                                                      absl::Duration timeout) {
   ASSIGN_OR_RETURN(drivers::Hypervisor * hypervisor, Route(name));
   return hypervisor->DiscoverAddress(name, timeout);

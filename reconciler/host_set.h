@@ -40,21 +40,21 @@ class HostSet final : public drivers::Hypervisor {
 
   // Every domain of every host; fails when any host fails.
   absl::StatusOr<std::vector<drivers::DomainInfo>> ListDomains() override;
-  absl::StatusOr<drivers::DomainInfo> GetDomain(absl::string_view name) override;
+  absl::StatusOr<drivers::DomainInfo> GetDomain(std::string_view name) override;
   absl::Status CheckCreate(const drivers::NodeRequest& request) override;
   absl::StatusOr<drivers::CreatedNode> CreateNode(const drivers::NodeRequest& request) override;
-  absl::Status StartNode(absl::string_view name) override;
-  absl::Status StopNode(absl::string_view name, absl::Duration grace) override;
+  absl::Status StartNode(std::string_view name) override;
+  absl::Status StopNode(std::string_view name, absl::Duration grace) override;
   absl::StatusOr<drivers::UpdateEffect> UpdateNode(const drivers::NodeRequest& request) override;
-  absl::Status DeleteNode(absl::string_view name) override;
-  absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(
-      absl::string_view pool, absl::string_view node_name) override;
-  absl::StatusOr<std::string> DiscoverAddress(absl::string_view name,
+  absl::Status DeleteNode(std::string_view name) override;
+  absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(std::string_view pool,
+                                                               std::string_view node_name) override;
+  absl::StatusOr<std::string> DiscoverAddress(std::string_view name,
                                               absl::Duration timeout) override;
 
  private:
   // The driver of the host `node` lives on; the only host when there is one.
-  absl::StatusOr<drivers::Hypervisor*> Route(absl::string_view node);
+  absl::StatusOr<drivers::Hypervisor*> Route(std::string_view node);
   absl::StatusOr<drivers::Hypervisor*> Named(const std::string& host) const;
 
   const std::vector<HostConnection> hosts_;

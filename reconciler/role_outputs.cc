@@ -4,8 +4,8 @@
 #include <set>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/str_split.h"
 #include "base/status_macros.h"
+#include "base/text.h"
 #include "fmt/format.h"
 #include "model/expand.h"
 #include "reconciler/command_output.h"
@@ -52,10 +52,11 @@ std::string EncodeOutputs(const std::map<std::string, std::string>& values) {
 
 absl::StatusOr<std::map<std::string, std::string>> DecodeOutputs(std::string_view text) {
   std::map<std::string, std::string> values;
-  for (absl::string_view line : absl::StrSplit(absl::string_view(text.data(), text.size()), '\n', absl::SkipEmpty())) {
+  for (std::string_view line : SplitNonEmpty(text, "\n")) {
     const size_t tab = line.find('\t');
     std::string value;
-    if (tab == absl::string_view::npos || !absl::Base64Unescape(line.substr(tab + 1), &value)) {
+    if (tab == std::string_view::npos ||
+        !absl::Base64Unescape(std::string(line.substr(tab + 1)), &value)) {
       return absl::DataLossError("recorded role outputs are malformed");  // never quoted
     }
     values[std::string(line.substr(0, tab))] = std::move(value);

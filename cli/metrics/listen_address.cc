@@ -28,9 +28,9 @@ bool IsIpv6(std::string_view host) {
 
 absl::StatusOr<ListenAddress> ParseListenAddress(std::string_view text) {
   auto invalid = [&](std::string_view why) {
-    return absl::InvalidArgumentError(fmt::format(
-        "--listen '{}': {} (expected HOST:PORT, e.g. 127.0.0.1:9464 or [::1]:9464)",
-        absl::CHexEscape(absl::string_view(text.data(), text.size())), why));
+    return absl::InvalidArgumentError(
+        fmt::format("--listen '{}': {} (expected HOST:PORT, e.g. 127.0.0.1:9464 or [::1]:9464)",
+                    absl::CHexEscape(std::string(text)), why));
   };
   const size_t colon = text.rfind(':');
   if (colon == std::string_view::npos) return invalid("no port");
@@ -47,7 +47,7 @@ absl::StatusOr<ListenAddress> ParseListenAddress(std::string_view text) {
   address.host = std::string(host);
   const bool digits = !port_text.empty() && port_text.size() <= 5 &&
                       port_text.find_first_not_of("0123456789") == std::string_view::npos;
-  if (!digits || !absl::SimpleAtoi(absl::string_view(port_text.data(), port_text.size()), &address.port) || address.port > 65535) {
+  if (!digits || !absl::SimpleAtoi(std::string(port_text), &address.port) || address.port > 65535) {
     return invalid("the port must be a number from 0 to 65535");
   }
   return address;

@@ -1,8 +1,8 @@
 #include "cli/render/status_text.h"
 
 #include <algorithm>
+#include <iterator>
 
-#include "absl/strings/str_join.h"
 #include "base/text.h"
 #include "cli/render/terminal_text.h"
 #include "fmt/format.h"
@@ -56,7 +56,7 @@ std::string HostLines(const std::vector<NodeStatus>& rows, const model::Observed
     }
     out += fmt::format("host {}: {} {}", TerminalSafe(host), members.size(),
                        members.size() == 1 ? "node" : "nodes");
-    if (!members.empty()) out += " (" + absl::StrJoin(members, ", ") + ")";
+    if (!members.empty()) out += fmt::format(" ({})", fmt::join(members, ", "));
     if (auto down = observed.unreachable_hosts.find(host); down != observed.unreachable_hosts.end()) {
       out += fmt::format("; unreachable, {} unknown: {}", unknown, TerminalSafe(down->second));
     }
@@ -141,14 +141,15 @@ std::string RenderStatusText(const std::vector<NodeStatus>& rows, const model::P
   };
   add_row("NODE", "GROUP", "HOST", "STATE", "ADDRESS", "ROLES", "DRIFT");
   for (const NodeStatus& row : rows) {
-    std::string roles = absl::StrJoin(row.roles_applied, ",");
+    std::string roles = fmt::format("{}", fmt::join(row.roles_applied, ","));
     if (!row.roles_pending.empty()) {
-      roles += (roles.empty() ? "" : " ") + std::string("(pending: ") +
-               absl::StrJoin(row.roles_pending, ",") + ")";
+      fmt::format_to(std::back_inserter(roles), "{}(pending: {})", roles.empty() ? "" : " ",
+                     fmt::join(row.roles_pending, ","));
     }
+    const std::string drift = fmt::format("{}", fmt::join(row.drift, "; "));
     add_row(TerminalSafe(row.node), TerminalSafe(row.group), OrDash(TerminalSafe(row.host)),
             StateText(row.state), OrDash(TerminalSafe(row.address)), OrDash(TerminalSafe(roles)),
-            row.drift.empty() ? "none" : TerminalSafe(absl::StrJoin(row.drift, "; ")));
+            row.drift.empty() ? "none" : TerminalSafe(drift));
   }
   std::vector<size_t> w(cells.front().size(), 0);
   for (const auto& c : cells) {

@@ -2,12 +2,11 @@
 
 #include <map>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::libvirt {
 
-absl::string_view AddressSourceName(AddressSource source) {
+std::string_view AddressSourceName(AddressSource source) {
   switch (source) {
     case AddressSource::kLease: return "lease";
     case AddressSource::kAgent: return "agent";
@@ -16,9 +15,9 @@ absl::string_view AddressSourceName(AddressSource source) {
   return "?";
 }
 
-absl::StatusOr<std::string> PollForAddress(absl::string_view node_name,
-                                           const AddressQuery& query, Clock& clock,
-                                           absl::Duration timeout, absl::Duration poll) {
+absl::StatusOr<std::string> PollForAddress(std::string_view node_name, const AddressQuery& query,
+                                           Clock& clock, absl::Duration timeout,
+                                           absl::Duration poll) {
   constexpr AddressSource kOrder[] = {AddressSource::kLease, AddressSource::kAgent,
                                       AddressSource::kArp};
   const absl::Time deadline = clock.Now() + timeout;
@@ -38,11 +37,11 @@ absl::StatusOr<std::string> PollForAddress(absl::string_view node_name,
   }
   std::vector<std::string> tried;
   for (AddressSource source : kOrder) {
-    tried.push_back(absl::StrCat(AddressSourceName(source), ": ", last[source]));
+    tried.push_back(fmt::format("{}: {}", AddressSourceName(source), last[source]));
   }
-  return absl::DeadlineExceededError(
-      absl::StrCat("no IPv4 address for ", node_name, " within ",
-                   absl::FormatDuration(timeout), " (tried ", absl::StrJoin(tried, "; "), ")"));
+  return absl::DeadlineExceededError(fmt::format("no IPv4 address for {} within {} (tried {})",
+                                                 node_name, absl::FormatDuration(timeout),
+                                                 fmt::join(tried, "; ")));
 }
 
 }  // namespace reconcile::drivers::libvirt

@@ -5,7 +5,7 @@
 
 #include <functional>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -15,7 +15,7 @@
 namespace reconcile::drivers::libvirt {
 
 enum class AddressSource { kLease, kAgent, kArp };
-absl::string_view AddressSourceName(AddressSource source);
+std::string_view AddressSourceName(AddressSource source);
 
 // Asks one source; returns the IPv4 addresses it knows (possibly none) or an
 // error (agent not running, ARP unsupported...).
@@ -26,9 +26,8 @@ using AddressQuery =
 // address, or until `timeout`: then kDeadlineExceeded naming each source and
 // what it last said. A kNotFound (the domain is gone) or kFailedPrecondition
 // (it is not running) from a query ends the search at once.
-absl::StatusOr<std::string> PollForAddress(absl::string_view node_name,
-                                           const AddressQuery& query, Clock& clock,
-                                           absl::Duration timeout,
+absl::StatusOr<std::string> PollForAddress(std::string_view node_name, const AddressQuery& query,
+                                           Clock& clock, absl::Duration timeout,
                                            absl::Duration poll = absl::Milliseconds(250));
 
 }  // namespace reconcile::drivers::libvirt

@@ -2,9 +2,9 @@
 
 #include <signal.h>
 
-#include "absl/strings/str_cat.h"
 #include "drivers/libvirt/errors.h"
 #include "drivers/libvirt/event_loop.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::libvirt {
 namespace {
@@ -26,8 +26,8 @@ void IgnoreSigpipeOnce() {
 std::string CloseReasonText(int reason, const KeepaliveOptions& keepalive) {
   switch (reason) {
     case VIR_CONNECT_CLOSE_REASON_KEEPALIVE:
-      return absl::StrCat("no answer to ", keepalive.count, " keepalive pings in ",
-                          absl::FormatDuration(keepalive.DetectionTime()));
+      return fmt::format("no answer to {} keepalive pings in {}", keepalive.count,
+                         absl::FormatDuration(keepalive.DetectionTime()));
     case VIR_CONNECT_CLOSE_REASON_EOF:
       return "the daemon or its transport ended it";
     case VIR_CONNECT_CLOSE_REASON_ERROR:
@@ -101,11 +101,10 @@ absl::StatusOr<ConnectionHandle> Connection::Get() {
   const bool event_loop = StartLibvirtEventLoop();
   conn_ = virConnectOpen(uri_.c_str());
   if (conn_ == nullptr) {
-    absl::Status status = LastLibvirtError(absl::StrCat("connect to ", uri_));
+    absl::Status status = LastLibvirtError(fmt::format("connect to {}", uri_));
     if (lost_.empty()) return status;
-    return absl::Status(status.code(), absl::StrCat(status.message(),
-                                                    " (the previous connection was closed: ",
-                                                    lost_, ")"));
+    return absl::Status(status.code(), fmt::format("{} (the previous connection was closed: {})",
+                                                   std::string(status.message()), lost_));
   }
   lost_.clear();
   closed_reason_.store(-1);

@@ -6,16 +6,16 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "drivers/libvirt/errors.h"
 #include "drivers/libvirt/guest_platform.h"
 #include "drivers/libvirt/image_upload.h"
 #include "drivers/libvirt/libvirt_hypervisor_impl.h"
 #include "drivers/libvirt/storage.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::libvirt {
 namespace {
@@ -28,23 +28,23 @@ constexpr uint64_t kMinPoolFree = uint64_t{512} << 10;
 absl::Status CheckNetwork(virConnectPtr conn, const std::string& network) {
   NetworkHandle net(virNetworkLookupByName(conn, network.c_str()));
   if (!net) {
-    absl::Status status = LastLibvirtError(absl::StrCat("network \"", network, "\""));
+    absl::Status status = LastLibvirtError(fmt::format("network \"{}\"", network));
     if (!absl::IsNotFound(status)) return status;
-    return absl::FailedPreconditionError(absl::StrCat(
-        "network \"", network, "\" does not exist (virsh net-list --all lists the networks)"));
+    return absl::FailedPreconditionError(fmt::format(
+        "network \"{}\" does not exist (virsh net-list --all lists the networks)", network));
   }
   if (virNetworkIsActive(net.get()) != 1) {
     virResetLastError();
     return absl::FailedPreconditionError(
-        absl::StrCat("network \"", network, "\" is not active (virsh net-start ", network, ")"));
+        fmt::format("network \"{}\" is not active (virsh net-start {})", network, network));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckReadable(absl::string_view what, const std::string& path) {
+absl::Status CheckReadable(std::string_view what, const std::string& path) {
   if (path.empty() || access(path.c_str(), R_OK) == 0) return absl::OkStatus();
   return absl::FailedPreconditionError(
-      absl::StrCat(what, " ", path, " cannot be read: ", strerror(errno)));
+      fmt::format("{} {} cannot be read: {}", what, path, strerror(errno)));
 }
 
 // The last `lines` lines of a file, or "" when it cannot be read.
@@ -85,9 +85,9 @@ absl::Status LibvirtHypervisor::CheckCreate(const NodeRequest& request) {
   if (!node.image.source.empty()) {  // a file beside reconcile, wherever the host is
     ASSIGN_OR_RETURN(SourceImage source, InspectSourceImage(node.image.source));
     if (node.disk_bytes != 0 && node.disk_bytes < source.virtual_size) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "image ", node.image.name, ": disk ", node.disk_bytes, " bytes is smaller than ",
-          node.image.source, " (", source.virtual_size, " bytes); a disk cannot shrink"));
+      return absl::FailedPreconditionError(
+          fmt::format("image {}: disk {} bytes is smaller than {} ({} bytes); a disk cannot shrink",
+                      node.image.name, node.disk_bytes, node.image.source, source.virtual_size));
     }
     if (absl::StatusOr<uint64_t> left = BytesToUpload(conn, host.pool, source); left.ok()) {
       to_upload = *left;
@@ -105,26 +105,28 @@ absl::Status LibvirtHypervisor::CheckCreate(const NodeRequest& request) {
     RETURN_IF_ERROR(CheckBaseImage(conn, node.image.disk, node.disk_bytes, files));
   }
   if (local) {
-    RETURN_IF_ERROR(CheckReadable(absl::StrCat("image ", node.image.name, ": kernel"),
-                                  node.image.kernel));
-    RETURN_IF_ERROR(CheckReadable(absl::StrCat("image ", node.image.name, ": initrd"),
-                                  node.image.initrd));
+    RETURN_IF_ERROR(
+        CheckReadable(fmt::format("image {}: kernel", node.image.name), node.image.kernel));
+    RETURN_IF_ERROR(
+        CheckReadable(fmt::format("image {}: initrd", node.image.name), node.image.initrd));
   }
   return absl::OkStatus();
 }
 
-std::string LibvirtHypervisor::LogTails(absl::string_view name) const {
+std::string LibvirtHypervisor::LogTails(std::string_view name) const {
   std::string out;
-  auto add = [&](absl::string_view label, const std::string& path) {
+  auto add = [&](std::string_view label, const std::string& path) {
     const std::string tail = LastLines(path, 12);
-    if (!tail.empty()) absl::StrAppend(&out, "\n--- ", label, " (", path, ") ---\n", tail);
+    if (!tail.empty()) {
+      fmt::format_to(std::back_inserter(out), "\n--- {} ({}) ---\n{}", label, path, tail);
+    }
   };
   if (!options_.console_log_dir.empty()) {
-    add("console", absl::StrCat(options_.console_log_dir, "/", name, ".console.log"));
+    add("console", fmt::format("{}/{}.console.log", options_.console_log_dir, name));
   }
   std::string qemu_dir = options_.qemu_log_dir;
   if (qemu_dir.empty() && LocalHost()) qemu_dir = "/var/log/libvirt/qemu";
-  if (!qemu_dir.empty()) add("QEMU log", absl::StrCat(qemu_dir, "/", name, ".log"));
+  if (!qemu_dir.empty()) add("QEMU log", fmt::format("{}/{}.log", qemu_dir, name));
   if (out.empty()) out = " (no console or QEMU log readable here)";
   return out;
 }

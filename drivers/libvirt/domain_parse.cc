@@ -1,10 +1,10 @@
 #include "drivers/libvirt/domain_parse.h"
 
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "drivers/libvirt/metadata.h"
 #include "drivers/libvirt/xml_util.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::libvirt {
 namespace {
@@ -26,16 +26,16 @@ std::string DiskSource(xmlNode* disk) {
   if (std::string dev = AttributeOf(source, "dev"); !dev.empty()) return dev;
   const std::string pool = AttributeOf(source, "pool");
   const std::string volume = AttributeOf(source, "volume");
-  if (!volume.empty()) return absl::StrCat(pool, "/", volume);
+  if (!volume.empty()) return fmt::format("{}/{}", pool, volume);
   return "";
 }
 
 }  // namespace
 
-absl::StatusOr<DomainInfo> ParseDomainXml(absl::string_view xml) {
+absl::StatusOr<DomainInfo> ParseDomainXml(std::string_view xml) {
   ASSIGN_OR_RETURN(XmlDoc doc, ParseXml(xml, "domain XML"));
   xmlNode* root = xmlDocGetRootElement(doc.get());
-  if (absl::string_view(reinterpret_cast<const char*>(root->name)) != "domain") {
+  if (std::string_view(reinterpret_cast<const char*>(root->name)) != "domain") {
     return absl::InvalidArgumentError("domain XML: root element is not <domain>");
   }
   DomainInfo info;

@@ -1,7 +1,7 @@
 // Reading a domain's XML (as libvirt returns it) into a DomainInfo. Pure.
 #pragma once
 
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "drivers/hypervisor.h"
@@ -12,6 +12,6 @@ namespace reconcile::drivers::libvirt {
 // `state` is left kOther (it is not in the XML). A domain whose ownership
 // element is missing, or present but malformed, gets an empty `owner`: it is
 // treated as unmanaged and never touched.
-absl::StatusOr<DomainInfo> ParseDomainXml(absl::string_view xml);
+absl::StatusOr<DomainInfo> ParseDomainXml(std::string_view xml);
 
 }  // namespace reconcile::drivers::libvirt

@@ -1,81 +1,89 @@
 #include "drivers/libvirt/domain_xml.h"
 
-#include "absl/strings/str_cat.h"
+#include <iterator>
+
 #include "drivers/libvirt/metadata.h"
 #include "drivers/libvirt/xml_util.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::libvirt {
 namespace {
 
-std::string Disk(const VolumeDisk& disk, absl::string_view target, bool read_only) {
-  return absl::StrCat(
-      "    <disk type='volume' device='disk'>\n",
-      "      <driver name='qemu' type='", XmlEscape(disk.format), "'/>\n",
-      "      <source pool='", XmlEscape(disk.pool), "' volume='", XmlEscape(disk.volume),
-      "'/>\n",
-      "      <target dev='", target, "' bus='virtio'/>\n",
-      read_only ? "      <readonly/>\n" : "",
-      "    </disk>\n");
+std::string Disk(const VolumeDisk& disk, std::string_view target, bool read_only) {
+  return fmt::format(
+      "    <disk type='volume' device='disk'>\n"
+      "      <driver name='qemu' type='{}'/>\n"
+      "      <source pool='{}' volume='{}'/>\n"
+      "      <target dev='{}' bus='virtio'/>\n"
+      "{}    </disk>\n",
+      XmlEscape(disk.format), XmlEscape(disk.pool), XmlEscape(disk.volume), target,
+      read_only ? "      <readonly/>\n" : "");
 }
 
 }  // namespace
 
 std::string RenderDomainXml(const DomainDefinition& def) {
   const bool qemu = def.domain_type != "test";
-  std::string x = absl::StrCat("<domain type='", XmlEscape(def.domain_type), "'>\n");
-  absl::StrAppend(&x, "  <name>", XmlEscape(def.name), "</name>\n");
-  if (!def.uuid.empty()) absl::StrAppend(&x, "  <uuid>", XmlEscape(def.uuid), "</uuid>\n");
-  absl::StrAppend(&x, "  <metadata>\n", RenderOwnershipXml(def.owner, 4), "  </metadata>\n");
+  std::string x = fmt::format("<domain type='{}'>\n", XmlEscape(def.domain_type));
+  auto to = std::back_inserter(x);
+  fmt::format_to(to, "  <name>{}</name>\n", XmlEscape(def.name));
+  if (!def.uuid.empty()) fmt::format_to(to, "  <uuid>{}</uuid>\n", XmlEscape(def.uuid));
+  fmt::format_to(to, "  <metadata>\n{}  </metadata>\n", RenderOwnershipXml(def.owner, 4));
   // KiB: libvirt's native unit, exact for every MiB-aligned size.
-  absl::StrAppend(&x, "  <memory unit='KiB'>", def.memory_bytes / 1024, "</memory>\n");
-  absl::StrAppend(&x, "  <vcpu>", def.vcpus, "</vcpu>\n");
-  absl::StrAppend(&x, "  <os>\n    <type arch='x86_64'");
-  if (!def.machine.empty()) absl::StrAppend(&x, " machine='", XmlEscape(def.machine), "'");
-  absl::StrAppend(&x, ">hvm</type>\n");
+  fmt::format_to(to, "  <memory unit='KiB'>{}</memory>\n", def.memory_bytes / 1024);
+  fmt::format_to(to, "  <vcpu>{}</vcpu>\n", def.vcpus);
+  x += "  <os>\n    <type arch='x86_64'";
+  if (!def.machine.empty()) fmt::format_to(to, " machine='{}'", XmlEscape(def.machine));
+  x += ">hvm</type>\n";
   if (!def.kernel.empty()) {
-    absl::StrAppend(&x, "    <kernel>", XmlEscape(def.kernel), "</kernel>\n");
-    if (!def.initrd.empty()) absl::StrAppend(&x, "    <initrd>", XmlEscape(def.initrd), "</initrd>\n");
-    if (!def.cmdline.empty()) absl::StrAppend(&x, "    <cmdline>", XmlEscape(def.cmdline), "</cmdline>\n");
+    fmt::format_to(to, "    <kernel>{}</kernel>\n", XmlEscape(def.kernel));
+    if (!def.initrd.empty()) fmt::format_to(to, "    <initrd>{}</initrd>\n", XmlEscape(def.initrd));
+    if (!def.cmdline.empty()) {
+      fmt::format_to(to, "    <cmdline>{}</cmdline>\n", XmlEscape(def.cmdline));
+    }
   } else {
-    absl::StrAppend(&x, "    <boot dev='hd'/>\n");
+    x += "    <boot dev='hd'/>\n";
   }
-  absl::StrAppend(&x, "  </os>\n");
+  x += "  </os>\n";
   // ACPI: graceful shutdown presses the virtual power button.
-  absl::StrAppend(&x, "  <features><acpi/></features>\n");
+  x += "  <features><acpi/></features>\n";
   if (def.cpu_mode == "custom") {
-    absl::StrAppend(&x, "  <cpu mode='custom' match='exact' check='none'><model fallback='forbid'>",
-                    XmlEscape(def.cpu_model), "</model></cpu>\n");
+    fmt::format_to(to,
+                   "  <cpu mode='custom' match='exact' check='none'>"
+                   "<model fallback='forbid'>{}</model></cpu>\n",
+                   XmlEscape(def.cpu_model));
   } else if (!def.cpu_mode.empty()) {
-    absl::StrAppend(&x, "  <cpu mode='", XmlEscape(def.cpu_mode), "' check='none'/>\n");
+    fmt::format_to(to, "  <cpu mode='{}' check='none'/>\n", XmlEscape(def.cpu_mode));
   }
-  absl::StrAppend(&x, "  <on_poweroff>destroy</on_poweroff>\n",
-                  "  <on_reboot>restart</on_reboot>\n",
-                  "  <on_crash>destroy</on_crash>\n");
-  absl::StrAppend(&x, "  <devices>\n");
-  if (def.root_disk) absl::StrAppend(&x, Disk(*def.root_disk, "vda", false));
-  if (def.seed) absl::StrAppend(&x, Disk(*def.seed, "vdb", true));
-  absl::StrAppend(&x, "    <interface type='network'>\n",
-                  "      <source network='", XmlEscape(def.network), "'/>\n",
-                  "      <mac address='", XmlEscape(def.mac), "'/>\n",
-                  "      <model type='virtio'/>\n",
-                  "    </interface>\n");
+  x += "  <on_poweroff>destroy</on_poweroff>\n"
+       "  <on_reboot>restart</on_reboot>\n"
+       "  <on_crash>destroy</on_crash>\n";
+  x += "  <devices>\n";
+  if (def.root_disk) x += Disk(*def.root_disk, "vda", false);
+  if (def.seed) x += Disk(*def.seed, "vdb", true);
+  fmt::format_to(to,
+                 "    <interface type='network'>\n"
+                 "      <source network='{}'/>\n"
+                 "      <mac address='{}'/>\n"
+                 "      <model type='virtio'/>\n"
+                 "    </interface>\n",
+                 XmlEscape(def.network), XmlEscape(def.mac));
   if (qemu) {
     if (!def.console_log.empty()) {
-      absl::StrAppend(&x, "    <serial type='pty'><log file='", XmlEscape(def.console_log),
-                      "' append='off'/></serial>\n");
+      fmt::format_to(to, "    <serial type='pty'><log file='{}' append='off'/></serial>\n",
+                     XmlEscape(def.console_log));
     } else {
-      absl::StrAppend(&x, "    <serial type='pty'/>\n");
+      x += "    <serial type='pty'/>\n";
     }
-    absl::StrAppend(&x, "    <console type='pty'/>\n");
+    x += "    <console type='pty'/>\n";
     if (def.guest_agent_channel) {
-      absl::StrAppend(&x, "    <channel type='unix'><target type='virtio' "
-                          "name='org.qemu.guest_agent.0'/></channel>\n");
+      x += "    <channel type='unix'><target type='virtio' "
+           "name='org.qemu.guest_agent.0'/></channel>\n";
     }
-    absl::StrAppend(&x, "    <rng model='virtio'><backend model='random'>/dev/urandom"
-                        "</backend></rng>\n",
-                    "    <memballoon model='none'/>\n");
+    x += "    <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>\n"
+         "    <memballoon model='none'/>\n";
   }
-  absl::StrAppend(&x, "  </devices>\n</domain>\n");
+  x += "  </devices>\n</domain>\n";
   return x;
 }
 

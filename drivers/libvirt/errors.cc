@@ -4,7 +4,7 @@
 
 #include <mutex>
 
-#include "absl/strings/str_cat.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::libvirt {
 
@@ -73,16 +73,16 @@ absl::StatusCode StatusCodeForLibvirtError(int libvirt_code, int libvirt_domain)
   }
 }
 
-absl::Status StatusFromLibvirtError(const virError* error, absl::string_view context) {
+absl::Status StatusFromLibvirtError(const virError* error, std::string_view context) {
   if (error == nullptr || error->code == VIR_ERR_OK) {
-    return absl::UnknownError(absl::StrCat(context, ": libvirt failed without an error"));
+    return absl::UnknownError(fmt::format("{}: libvirt failed without an error", context));
   }
   const char* message = error->message != nullptr ? error->message : "(no message)";
   return absl::Status(StatusCodeForLibvirtError(error->code, error->domain),
-                      absl::StrCat(context, ": ", message));
+                      fmt::format("{}: {}", context, message));
 }
 
-absl::Status LastLibvirtError(absl::string_view context) {
+absl::Status LastLibvirtError(std::string_view context) {
   absl::Status status = StatusFromLibvirtError(virGetLastError(), context);
   virResetLastError();
   return status;

@@ -8,7 +8,7 @@
 
 #include <libvirt/virterror.h>
 
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include "absl/status/status.h"
 
@@ -23,10 +23,10 @@ absl::StatusCode StatusCodeForLibvirtError(int libvirt_code, int libvirt_domain 
 
 // "<context>: <libvirt's message>" with the mapped code. `error` may be null
 // (libvirt failed without setting an error): kUnknown.
-absl::Status StatusFromLibvirtError(const virError* error, absl::string_view context);
+absl::Status StatusFromLibvirtError(const virError* error, std::string_view context);
 
 // The calling thread's last libvirt error as a Status, then resets it.
-absl::Status LastLibvirtError(absl::string_view context);
+absl::Status LastLibvirtError(std::string_view context);
 
 // Installs a no-op libvirt error callback (once per process) so libvirt never
 // prints to stderr behind the program's back; errors reach the caller as

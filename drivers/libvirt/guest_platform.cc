@@ -1,12 +1,10 @@
 #include "drivers/libvirt/guest_platform.h"
 
-#include "absl/strings/str_cat.h"
-
 namespace reconcile::drivers::libvirt {
 
-absl::StatusOr<GuestPlatform> ResolveGuestPlatform(absl::string_view offered,
-                                                   absl::string_view requested_type,
-                                                   absl::string_view requested_cpu) {
+absl::StatusOr<GuestPlatform> ResolveGuestPlatform(std::string_view offered,
+                                                   std::string_view requested_type,
+                                                   std::string_view requested_cpu) {
   GuestPlatform platform;
   if (offered == "test") {
     platform.domain_type = "test";  // the test driver emulates no CPU

@@ -7,9 +7,9 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 
 namespace reconcile::drivers::libvirt {
 
@@ -25,8 +25,8 @@ struct GuestPlatform {
 // auto | host-passthrough | host-model | a model name. kFailedPrecondition
 // when the host cannot give what was asked (kvm not offered;
 // host-passthrough under TCG, which QEMU refuses).
-absl::StatusOr<GuestPlatform> ResolveGuestPlatform(absl::string_view offered,
-                                                   absl::string_view requested_type,
-                                                   absl::string_view requested_cpu);
+absl::StatusOr<GuestPlatform> ResolveGuestPlatform(std::string_view offered,
+                                                   std::string_view requested_type,
+                                                   std::string_view requested_cpu);
 
 }  // namespace reconcile::drivers::libvirt

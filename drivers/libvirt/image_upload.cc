@@ -4,17 +4,18 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <tuple>
 
-#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "base/status_macros.h"
 #include "drivers/libvirt/errors.h"
 #include "drivers/libvirt/handles.h"
 #include "drivers/libvirt/storage.h"
 #include "drivers/libvirt/xml_util.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::libvirt {
 namespace {
@@ -39,7 +40,7 @@ absl::StatusOr<FileStamp> StampOf(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return absl::FailedPreconditionError(
-        absl::StrCat("image source ", path, " is not a readable file"));
+        fmt::format("image source {} is not a readable file", path));
   }
   return FileStamp{path, static_cast<uint64_t>(st.st_size), st.st_mtim.tv_sec,
                    st.st_mtim.tv_nsec, static_cast<uint64_t>(st.st_ino)};
@@ -48,7 +49,7 @@ absl::StatusOr<FileStamp> StampOf(const std::string& path) {
 absl::StatusOr<SourceImage> ReadAndHash(const std::string& path) {
   FilePtr file(std::fopen(path.c_str(), "rb"));
   if (!file) {
-    return absl::FailedPreconditionError(absl::StrCat("image source ", path, " cannot be read"));
+    return absl::FailedPreconditionError(fmt::format("image source {} cannot be read", path));
   }
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
@@ -65,24 +66,30 @@ absl::StatusOr<SourceImage> ReadAndHash(const std::string& path) {
     image.size += n;
   }
   if (std::ferror(file.get())) {
-    return absl::FailedPreconditionError(absl::StrCat("image source ", path, ": read error"));
+    return absl::FailedPreconditionError(fmt::format("image source {}: read error", path));
   }
   if (image.format == "raw") image.virtual_size = image.size;
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(ctx.get(), digest, &length);
-  for (unsigned int i = 0; i < length; ++i) absl::StrAppend(&image.sha256, absl::Hex(digest[i], absl::kZeroPad2));
+  for (unsigned int i = 0; i < length; ++i) {
+    fmt::format_to(std::back_inserter(image.sha256), "{:02x}", digest[i]);
+  }
   return image;
 }
 
 // Upload of the file's bytes into a new volume; on failure the volume is gone.
 absl::Status Upload(virConnectPtr conn, virStoragePoolPtr pool, const std::string& pool_name,
                     const std::string& name, const SourceImage& image) {
-  const std::string xml = absl::StrCat(
-      "<volume>\n  <name>", XmlEscape(name), "</name>\n  <capacity unit='bytes'>", image.size,
-      "</capacity>\n  <target><format type='", image.format, "'/></target>\n</volume>\n");
+  const std::string xml = fmt::format(
+      "<volume>\n"
+      "  <name>{}</name>\n"
+      "  <capacity unit='bytes'>{}</capacity>\n"
+      "  <target><format type='{}'/></target>\n"
+      "</volume>\n",
+      XmlEscape(name), image.size, image.format);
   VolumeHandle vol(virStorageVolCreateXML(pool, xml.c_str(), 0));
-  if (!vol) return LastLibvirtError(absl::StrCat("create volume ", pool_name, "/", name));
+  if (!vol) return LastLibvirtError(fmt::format("create volume {}/{}", pool_name, name));
   auto fail = [&](absl::Status status) {
     virStorageVolDelete(vol.get(), 0);
     virResetLastError();
@@ -90,12 +97,12 @@ absl::Status Upload(virConnectPtr conn, virStoragePoolPtr pool, const std::strin
   };
   FilePtr file(std::fopen(image.path.c_str(), "rb"));
   if (!file) {
-    return fail(absl::FailedPreconditionError(
-        absl::StrCat("image source ", image.path, " cannot be read")));
+    return fail(
+        absl::FailedPreconditionError(fmt::format("image source {} cannot be read", image.path)));
   }
   StreamHandle stream(virStreamNew(conn, 0));
   if (!stream || virStorageVolUpload(vol.get(), stream.get(), 0, image.size, 0) != 0) {
-    return fail(LastLibvirtError(absl::StrCat("upload to ", pool_name, "/", name)));
+    return fail(LastLibvirtError(fmt::format("upload to {}/{}", pool_name, name)));
   }
   std::string buf(kChunk, '\0');
   uint64_t sent = 0;
@@ -103,7 +110,7 @@ absl::Status Upload(virConnectPtr conn, virStoragePoolPtr pool, const std::strin
     for (size_t off = 0; off < n;) {
       const int w = virStreamSend(stream.get(), buf.data() + off, n - off);
       if (w < 0) {
-        absl::Status status = LastLibvirtError(absl::StrCat("send ", image.path, " to ", name));
+        absl::Status status = LastLibvirtError(fmt::format("send {} to {}", image.path, name));
         virStreamAbort(stream.get());
         return fail(status);
       }
@@ -114,10 +121,10 @@ absl::Status Upload(virConnectPtr conn, virStoragePoolPtr pool, const std::strin
   if (sent != image.size) {
     virStreamAbort(stream.get());
     return fail(absl::AbortedError(
-        absl::StrCat("image source ", image.path, " changed while it was uploaded")));
+        fmt::format("image source {} changed while it was uploaded", image.path)));
   }
   if (virStreamFinish(stream.get()) != 0) {
-    return fail(LastLibvirtError(absl::StrCat("finish upload to ", pool_name, "/", name)));
+    return fail(LastLibvirtError(fmt::format("finish upload to {}/{}", pool_name, name)));
   }
   return absl::OkStatus();
 }
@@ -142,7 +149,7 @@ absl::StatusOr<SourceImage> InspectSourceImage(const std::string& path) {
   ASSIGN_OR_RETURN(SourceImage image, ReadAndHash(path));
   ASSIGN_OR_RETURN(FileStamp after, StampOf(path));
   if (after != stamp || image.size != std::get<1>(stamp)) {
-    return absl::AbortedError(absl::StrCat("image source ", path, " changed while it was read"));
+    return absl::AbortedError(fmt::format("image source {} changed while it was read", path));
   }
   absl::MutexLock lock(&inspected_mu);
   Inspected().emplace(stamp, image);
@@ -150,14 +157,14 @@ absl::StatusOr<SourceImage> InspectSourceImage(const std::string& path) {
 }
 
 std::string UploadedImageVolumeName(const SourceImage& image) {
-  return absl::StrCat("reconcile-image-", image.sha256, ".", image.format);
+  return fmt::format("reconcile-image-{}.{}", image.sha256, image.format);
 }
 
-std::string UploadMarkerName(absl::string_view volume_name) {
-  return absl::StrCat(volume_name, ".uploading");
+std::string UploadMarkerName(std::string_view volume_name) {
+  return fmt::format("{}.uploading", volume_name);
 }
 
-absl::StatusOr<uint64_t> BytesToUpload(virConnectPtr conn, absl::string_view pool,
+absl::StatusOr<uint64_t> BytesToUpload(virConnectPtr conn, std::string_view pool,
                                        const SourceImage& image) {
   const std::string name = UploadedImageVolumeName(image);
   ASSIGN_OR_RETURN(bool present, VolumeExists(conn, pool, name));
@@ -165,14 +172,14 @@ absl::StatusOr<uint64_t> BytesToUpload(virConnectPtr conn, absl::string_view poo
   return present && !interrupted ? 0 : image.size;
 }
 
-absl::StatusOr<std::string> EnsureUploadedImage(virConnectPtr conn, absl::string_view pool,
+absl::StatusOr<std::string> EnsureUploadedImage(virConnectPtr conn, std::string_view pool,
                                                 const SourceImage& image) {
   const std::string name = UploadedImageVolumeName(image);
   const std::string marker = UploadMarkerName(name);
   const std::string pool_name(pool);
-  absl::MutexLock one_upload(&UploadMutexFor(absl::StrCat(pool, "/", name)));
+  absl::MutexLock one_upload(&UploadMutexFor(fmt::format("{}/{}", pool, name)));
   PoolHandle p(virStoragePoolLookupByName(conn, pool_name.c_str()));
-  if (!p) return LastLibvirtError(absl::StrCat("storage pool \"", pool, "\""));
+  if (!p) return LastLibvirtError(fmt::format("storage pool \"{}\"", pool));
   // Another process may have added the volume: see the pool as it is now.
   (void)virStoragePoolRefresh(p.get(), 0);
   virResetLastError();
@@ -191,9 +198,9 @@ absl::StatusOr<std::string> EnsureUploadedImage(virConnectPtr conn, absl::string
   }
   RETURN_IF_ERROR(DeleteVolume(conn, pool, marker));  // a no-op unless it was set above
   VolumeHandle vol(virStorageVolLookupByName(p.get(), name.c_str()));
-  if (!vol) return LastLibvirtError(absl::StrCat("volume ", pool, "/", name));
+  if (!vol) return LastLibvirtError(fmt::format("volume {}/{}", pool, name));
   char* path = virStorageVolGetPath(vol.get());
-  if (path == nullptr) return LastLibvirtError(absl::StrCat("path of volume ", pool, "/", name));
+  if (path == nullptr) return LastLibvirtError(fmt::format("path of volume {}/{}", pool, name));
   std::string out(path);
   free(path);
   return out;

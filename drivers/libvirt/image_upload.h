@@ -15,9 +15,9 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 
 namespace reconcile::drivers::libvirt {
 
@@ -35,17 +35,17 @@ struct SourceImage {
 absl::StatusOr<SourceImage> InspectSourceImage(const std::string& path);
 
 std::string UploadedImageVolumeName(const SourceImage& image);
-std::string UploadMarkerName(absl::string_view volume_name);
+std::string UploadMarkerName(std::string_view volume_name);
 
 // Bytes that uploading `image` to `pool` would still need: 0 when a complete
 // copy is there. For CheckCreate.
-absl::StatusOr<uint64_t> BytesToUpload(virConnectPtr conn, absl::string_view pool,
+absl::StatusOr<uint64_t> BytesToUpload(virConnectPtr conn, std::string_view pool,
                                        const SourceImage& image);
 
 // The path of the image's volume in `pool`, uploaded first when no complete
 // copy is there. Calls for the same volume in this process wait for each
 // other; a failed upload leaves neither the volume nor the marker.
-absl::StatusOr<std::string> EnsureUploadedImage(virConnectPtr conn, absl::string_view pool,
+absl::StatusOr<std::string> EnsureUploadedImage(virConnectPtr conn, std::string_view pool,
                                                 const SourceImage& image);
 
 }  // namespace reconcile::drivers::libvirt

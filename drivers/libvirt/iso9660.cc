@@ -5,7 +5,7 @@
 #include <set>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::libvirt {
 namespace {
@@ -35,7 +35,7 @@ void Be32(std::string& b, size_t at, uint32_t v) {
 void Both16(std::string& b, size_t at, uint16_t v) { Le16(b, at, v); Be16(b, at + 2, v); }
 void Both32(std::string& b, size_t at, uint32_t v) { Le32(b, at, v); Be32(b, at + 4, v); }
 
-std::string Ucs2(absl::string_view ascii) {
+std::string Ucs2(std::string_view ascii) {
   std::string out;
   for (char c : ascii) { out += '\0'; out += c; }
   return out;
@@ -43,15 +43,14 @@ std::string Ucs2(absl::string_view ascii) {
 
 // Writes `text` into a fixed-width field padded with spaces (UCS-2 spaces
 // for Joliet).
-void Field(std::string& b, size_t at, size_t width, absl::string_view text, bool joliet) {
+void Field(std::string& b, size_t at, size_t width, std::string_view text, bool joliet) {
   std::string value = joliet ? Ucs2(text) : std::string(text);
   const std::string space = joliet ? std::string("\0 ", 2) : " ";
   while (value.size() < width) value += space;
   std::copy_n(value.begin(), width, b.begin() + at);
 }
 
-std::string DirectoryRecord(uint32_t lba, uint32_t size, bool directory,
-                            absl::string_view name) {
+std::string DirectoryRecord(uint32_t lba, uint32_t size, bool directory, std::string_view name) {
   const size_t length = 33 + name.size() + (name.size() % 2 == 0 ? 1 : 0);
   std::string r(length, '\0');
   r[0] = char(length);
@@ -73,7 +72,7 @@ std::string PathTable(uint32_t root_lba, bool big_endian) {
   return t;
 }
 
-std::string VolumeDescriptor(bool joliet, absl::string_view label, uint32_t total_sectors) {
+std::string VolumeDescriptor(bool joliet, std::string_view label, uint32_t total_sectors) {
   std::string d(kSector, '\0');
   d[0] = joliet ? 2 : 1;
   std::copy_n("CD001", 5, d.begin() + 1);
@@ -89,8 +88,8 @@ std::string VolumeDescriptor(bool joliet, absl::string_view label, uint32_t tota
   const uint32_t tables = kPathTables + (joliet ? 2 : 0);
   Le32(d, 140, tables);
   Be32(d, 148, tables + 1);
-  const std::string root = DirectoryRecord(joliet ? kJolietRoot : kPrimaryRoot, kSector,
-                                           true, absl::string_view("\0", 1));
+  const std::string root = DirectoryRecord(joliet ? kJolietRoot : kPrimaryRoot, kSector, true,
+                                           std::string_view("\0", 1));
   std::copy(root.begin(), root.end(), d.begin() + 156);
   for (size_t at : {190, 318, 446, 574}) Field(d, at, 128, "", joliet);
   for (size_t at : {702, 739, 776}) Field(d, at, 37, "", false);
@@ -103,7 +102,7 @@ std::string VolumeDescriptor(bool joliet, absl::string_view label, uint32_t tota
 }
 
 // "meta-data" -> "META_DAT.;1": ISO 9660 level 1 (8.3 of d-characters).
-std::string PrimaryName(absl::string_view name) {
+std::string PrimaryName(std::string_view name) {
   std::string base(name), ext;
   if (size_t dot = base.rfind('.'); dot != std::string::npos) {
     ext = base.substr(dot + 1);
@@ -114,17 +113,17 @@ std::string PrimaryName(absl::string_view name) {
     for (char& c : s) if (!absl::ascii_isalnum(c)) c = '_';
     return s;
   };
-  return absl::StrCat(d_chars(base, 8), ".", d_chars(ext, 3), ";1");
+  return fmt::format("{}.{};1", d_chars(base, 8), d_chars(ext, 3));
 }
 
-bool ValidLabel(absl::string_view label) {
+bool ValidLabel(std::string_view label) {
   return !label.empty() && label.size() <= 32 &&
          std::all_of(label.begin(), label.end(), [](char c) {
            return absl::ascii_isalnum(c) || c == '_' || c == '-';
          });
 }
 
-bool ValidName(absl::string_view name) {
+bool ValidName(std::string_view name) {
   return !name.empty() && name.size() <= 64 && name != "." && name != ".." &&
          std::all_of(name.begin(), name.end(), [](char c) {
            return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '.' ||
@@ -133,7 +132,7 @@ bool ValidName(absl::string_view name) {
 }
 
 std::string Directory(uint32_t self_lba, const std::vector<std::string>& records) {
-  std::string dir = DirectoryRecord(self_lba, kSector, true, absl::string_view("\0", 1));
+  std::string dir = DirectoryRecord(self_lba, kSector, true, std::string_view("\0", 1));
   dir += DirectoryRecord(self_lba, kSector, true, "\1");  // root's parent is itself
   for (const std::string& r : records) dir += r;
   return dir;  // unpadded: the caller checks it fits one sector
@@ -141,11 +140,11 @@ std::string Directory(uint32_t self_lba, const std::vector<std::string>& records
 
 }  // namespace
 
-absl::StatusOr<std::string> BuildIso9660(absl::string_view volume_label,
+absl::StatusOr<std::string> BuildIso9660(std::string_view volume_label,
                                          std::vector<IsoFile> files) {
   if (!ValidLabel(volume_label)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ISO volume label \"", volume_label, "\": want 1-32 of [A-Za-z0-9_-]"));
+    return absl::InvalidArgumentError(
+        fmt::format("ISO volume label \"{}\": want 1-32 of [A-Za-z0-9_-]", volume_label));
   }
   std::sort(files.begin(), files.end(),
             [](const IsoFile& a, const IsoFile& b) { return a.name < b.name; });
@@ -153,12 +152,12 @@ absl::StatusOr<std::string> BuildIso9660(absl::string_view volume_label,
   for (const IsoFile& f : files) {
     if (!ValidName(f.name)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("ISO file name \"", f.name, "\": want 1-64 of [a-z0-9._-]"));
+          fmt::format("ISO file name \"{}\": want 1-64 of [a-z0-9._-]", f.name));
     }
     if (!primary_names.insert(PrimaryName(f.name)).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "ISO file name \"", f.name, "\" collides with another in 8.3 form ",
-          PrimaryName(f.name)));
+      return absl::InvalidArgumentError(
+          fmt::format("ISO file name \"{}\" collides with another in 8.3 form {}", f.name,
+                      PrimaryName(f.name)));
     }
   }
   // Place each file's data; directory records are sorted by identifier, which

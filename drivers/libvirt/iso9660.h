@@ -10,9 +10,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 
@@ -25,7 +24,6 @@ struct IsoFile {
 
 // The image. kInvalidArgument for a bad volume label (1-32 of [a-z0-9_-]),
 // a bad or duplicate file name.
-absl::StatusOr<std::string> BuildIso9660(absl::string_view volume_label,
-                                         std::vector<IsoFile> files);
+absl::StatusOr<std::string> BuildIso9660(std::string_view volume_label, std::vector<IsoFile> files);
 
 }  // namespace reconcile::drivers::libvirt

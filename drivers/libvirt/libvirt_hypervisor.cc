@@ -4,16 +4,16 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "drivers/libvirt/address_discovery.h"
 #include "drivers/libvirt/domain_parse.h"
 #include "drivers/libvirt/errors.h"
 #include "drivers/libvirt/libvirt_hypervisor_impl.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers {
 
-absl::string_view DomainStateName(DomainState state) {
+std::string_view DomainStateName(DomainState state) {
   switch (state) {
     case DomainState::kRunning: return "running";
     case DomainState::kShutOff: return "shut off";
@@ -67,41 +67,42 @@ LibvirtHypervisor::LibvirtHypervisor(LibvirtOptions options,
   if (!options_.clock) options_.clock = std::shared_ptr<Clock>(&Clock::Real(), [](Clock*) {});
 }
 
-absl::StatusOr<DomainHandle> LibvirtHypervisor::Lookup(virConnectPtr conn,
-                                                       absl::string_view name) {
+absl::StatusOr<DomainHandle> LibvirtHypervisor::Lookup(virConnectPtr conn, std::string_view name) {
   DomainHandle domain(virDomainLookupByName(conn, std::string(name).c_str()));
-  if (!domain) return LastLibvirtError(absl::StrCat("domain ", name));
+  if (!domain) return LastLibvirtError(fmt::format("domain {}", name));
   return domain;
 }
 
 absl::StatusOr<DomainInfo> LibvirtHypervisor::Describe(virDomainPtr domain) {
-  const char* name = virDomainGetName(domain);
+  const char* got = virDomainGetName(domain);  // NULL only on a libvirt error
+  const std::string_view name = got != nullptr ? got : "";
   char* xml = virDomainGetXMLDesc(domain, 0);
-  if (xml == nullptr) return LastLibvirtError(absl::StrCat("describe domain ", name));
+  if (xml == nullptr) return LastLibvirtError(fmt::format("describe domain {}", name));
   ASSIGN_OR_RETURN(DomainInfo info, ParseDomainXml(TakeLibvirtString(xml)));
   int state = 0, reason = 0;
   if (virDomainGetState(domain, &state, &reason, 0) != 0) {
-    return LastLibvirtError(absl::StrCat("state of domain ", name));
+    return LastLibvirtError(fmt::format("state of domain {}", name));
   }
   info.state = StateOf(state, reason);
   return info;
 }
 
 absl::StatusOr<LibvirtHypervisor::OwnedDomain> LibvirtHypervisor::LookupOwned(
-    absl::string_view name) {
+    std::string_view name) {
   ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
   virConnectPtr conn = held.get();
   ASSIGN_OR_RETURN(DomainHandle handle, Lookup(conn, name));
   ASSIGN_OR_RETURN(DomainInfo info, Describe(handle.get()));
   if (!info.owner) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "domain ", name, " is not managed by reconcile (no metadata in namespace ",
-        kOwnershipNamespace, "): refusing to modify it"));
+    return absl::FailedPreconditionError(
+        fmt::format("domain {} is not managed by reconcile (no metadata in namespace {}): refusing "
+                    "to modify it",
+                    name, kOwnershipNamespace));
   }
   if (info.owner->cluster != options_.cluster) {
     return absl::FailedPreconditionError(
-        absl::StrCat("domain ", name, " belongs to cluster \"", info.owner->cluster,
-                     "\", not \"", options_.cluster, "\": refusing to modify it"));
+        fmt::format("domain {} belongs to cluster \"{}\", not \"{}\": refusing to modify it", name,
+                    info.owner->cluster, options_.cluster));
   }
   return OwnedDomain{std::move(handle), std::move(info)};
 }
@@ -128,20 +129,20 @@ absl::StatusOr<std::vector<DomainInfo>> LibvirtHypervisor::ListDomains() {
   return DescribeAll(held.get());
 }
 
-absl::StatusOr<DomainInfo> LibvirtHypervisor::GetDomain(absl::string_view name) {
+absl::StatusOr<DomainInfo> LibvirtHypervisor::GetDomain(std::string_view name) {
   ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
   virConnectPtr conn = held.get();
   ASSIGN_OR_RETURN(DomainHandle domain, Lookup(conn, name));
   return Describe(domain.get());
 }
 
-absl::StatusOr<std::string> LibvirtHypervisor::DiscoverAddress(absl::string_view name,
+absl::StatusOr<std::string> LibvirtHypervisor::DiscoverAddress(std::string_view name,
                                                                absl::Duration timeout) {
   if (offered_type_ == "test") {
     // The test driver invents addresses for its pretend guests. Nothing there
     // is a node of ours, so never hand one out to be dialled.
-    return absl::UnavailableError(absl::StrCat(
-        name, ": libvirt's test driver runs no real guests; it has no address to reach"));
+    return absl::UnavailableError(fmt::format(
+        "{}: libvirt's test driver runs no real guests; it has no address to reach", name));
   }
   auto query = [&](AddressSource source) -> absl::StatusOr<std::vector<std::string>> {
     ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
@@ -152,9 +153,9 @@ absl::StatusOr<std::string> LibvirtHypervisor::DiscoverAddress(absl::string_view
       // A guest that died (or was stopped by QEMU on an internal error) will
       // never get a lease: say so now, with what it printed, instead of
       // after the whole timeout.
-      return absl::FailedPreconditionError(
-          absl::StrCat("domain ", name, " is ", DomainStateName(info.state),
-                       " before it got an address", LogTails(name)));
+      return absl::FailedPreconditionError(fmt::format("domain {} is {} before it got an address{}",
+                                                       name, DomainStateName(info.state),
+                                                       LogTails(name)));
     }
     const unsigned int flag = source == AddressSource::kLease
                                   ? VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE
@@ -198,8 +199,8 @@ absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisorOn(
 
 absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisor(LibvirtOptions options) {
   if (options.uris.size() != 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "libvirt hypervisor: exactly one URI is supported today, got ", options.uris.size()));
+    return absl::InvalidArgumentError(fmt::format(
+        "libvirt hypervisor: exactly one URI is supported today, got {}", options.uris.size()));
   }
   auto connection = std::make_shared<Connection>(options.uris.front(), options.keepalive);
   return MakeLibvirtHypervisorOn(std::move(options), std::move(connection));

@@ -4,12 +4,12 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "drivers/hypervisor.h"
 #include "base/clock.h"
+#include "drivers/hypervisor.h"
 #include "drivers/libvirt/connection.h"
 
 namespace reconcile::drivers::libvirt {
@@ -33,7 +33,7 @@ struct LibvirtOptions {
   // Called before each creation step: "upload" (an image source only),
   // "overlay", "seed", "define", "start".
   // A non-OK status fails that step as if libvirt had (fault injection).
-  std::function<absl::Status(absl::string_view step)> before_create_step;
+  std::function<absl::Status(std::string_view step)> before_create_step;
   // libvirt keepalive on the connection (connection.h): a silent link is
   // noticed after interval * (count + 1), 20 s by default.
   KeepaliveOptions keepalive;

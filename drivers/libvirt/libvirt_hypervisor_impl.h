@@ -21,16 +21,16 @@ class LibvirtHypervisor final : public Hypervisor {
                     std::string offered_type);
 
   absl::StatusOr<std::vector<DomainInfo>> ListDomains() override;
-  absl::StatusOr<DomainInfo> GetDomain(absl::string_view name) override;
+  absl::StatusOr<DomainInfo> GetDomain(std::string_view name) override;
   absl::Status CheckCreate(const NodeRequest& request) override;
   absl::StatusOr<CreatedNode> CreateNode(const NodeRequest& request) override;
-  absl::Status StartNode(absl::string_view name) override;
-  absl::Status StopNode(absl::string_view name, absl::Duration grace) override;
+  absl::Status StartNode(std::string_view name) override;
+  absl::Status StopNode(std::string_view name, absl::Duration grace) override;
   absl::StatusOr<UpdateEffect> UpdateNode(const NodeRequest& request) override;
-  absl::Status DeleteNode(absl::string_view name) override;
-  absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(
-      absl::string_view pool, absl::string_view node_name) override;
-  absl::StatusOr<std::string> DiscoverAddress(absl::string_view name,
+  absl::Status DeleteNode(std::string_view name) override;
+  absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(std::string_view pool,
+                                                               std::string_view node_name) override;
+  absl::StatusOr<std::string> DiscoverAddress(std::string_view name,
                                               absl::Duration timeout) override;
 
  private:
@@ -42,14 +42,14 @@ class LibvirtHypervisor final : public Hypervisor {
   // A reference to the connection, held for the whole call.
   absl::StatusOr<ConnectionHandle> Conn() { return connection_->Get(); }
   // kNotFound when no domain has that name.
-  absl::StatusOr<DomainHandle> Lookup(virConnectPtr conn, absl::string_view name);
+  absl::StatusOr<DomainHandle> Lookup(virConnectPtr conn, std::string_view name);
   absl::StatusOr<DomainInfo> Describe(virDomainPtr domain);
   // Every domain on the connection, described (those undefined meanwhile left out).
   absl::StatusOr<std::vector<DomainInfo>> DescribeAll(virConnectPtr conn);
   // The domain, re-read now, if this cluster owns it; kFailedPrecondition
   // for unmanaged domains or those of another cluster.
-  absl::StatusOr<OwnedDomain> LookupOwned(absl::string_view name);
-  absl::Status RunStep(absl::string_view step);
+  absl::StatusOr<OwnedDomain> LookupOwned(std::string_view name);
+  absl::Status RunStep(std::string_view step);
   // The definition for a request, given the node's ownership record;
   // kFailedPrecondition when the host cannot give its domain type or CPU.
   absl::StatusOr<DomainDefinition> DefinitionFor(const NodeRequest& request,
@@ -59,12 +59,12 @@ class LibvirtHypervisor final : public Hypervisor {
   bool LocalHost() const;
   // Every disk source ("pool/volume" or a path) of every domain but `except`.
   absl::StatusOr<std::set<std::string>> DisksOfOtherDomains(virConnectPtr conn,
-                                                            absl::string_view except);
+                                                            std::string_view except);
   // Whether volume pool/name is among `disks`, by pool/name or by its path.
-  static bool UsedBy(virConnectPtr conn, const std::set<std::string>& disks,
-                     absl::string_view pool, absl::string_view name);
+  static bool UsedBy(virConnectPtr conn, const std::set<std::string>& disks, std::string_view pool,
+                     std::string_view name);
   // The last lines of the node's console and QEMU logs, where readable.
-  std::string LogTails(absl::string_view name) const;
+  std::string LogTails(std::string_view name) const;
   absl::Status ValidateRequest(const NodeRequest& request) const;
 
   LibvirtOptions options_;

@@ -2,13 +2,13 @@
 
 #include <cstdint>
 
-#include "absl/strings/str_format.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::libvirt {
 namespace {
 
 // FNV-1a: tiny, stable across platforms and releases (std::hash is neither).
-uint64_t Fnv1a64(absl::string_view data, uint64_t hash = 0xcbf29ce484222325ULL) {
+uint64_t Fnv1a64(std::string_view data, uint64_t hash = 0xcbf29ce484222325ULL) {
   for (unsigned char c : data) {
     hash ^= c;
     hash *= 0x100000001b3ULL;
@@ -18,12 +18,12 @@ uint64_t Fnv1a64(absl::string_view data, uint64_t hash = 0xcbf29ce484222325ULL) 
 
 }  // namespace
 
-std::string DeterministicMac(absl::string_view cluster, absl::string_view node_name) {
+std::string DeterministicMac(std::string_view cluster, std::string_view node_name) {
   uint64_t hash = Fnv1a64(cluster);
-  hash = Fnv1a64(absl::string_view("\0", 1), hash);
+  hash = Fnv1a64(std::string_view("\0", 1), hash);
   hash = Fnv1a64(node_name, hash);
-  return absl::StrFormat("52:54:00:%02x:%02x:%02x", (hash >> 56) & 0xff,
-                         (hash >> 48) & 0xff, (hash >> 40) & 0xff);
+  return fmt::format("52:54:00:{:02x}:{:02x}:{:02x}", (hash >> 56) & 0xff, (hash >> 48) & 0xff,
+                     (hash >> 40) & 0xff);
 }
 
 }  // namespace reconcile::drivers::libvirt

@@ -4,12 +4,12 @@
 #pragma once
 
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 namespace reconcile::drivers::libvirt {
 
 // "52:54:00:xx:xx:xx" (QEMU's locally administered prefix); the last three
 // bytes are the top of a 64-bit FNV-1a hash of cluster, NUL, node name.
-std::string DeterministicMac(absl::string_view cluster, absl::string_view node_name);
+std::string DeterministicMac(std::string_view cluster, std::string_view node_name);
 
 }  // namespace reconcile::drivers::libvirt

@@ -2,19 +2,20 @@
 
 #include <string.h>
 
+#include <iterator>
+
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "drivers/libvirt/xml_util.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::libvirt {
 namespace {
 
-absl::StatusOr<std::string> RequiredText(xmlNode* parent, absl::string_view field) {
+absl::StatusOr<std::string> RequiredText(xmlNode* parent, std::string_view field) {
   xmlNode* node = FirstChildElement(parent, field);
   if (node == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("ownership metadata: missing <", field, ">"));
+    return absl::InvalidArgumentError(fmt::format("ownership metadata: missing <{}>", field));
   }
   return TextOf(node);
 }
@@ -30,38 +31,38 @@ bool IsOwnershipElement(const xmlNode* element) {
 
 std::string RenderOwnershipXml(const Ownership& owner, int indent, bool prefixed) {
   const std::string pad(indent, ' ');
-  const std::string p = prefixed ? absl::StrCat(kOwnershipPrefix, ":") : "";
-  auto field = [&](absl::string_view name, absl::string_view value) {
-    return absl::StrCat(pad, "  <", p, name, ">", XmlEscape(value), "</", p, name, ">\n");
+  const std::string p = prefixed ? fmt::format("{}:", kOwnershipPrefix) : "";
+  auto field = [&](std::string_view name, std::string_view value) {
+    return fmt::format("{}  <{}{}>{}</{}{}>\n", pad, p, name, XmlEscape(value), p, name);
   };
-  std::string out =
-      prefixed ? absl::StrCat(pad, "<", p, kOwnershipElement, " xmlns:", kOwnershipPrefix, "=\"",
-                              kOwnershipNamespace, "\">\n")
-               : absl::StrCat(pad, "<", kOwnershipElement, ">\n");
+  std::string out = prefixed ? fmt::format("{}<{}{} xmlns:{}=\"{}\">\n", pad, p, kOwnershipElement,
+                                           kOwnershipPrefix, kOwnershipNamespace)
+                             : fmt::format("{}<{}>\n", pad, kOwnershipElement);
+  auto to = std::back_inserter(out);
   out += field("cluster", owner.cluster);
   out += field("group", owner.group);
-  out += field("index", absl::StrCat(owner.index));
+  out += field("index", fmt::format("{}", owner.index));
   out += field("hardware-hash", owner.hardware_hash);
   out += field("image-hash", owner.image_hash);
   out += field("host-key", owner.host_public_key);
   if (owner.volumes.empty()) {
-    absl::StrAppend(&out, pad, "  <", p, "volumes/>\n");
+    fmt::format_to(to, "{}  <{}volumes/>\n", pad, p);
   } else {
-    absl::StrAppend(&out, pad, "  <", p, "volumes>\n");
+    fmt::format_to(to, "{}  <{}volumes>\n", pad, p);
     for (const OwnedVolume& v : owner.volumes) {
-      absl::StrAppend(&out, pad, "    <", p, "volume pool=\"", XmlEscape(v.pool),
-                      "\" name=\"", XmlEscape(v.name), "\"/>\n");
+      fmt::format_to(to, "{}    <{}volume pool=\"{}\" name=\"{}\"/>\n", pad, p, XmlEscape(v.pool),
+                     XmlEscape(v.name));
     }
-    absl::StrAppend(&out, pad, "  </", p, "volumes>\n");
+    fmt::format_to(to, "{}  </{}volumes>\n", pad, p);
   }
-  absl::StrAppend(&out, pad, "</", p, kOwnershipElement, ">\n");
+  fmt::format_to(to, "{}</{}{}>\n", pad, p, kOwnershipElement);
   return out;
 }
 
 absl::StatusOr<Ownership> ParseOwnershipElement(xmlNode* element) {
   if (!IsOwnershipElement(element)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ownership metadata: expected <node> in namespace ", kOwnershipNamespace));
+    return absl::InvalidArgumentError(
+        fmt::format("ownership metadata: expected <node> in namespace {}", kOwnershipNamespace));
   }
   Ownership owner;
   ASSIGN_OR_RETURN(owner.cluster, RequiredText(element, "cluster"));
@@ -69,7 +70,7 @@ absl::StatusOr<Ownership> ParseOwnershipElement(xmlNode* element) {
   ASSIGN_OR_RETURN(std::string index, RequiredText(element, "index"));
   if (!absl::SimpleAtoi(index, &owner.index) || owner.index < 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("ownership metadata: <index> is not a number: \"", index, "\""));
+        fmt::format("ownership metadata: <index> is not a number: \"{}\"", index));
   }
   ASSIGN_OR_RETURN(owner.hardware_hash, RequiredText(element, "hardware-hash"));
   ASSIGN_OR_RETURN(owner.image_hash, RequiredText(element, "image-hash"));
@@ -92,7 +93,7 @@ absl::StatusOr<Ownership> ParseOwnershipElement(xmlNode* element) {
   return owner;
 }
 
-absl::StatusOr<Ownership> ParseOwnershipXml(absl::string_view xml) {
+absl::StatusOr<Ownership> ParseOwnershipXml(std::string_view xml) {
   ASSIGN_OR_RETURN(XmlDoc doc, ParseXml(xml, "ownership metadata"));
   return ParseOwnershipElement(xmlDocGetRootElement(doc.get()));
 }

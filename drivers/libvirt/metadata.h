@@ -16,15 +16,15 @@
 #include <libxml/tree.h>
 
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "drivers/hypervisor.h"
 
 namespace reconcile::drivers::libvirt {
 
-inline constexpr absl::string_view kOwnershipPrefix = "reconcile";
-inline constexpr absl::string_view kOwnershipElement = "node";
+inline constexpr std::string_view kOwnershipPrefix = "reconcile";
+inline constexpr std::string_view kOwnershipElement = "node";
 
 // The element above, indented by `indent` spaces on every line.
 // `prefixed` false: plain element names and no namespace declaration, as
@@ -33,7 +33,7 @@ std::string RenderOwnershipXml(const Ownership& owner, int indent = 0, bool pref
 
 // Parses the element (as returned by virDomainGetMetadata or found in a
 // domain's XML). kInvalidArgument names the missing or malformed field.
-absl::StatusOr<Ownership> ParseOwnershipXml(absl::string_view xml);
+absl::StatusOr<Ownership> ParseOwnershipXml(std::string_view xml);
 absl::StatusOr<Ownership> ParseOwnershipElement(xmlNode* element);
 
 // True when `element` is our ownership element (right namespace and name).

@@ -4,17 +4,17 @@
 #include <algorithm>
 
 #include "absl/cleanup/cleanup.h"
-#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "drivers/host_key.h"
 #include "drivers/libvirt/errors.h"
 #include "drivers/libvirt/guest_platform.h"
+#include "drivers/libvirt/image_upload.h"
 #include "drivers/libvirt/libvirt_hypervisor_impl.h"
 #include "drivers/libvirt/mac.h"
 #include "drivers/libvirt/metadata.h"
-#include "drivers/libvirt/image_upload.h"
 #include "drivers/libvirt/nocloud_seed.h"
 #include "drivers/libvirt/storage.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::libvirt {
 namespace {
@@ -26,32 +26,32 @@ bool HasVolume(const Ownership& owner, const std::string& name) {
 
 }  // namespace
 
-absl::Status LibvirtHypervisor::RunStep(absl::string_view step) {
+absl::Status LibvirtHypervisor::RunStep(std::string_view step) {
   if (!options_.before_create_step) return absl::OkStatus();
   return options_.before_create_step(step);
 }
 
 absl::Status LibvirtHypervisor::ValidateRequest(const NodeRequest& request) const {
   const model::Node& node = request.node;
-  const std::string where = absl::StrCat("node ", node.name, ": ");
+  const std::string where = fmt::format("node {}: ", node.name);
   if (request.cluster != options_.cluster) {
-    return absl::InvalidArgumentError(absl::StrCat(where, "request for cluster \"",
-                                                   request.cluster, "\" sent to the driver of \"",
-                                                   options_.cluster, "\""));
+    return absl::InvalidArgumentError(
+        fmt::format("{}request for cluster \"{}\" sent to the driver of \"{}\"", where,
+                    request.cluster, options_.cluster));
   }
   if (node.name.empty() || node.name.rfind(request.cluster + "-", 0) != 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat(where, "name must start with \"", request.cluster, "-\""));
+        fmt::format("{}name must start with \"{}-\"", where, request.cluster));
   }
   if (node.existing) {
-    return absl::InvalidArgumentError(absl::StrCat(where, "an existing host is never created"));
+    return absl::InvalidArgumentError(fmt::format("{}an existing host is never created", where));
   }
   if (node.cpus < 1 || node.memory_bytes < (uint64_t{1} << 20)) {
-    return absl::InvalidArgumentError(absl::StrCat(where, "needs >= 1 vCPU and >= 1 MiB"));
+    return absl::InvalidArgumentError(fmt::format("{}needs >= 1 vCPU and >= 1 MiB", where));
   }
   if (node.image.kernel.empty() && node.image.disk.empty() && node.image.source.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(where, "image ", node.image.name, " has no disk, source or kernel"));
+        fmt::format("{}image {} has no disk, source or kernel", where, node.image.name));
   }
   return absl::OkStatus();
 }
@@ -83,7 +83,7 @@ absl::StatusOr<DomainDefinition> LibvirtHypervisor::DefinitionFor(const NodeRequ
   def.network = request.hypervisor.network;
   def.mac = DeterministicMac(request.cluster, node.name);
   if (!options_.console_log_dir.empty()) {
-    def.console_log = absl::StrCat(options_.console_log_dir, "/", node.name, ".console.log");
+    def.console_log = fmt::format("{}/{}.console.log", options_.console_log_dir, node.name);
   }
   def.owner = owner;
   return def;
@@ -97,11 +97,10 @@ absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& req
   virConnectPtr conn = held.get();
   if (absl::StatusOr<DomainHandle> existing = Lookup(conn, node.name); existing.ok()) {
     ASSIGN_OR_RETURN(DomainInfo info, Describe(existing->get()));
-    return absl::AlreadyExistsError(absl::StrCat(
-        "domain ", node.name, " already exists (",
-        info.owner ? absl::StrCat("owned by cluster \"", info.owner->cluster, "\"")
-                   : std::string("not managed by reconcile"),
-        "); nothing was changed"));
+    return absl::AlreadyExistsError(
+        fmt::format("domain {} already exists ({}); nothing was changed", node.name,
+                    info.owner ? fmt::format("owned by cluster \"{}\"", info.owner->cluster)
+                               : std::string("not managed by reconcile")));
   } else if (!absl::IsNotFound(existing.status())) {
     return existing.status();
   }
@@ -139,7 +138,7 @@ absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& req
   }
   if (node.image.seed) {
     RETURN_IF_ERROR(RunStep("seed"));
-    const SeedIdentity identity{absl::StrCat(node.name, "-", host_key.fingerprint.substr(7, 12)),
+    const SeedIdentity identity{fmt::format("{}-{}", node.name, host_key.fingerprint.substr(7, 12)),
                                 node.name, request.authorized_key, host_key};
     ASSIGN_OR_RETURN(std::string iso, BuildNoCloudSeed(identity));
     const std::string name = SeedVolumeName(node.name);
@@ -151,10 +150,10 @@ absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& req
   ASSIGN_OR_RETURN(DomainDefinition definition, DefinitionFor(request, owner));
   const std::string xml = RenderDomainXml(definition);
   domain.reset(virDomainDefineXML(conn, xml.c_str()));
-  if (!domain) return LastLibvirtError(absl::StrCat("define domain ", node.name));
+  if (!domain) return LastLibvirtError(fmt::format("define domain {}", node.name));
   RETURN_IF_ERROR(RunStep("start"));
   if (virDomainCreate(domain.get()) != 0) {
-    return LastLibvirtError(absl::StrCat("start domain ", node.name));
+    return LastLibvirtError(fmt::format("start domain {}", node.name));
   }
   ASSIGN_OR_RETURN(DomainInfo info, Describe(domain.get()));
   std::move(undo).Cancel();
@@ -183,14 +182,15 @@ absl::StatusOr<UpdateEffect> LibvirtHypervisor::UpdateNode(const NodeRequest& re
     const std::string& pool = request.hypervisor.pool;
     ASSIGN_OR_RETURN(uint64_t capacity, VolumeCapacity(conn, pool, overlay));
     if (node.disk_bytes < capacity) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "node ", node.name, ": disk ", node.disk_bytes >> 20, " MiB is smaller than its disk (",
-          capacity >> 20, " MiB); a disk is never shrunk: replace the node to start smaller"));
+      return absl::FailedPreconditionError(
+          fmt::format("node {}: disk {} MiB is smaller than its disk ({} MiB); a disk is never "
+                      "shrunk: replace the node to start smaller",
+                      node.name, node.disk_bytes >> 20, capacity >> 20));
     }
     if (node.disk_bytes > capacity) {
       if (active) {
         if (virDomainBlockResize(domain, "vda", node.disk_bytes, VIR_DOMAIN_BLOCK_RESIZE_BYTES) != 0) {
-          return LastLibvirtError(absl::StrCat("grow the disk of running domain ", node.name));
+          return LastLibvirtError(fmt::format("grow the disk of running domain {}", node.name));
         }
       } else {
         RETURN_IF_ERROR(GrowVolume(conn, pool, overlay, node.disk_bytes));
@@ -202,7 +202,7 @@ absl::StatusOr<UpdateEffect> LibvirtHypervisor::UpdateNode(const NodeRequest& re
   def.uuid = current.info.uuid;  // redefining a name needs its UUID
   const std::string xml = RenderDomainXml(def);
   DomainHandle updated(virDomainDefineXML(conn, xml.c_str()));
-  if (!updated) return LastLibvirtError(absl::StrCat("redefine domain ", node.name));
+  if (!updated) return LastLibvirtError(fmt::format("redefine domain {}", node.name));
   // A disk grown while running needs no restart; cpus and memory do.
   const bool sizes_changed =
       current.info.vcpus != node.cpus || current.info.memory_bytes != node.memory_bytes;
@@ -219,7 +219,7 @@ absl::StatusOr<UpdateEffect> LibvirtHypervisor::UpdateNode(const NodeRequest& re
                              std::string(kOwnershipPrefix).c_str(),
                              std::string(kOwnershipNamespace).c_str(),
                              VIR_DOMAIN_AFFECT_LIVE) != 0) {
-      return LastLibvirtError(absl::StrCat("record the update in running domain ", node.name));
+      return LastLibvirtError(fmt::format("record the update in running domain {}", node.name));
     }
   }
   return UpdateEffect::kApplied;

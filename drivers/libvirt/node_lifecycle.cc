@@ -3,21 +3,21 @@
 
 #include <set>
 
-#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "drivers/libvirt/errors.h"
 #include "drivers/libvirt/libvirt_hypervisor_impl.h"
 #include "drivers/libvirt/storage.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::libvirt {
 
-absl::Status LibvirtHypervisor::StartNode(absl::string_view name) {
+absl::Status LibvirtHypervisor::StartNode(std::string_view name) {
   ASSIGN_OR_RETURN(OwnedDomain domain, LookupOwned(name));
   if (domain.info.state == DomainState::kPaused) {
     // Active but not running: starting it again would be a no-op, so the
     // node would stay paused pass after pass.
     if (virDomainResume(domain.handle.get()) != 0) {
-      absl::Status status = LastLibvirtError(absl::StrCat("resume domain ", name));
+      absl::Status status = LastLibvirtError(fmt::format("resume domain {}", name));
       // Paused only while QEMU was starting it (a start interrupted by a
       // crash of ours finishes in libvirtd): running now is what we wanted.
       int state = 0, reason = 0;
@@ -32,12 +32,12 @@ absl::Status LibvirtHypervisor::StartNode(absl::string_view name) {
   }
   if (virDomainIsActive(domain.handle.get()) == 1) return absl::OkStatus();
   if (virDomainCreate(domain.handle.get()) != 0) {
-    return LastLibvirtError(absl::StrCat("start domain ", name));
+    return LastLibvirtError(fmt::format("start domain {}", name));
   }
   return absl::OkStatus();
 }
 
-absl::Status LibvirtHypervisor::StopNode(absl::string_view name, absl::Duration grace) {
+absl::Status LibvirtHypervisor::StopNode(std::string_view name, absl::Duration grace) {
   ASSIGN_OR_RETURN(OwnedDomain domain, LookupOwned(name));
   virDomainPtr dom = domain.handle.get();
   if (virDomainIsActive(dom) != 1) return absl::OkStatus();
@@ -51,19 +51,19 @@ absl::Status LibvirtHypervisor::StopNode(absl::string_view name, absl::Duration 
   }
   virResetLastError();
   if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) != 0) {
-    absl::Status status = LastLibvirtError(absl::StrCat("force off domain ", name));
+    absl::Status status = LastLibvirtError(fmt::format("force off domain {}", name));
     if (virDomainIsActive(dom) == 1) return status;  // else it went off by itself
   }
   return absl::OkStatus();
 }
 
-absl::Status LibvirtHypervisor::DeleteNode(absl::string_view name) {
+absl::Status LibvirtHypervisor::DeleteNode(std::string_view name) {
   absl::StatusOr<OwnedDomain> domain = LookupOwned(name);
   if (absl::IsNotFound(domain.status())) return absl::OkStatus();
   RETURN_IF_ERROR(domain.status());
   virDomainPtr dom = domain->handle.get();
   if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) != 0) {
-    return LastLibvirtError(absl::StrCat("destroy domain ", name));
+    return LastLibvirtError(fmt::format("destroy domain {}", name));
   }
   ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
   virConnectPtr conn = held.get();
@@ -79,14 +79,14 @@ absl::Status LibvirtHypervisor::DeleteNode(absl::string_view name) {
     RETURN_IF_ERROR(DeleteVolume(conn, volume.pool, volume.name));
   }
   if (virDomainUndefine(dom) != 0) {
-    absl::Status status = LastLibvirtError(absl::StrCat("undefine domain ", name));
+    absl::Status status = LastLibvirtError(fmt::format("undefine domain {}", name));
     return absl::IsNotFound(status) ? absl::OkStatus() : status;
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::set<std::string>> LibvirtHypervisor::DisksOfOtherDomains(
-    virConnectPtr conn, absl::string_view except) {
+    virConnectPtr conn, std::string_view except) {
   ASSIGN_OR_RETURN(std::vector<DomainInfo> domains, DescribeAll(conn));
   std::set<std::string> disks;
   for (const DomainInfo& domain : domains) {
@@ -96,8 +96,8 @@ absl::StatusOr<std::set<std::string>> LibvirtHypervisor::DisksOfOtherDomains(
 }
 
 bool LibvirtHypervisor::UsedBy(virConnectPtr conn, const std::set<std::string>& disks,
-                               absl::string_view pool, absl::string_view name) {
-  if (disks.count(absl::StrCat(pool, "/", name)) != 0) return true;
+                               std::string_view pool, std::string_view name) {
+  if (disks.count(fmt::format("{}/{}", pool, name)) != 0) return true;
   PoolHandle p(virStoragePoolLookupByName(conn, std::string(pool).c_str()));
   VolumeHandle vol(p ? virStorageVolLookupByName(p.get(), std::string(name).c_str()) : nullptr);
   char* path = vol ? virStorageVolGetPath(vol.get()) : nullptr;
@@ -109,10 +109,10 @@ bool LibvirtHypervisor::UsedBy(virConnectPtr conn, const std::set<std::string>& 
 }
 
 absl::StatusOr<std::vector<std::string>> LibvirtHypervisor::RemoveOrphanVolumes(
-    absl::string_view pool, absl::string_view node_name) {
-  if (node_name.rfind(absl::StrCat(options_.cluster, "-"), 0) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "node ", node_name, " is not named for cluster \"", options_.cluster, "\""));
+    std::string_view pool, std::string_view node_name) {
+  if (node_name.rfind(fmt::format("{}-", options_.cluster), 0) != 0) {
+    return absl::InvalidArgumentError(
+        fmt::format("node {} is not named for cluster \"{}\"", node_name, options_.cluster));
   }
   ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
   virConnectPtr conn = held.get();

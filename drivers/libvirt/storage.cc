@@ -5,19 +5,18 @@
 #include <cerrno>
 #include <cstring>
 
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "drivers/libvirt/errors.h"
 #include "drivers/libvirt/handles.h"
 #include "drivers/libvirt/xml_util.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::libvirt {
 namespace {
 
-absl::StatusOr<PoolHandle> LookupPool(virConnectPtr conn, absl::string_view pool) {
+absl::StatusOr<PoolHandle> LookupPool(virConnectPtr conn, std::string_view pool) {
   PoolHandle handle(virStoragePoolLookupByName(conn, std::string(pool).c_str()));
-  if (!handle) return LastLibvirtError(absl::StrCat("storage pool \"", pool, "\""));
+  if (!handle) return LastLibvirtError(fmt::format("storage pool \"{}\"", pool));
   return handle;
 }
 
@@ -29,9 +28,9 @@ struct BaseImage {
 
 // What libvirt knows about the base; falls back to the file name's extension
 // when the base is in no pool.
-BaseImage DescribeBase(virConnectPtr conn, absl::string_view base_path) {
+BaseImage DescribeBase(virConnectPtr conn, std::string_view base_path) {
   BaseImage base;
-  base.format = absl::EndsWith(base_path, ".qcow2") ? "qcow2" : "raw";
+  base.format = base_path.ends_with(".qcow2") ? "qcow2" : "raw";
   VolumeHandle vol(virStorageVolLookupByPath(conn, std::string(base_path).c_str()));
   if (!vol) {
     virResetLastError();
@@ -52,63 +51,69 @@ BaseImage DescribeBase(virConnectPtr conn, absl::string_view base_path) {
 
 // The overlay's size (`disk_bytes`, 0: the base's own), or why it cannot be
 // made: CreateOverlayVolume and CheckBaseImage ask the same question.
-absl::StatusOr<uint64_t> OverlaySize(const BaseImage& base, absl::string_view base_path,
+absl::StatusOr<uint64_t> OverlaySize(const BaseImage& base, std::string_view base_path,
                                      uint64_t disk_bytes) {
   const uint64_t size = disk_bytes != 0 ? disk_bytes : base.capacity;
   if (size == 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "base image ", base_path,
-        " is in no libvirt storage pool, so its size is unknown: set the group's disk size"));
+    return absl::FailedPreconditionError(
+        fmt::format("base image {} is in no libvirt storage pool, so its size is unknown: set the "
+                    "group's disk size",
+                    base_path));
   }
   if (base.capacity != 0 && size < base.capacity) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "disk size ", size >> 20, " MiB is smaller than the base image ", base_path, " (",
-        base.capacity >> 20, " MiB)"));
+    return absl::FailedPreconditionError(
+        fmt::format("disk size {} MiB is smaller than the base image {} ({} MiB)", size >> 20,
+                    base_path, base.capacity >> 20));
   }
   return size;
 }
 
 }  // namespace
 
-std::string OverlayVolumeName(absl::string_view node_name) {
-  return absl::StrCat(node_name, "-overlay.qcow2");
+std::string OverlayVolumeName(std::string_view node_name) {
+  return fmt::format("{}-overlay.qcow2", node_name);
 }
-std::string SeedVolumeName(absl::string_view node_name) {
-  return absl::StrCat(node_name, "-seed.iso");
-}
-
-std::string OverlayVolumeXml(absl::string_view name, uint64_t capacity_bytes,
-                             absl::string_view base_path, absl::string_view base_format) {
-  return absl::StrCat(
-      "<volume>\n  <name>", XmlEscape(name), "</name>\n",
-      "  <capacity unit='bytes'>", capacity_bytes, "</capacity>\n",
-      "  <target><format type='qcow2'/></target>\n",
-      "  <backingStore><path>", XmlEscape(base_path), "</path><format type='",
-      XmlEscape(base_format), "'/></backingStore>\n</volume>\n");
+std::string SeedVolumeName(std::string_view node_name) {
+  return fmt::format("{}-seed.iso", node_name);
 }
 
-absl::Status CreateOverlayVolume(virConnectPtr conn, absl::string_view pool,
-                                 absl::string_view name, absl::string_view base_path,
-                                 uint64_t capacity_bytes) {
+std::string OverlayVolumeXml(std::string_view name, uint64_t capacity_bytes,
+                             std::string_view base_path, std::string_view base_format) {
+  return fmt::format(
+      "<volume>\n"
+      "  <name>{}</name>\n"
+      "  <capacity unit='bytes'>{}</capacity>\n"
+      "  <target><format type='qcow2'/></target>\n"
+      "  <backingStore><path>{}</path><format type='{}'/></backingStore>\n"
+      "</volume>\n",
+      XmlEscape(name), capacity_bytes, XmlEscape(base_path), XmlEscape(base_format));
+}
+
+absl::Status CreateOverlayVolume(virConnectPtr conn, std::string_view pool, std::string_view name,
+                                 std::string_view base_path, uint64_t capacity_bytes) {
   ASSIGN_OR_RETURN(PoolHandle p, LookupPool(conn, pool));
   const BaseImage base = DescribeBase(conn, base_path);
   ASSIGN_OR_RETURN(capacity_bytes, OverlaySize(base, base_path, capacity_bytes));
   const std::string xml = OverlayVolumeXml(name, capacity_bytes, base_path, base.format);
   VolumeHandle vol(virStorageVolCreateXML(p.get(), xml.c_str(), 0));
-  if (!vol) return LastLibvirtError(absl::StrCat("create volume ", pool, "/", name));
+  if (!vol) return LastLibvirtError(fmt::format("create volume {}/{}", pool, name));
   return absl::OkStatus();
 }
 
-absl::Status CreateVolumeWithContents(virConnectPtr conn, absl::string_view pool,
-                                      absl::string_view name, absl::string_view bytes) {
+absl::Status CreateVolumeWithContents(virConnectPtr conn, std::string_view pool,
+                                      std::string_view name, std::string_view bytes) {
   ASSIGN_OR_RETURN(PoolHandle p, LookupPool(conn, pool));
-  const std::string xml = absl::StrCat(
-      "<volume>\n  <name>", XmlEscape(name), "</name>\n  <capacity unit='bytes'>",
-      bytes.size(), "</capacity>\n  <target><format type='raw'/></target>\n</volume>\n");
+  const std::string xml = fmt::format(
+      "<volume>\n"
+      "  <name>{}</name>\n"
+      "  <capacity unit='bytes'>{}</capacity>\n"
+      "  <target><format type='raw'/></target>\n"
+      "</volume>\n",
+      XmlEscape(name), bytes.size());
   VolumeHandle vol(virStorageVolCreateXML(p.get(), xml.c_str(), 0));
-  if (!vol) return LastLibvirtError(absl::StrCat("create volume ", pool, "/", name));
-  auto fail = [&](absl::string_view step) {
-    absl::Status status = LastLibvirtError(absl::StrCat(step, " ", pool, "/", name));
+  if (!vol) return LastLibvirtError(fmt::format("create volume {}/{}", pool, name));
+  auto fail = [&](std::string_view step) {
+    absl::Status status = LastLibvirtError(fmt::format("{} {}/{}", step, pool, name));
     virStorageVolDelete(vol.get(), 0);  // never leave a half-written volume
     virResetLastError();
     return status;
@@ -132,21 +137,21 @@ absl::Status CreateVolumeWithContents(virConnectPtr conn, absl::string_view pool
   return absl::OkStatus();
 }
 
-absl::Status CheckPoolUsable(virConnectPtr conn, absl::string_view pool, uint64_t min_free) {
+absl::Status CheckPoolUsable(virConnectPtr conn, std::string_view pool, uint64_t min_free) {
   PoolHandle p(virStoragePoolLookupByName(conn, std::string(pool).c_str()));
   if (!p) {
-    absl::Status status = LastLibvirtError(absl::StrCat("storage pool \"", pool, "\""));
+    absl::Status status = LastLibvirtError(fmt::format("storage pool \"{}\"", pool));
     if (!absl::IsNotFound(status)) return status;
-    return absl::FailedPreconditionError(absl::StrCat(
-        "storage pool \"", pool, "\" does not exist (virsh pool-list --all lists the pools)"));
+    return absl::FailedPreconditionError(fmt::format(
+        "storage pool \"{}\" does not exist (virsh pool-list --all lists the pools)", pool));
   }
   virStoragePoolInfo info;
   if (virStoragePoolGetInfo(p.get(), &info) != 0) {
-    return LastLibvirtError(absl::StrCat("storage pool \"", pool, "\""));
+    return LastLibvirtError(fmt::format("storage pool \"{}\"", pool));
   }
   if (info.state != VIR_STORAGE_POOL_RUNNING) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "storage pool \"", pool, "\" is not active (virsh pool-start ", pool, ")"));
+    return absl::FailedPreconditionError(
+        fmt::format("storage pool \"{}\" is not active (virsh pool-start {})", pool, pool));
   }
   if (info.available < min_free) {
     // A dir pool's figures are as of its last refresh: look again before
@@ -157,76 +162,77 @@ absl::Status CheckPoolUsable(virConnectPtr conn, absl::string_view pool, uint64_
   }
   if (info.available < min_free) {
     return absl::FailedPreconditionError(
-        absl::StrCat("storage pool \"", pool, "\" has ", info.available >> 10,
-                     " KiB free; creating a node needs at least ", min_free >> 10, " KiB"));
+        fmt::format("storage pool \"{}\" has {} KiB free; creating a node needs at least {} KiB",
+                    pool, info.available >> 10, min_free >> 10));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckBaseImage(virConnectPtr conn, absl::string_view base_path, uint64_t disk_bytes,
+absl::Status CheckBaseImage(virConnectPtr conn, std::string_view base_path, uint64_t disk_bytes,
                             HostFiles files) {
   const BaseImage base = DescribeBase(conn, base_path);
   if (!base.in_pool) {
     if (files == HostFiles::kLocal && access(std::string(base_path).c_str(), R_OK) != 0) {
-      return absl::FailedPreconditionError(absl::StrCat("base image ", base_path,
-                                                        " cannot be read: ", strerror(errno)));
+      return absl::FailedPreconditionError(
+          fmt::format("base image {} cannot be read: {}", base_path, strerror(errno)));
     }
     if (files == HostFiles::kRemote) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "base image ", base_path, " is no volume of any storage pool on this host, so it "
-          "cannot be checked before nodes are created or replaced: put it in a pool "
-          "(copy it into a pool's directory, then virsh pool-refresh)"));
+      return absl::FailedPreconditionError(
+          fmt::format("base image {} is no volume of any storage pool on this host, so it cannot "
+                      "be checked before nodes are created or replaced: put it in a pool (copy it "
+                      "into a pool's directory, then virsh pool-refresh)",
+                      base_path));
     }
   }
   return OverlaySize(base, base_path, disk_bytes).status();
 }
 
-absl::StatusOr<uint64_t> VolumeCapacity(virConnectPtr conn, absl::string_view pool,
-                                        absl::string_view name) {
+absl::StatusOr<uint64_t> VolumeCapacity(virConnectPtr conn, std::string_view pool,
+                                        std::string_view name) {
   ASSIGN_OR_RETURN(PoolHandle p, LookupPool(conn, pool));
   VolumeHandle vol(virStorageVolLookupByName(p.get(), std::string(name).c_str()));
-  if (!vol) return LastLibvirtError(absl::StrCat("volume ", pool, "/", name));
+  if (!vol) return LastLibvirtError(fmt::format("volume {}/{}", pool, name));
   virStorageVolInfo info;
   if (virStorageVolGetInfo(vol.get(), &info) != 0) {
-    return LastLibvirtError(absl::StrCat("size of volume ", pool, "/", name));
+    return LastLibvirtError(fmt::format("size of volume {}/{}", pool, name));
   }
   return info.capacity;
 }
 
-absl::Status GrowVolume(virConnectPtr conn, absl::string_view pool, absl::string_view name,
+absl::Status GrowVolume(virConnectPtr conn, std::string_view pool, std::string_view name,
                         uint64_t bytes) {
   ASSIGN_OR_RETURN(PoolHandle p, LookupPool(conn, pool));
   VolumeHandle vol(virStorageVolLookupByName(p.get(), std::string(name).c_str()));
-  if (!vol) return LastLibvirtError(absl::StrCat("volume ", pool, "/", name));
+  if (!vol) return LastLibvirtError(fmt::format("volume {}/{}", pool, name));
   if (virStorageVolResize(vol.get(), bytes, 0) != 0) {
-    return LastLibvirtError(absl::StrCat("grow volume ", pool, "/", name));
+    return LastLibvirtError(fmt::format("grow volume {}/{}", pool, name));
   }
   return absl::OkStatus();
 }
 
-absl::Status DeleteVolume(virConnectPtr conn, absl::string_view pool, absl::string_view name) {
+absl::Status DeleteVolume(virConnectPtr conn, std::string_view pool, std::string_view name) {
   PoolHandle p(virStoragePoolLookupByName(conn, std::string(pool).c_str()));
   if (!p) {
-    absl::Status status = LastLibvirtError(absl::StrCat("storage pool \"", pool, "\""));
+    absl::Status status = LastLibvirtError(fmt::format("storage pool \"{}\"", pool));
     return absl::IsNotFound(status) ? absl::OkStatus() : status;
   }
   VolumeHandle vol(virStorageVolLookupByName(p.get(), std::string(name).c_str()));
   if (!vol) {
-    absl::Status status = LastLibvirtError(absl::StrCat("volume ", pool, "/", name));
+    absl::Status status = LastLibvirtError(fmt::format("volume {}/{}", pool, name));
     return absl::IsNotFound(status) ? absl::OkStatus() : status;
   }
   if (virStorageVolDelete(vol.get(), 0) != 0) {
-    return LastLibvirtError(absl::StrCat("delete volume ", pool, "/", name));
+    return LastLibvirtError(fmt::format("delete volume {}/{}", pool, name));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> VolumeExists(virConnectPtr conn, absl::string_view pool,
-                                  absl::string_view name) {
+absl::StatusOr<bool> VolumeExists(virConnectPtr conn, std::string_view pool,
+                                  std::string_view name) {
   ASSIGN_OR_RETURN(PoolHandle p, LookupPool(conn, pool));
   VolumeHandle vol(virStorageVolLookupByName(p.get(), std::string(name).c_str()));
   if (vol) return true;
-  absl::Status status = LastLibvirtError(absl::StrCat("volume ", pool, "/", name));
+  absl::Status status = LastLibvirtError(fmt::format("volume {}/{}", pool, name));
   if (absl::IsNotFound(status)) return false;
   return status;
 }

@@ -6,35 +6,34 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include "absl/status/statusor.h"
 
 namespace reconcile::drivers::libvirt {
 
-std::string OverlayVolumeName(absl::string_view node_name);  // "<node>-overlay.qcow2"
-std::string SeedVolumeName(absl::string_view node_name);     // "<node>-seed.iso"
+std::string OverlayVolumeName(std::string_view node_name);  // "<node>-overlay.qcow2"
+std::string SeedVolumeName(std::string_view node_name);     // "<node>-seed.iso"
 
 // Volume XML for a qcow2 overlay of `base_path` (pure).
-std::string OverlayVolumeXml(absl::string_view name, uint64_t capacity_bytes,
-                             absl::string_view base_path, absl::string_view base_format);
+std::string OverlayVolumeXml(std::string_view name, uint64_t capacity_bytes,
+                             std::string_view base_path, std::string_view base_format);
 
 // Creates a copy-on-write overlay of `base_path` in `pool`. When
 // `capacity_bytes` is 0 the base's own size is used (the base must then be a
 // volume libvirt knows). kAlreadyExists if the name is taken.
-absl::Status CreateOverlayVolume(virConnectPtr conn, absl::string_view pool,
-                                 absl::string_view name, absl::string_view base_path,
-                                 uint64_t capacity_bytes);
+absl::Status CreateOverlayVolume(virConnectPtr conn, std::string_view pool, std::string_view name,
+                                 std::string_view base_path, uint64_t capacity_bytes);
 
 // Creates a raw volume holding exactly `bytes` (via virStorageVolUpload).
 // On failure the volume is deleted again.
-absl::Status CreateVolumeWithContents(virConnectPtr conn, absl::string_view pool,
-                                      absl::string_view name, absl::string_view bytes);
+absl::Status CreateVolumeWithContents(virConnectPtr conn, std::string_view pool,
+                                      std::string_view name, std::string_view bytes);
 
 // Deletes a volume; a missing volume or pool is OK.
 // For CheckCreate: `pool` exists, is active and has at least `min_free` bytes
 // available. kFailedPrecondition naming the pool otherwise.
-absl::Status CheckPoolUsable(virConnectPtr conn, absl::string_view pool, uint64_t min_free);
+absl::Status CheckPoolUsable(virConnectPtr conn, std::string_view pool, uint64_t min_free);
 
 // How CheckCreate may look at the host's files: this process sees them (a
 // local URI), it cannot (a remote host), or nothing reads them (the test driver).
@@ -45,20 +44,19 @@ enum class HostFiles { kLocal, kRemote, kUnread };
 // libvirt knows, or a readable file on a local host; its size is known when
 // no disk size is given; the disk is not smaller than the base.
 // kFailedPrecondition naming the path otherwise.
-absl::Status CheckBaseImage(virConnectPtr conn, absl::string_view base_path, uint64_t disk_bytes,
+absl::Status CheckBaseImage(virConnectPtr conn, std::string_view base_path, uint64_t disk_bytes,
                             HostFiles files);
 
 // A volume's capacity in bytes.
-absl::StatusOr<uint64_t> VolumeCapacity(virConnectPtr conn, absl::string_view pool,
-                                        absl::string_view name);
+absl::StatusOr<uint64_t> VolumeCapacity(virConnectPtr conn, std::string_view pool,
+                                        std::string_view name);
 // Grows a volume that no running domain uses to `bytes` (virStorageVolResize).
-absl::Status GrowVolume(virConnectPtr conn, absl::string_view pool, absl::string_view name,
+absl::Status GrowVolume(virConnectPtr conn, std::string_view pool, std::string_view name,
                         uint64_t bytes);
 
-absl::Status DeleteVolume(virConnectPtr conn, absl::string_view pool, absl::string_view name);
+absl::Status DeleteVolume(virConnectPtr conn, std::string_view pool, std::string_view name);
 
 // True when the volume exists.
-absl::StatusOr<bool> VolumeExists(virConnectPtr conn, absl::string_view pool,
-                                  absl::string_view name);
+absl::StatusOr<bool> VolumeExists(virConnectPtr conn, std::string_view pool, std::string_view name);
 
 }  // namespace reconcile::drivers::libvirt

@@ -2,14 +2,14 @@
 
 #include <mutex>
 
-#include "absl/strings/str_cat.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::libvirt {
 namespace {
 void IgnoreXmlError(void* /*ctx*/, const char* /*msg*/, ...) {}
 }  // namespace
 
-absl::StatusOr<XmlDoc> ParseXml(absl::string_view text, absl::string_view what) {
+absl::StatusOr<XmlDoc> ParseXml(std::string_view text, std::string_view what) {
   static std::once_flag once;
   std::call_once(once, [] { xmlSetGenericErrorFunc(nullptr, IgnoreXmlError); });
   xmlDoc* doc = xmlReadMemory(text.data(), static_cast<int>(text.size()), "noname.xml",
@@ -21,12 +21,12 @@ absl::StatusOr<XmlDoc> ParseXml(absl::string_view text, absl::string_view what) 
                                                                        : "not XML";
     while (!detail.empty() && detail.back() == '\n') detail.pop_back();
     if (doc != nullptr) xmlFreeDoc(doc);
-    return absl::InvalidArgumentError(absl::StrCat(what, ": ", detail));
+    return absl::InvalidArgumentError(fmt::format("{}: {}", what, detail));
   }
   return XmlDoc(doc);
 }
 
-std::string XmlEscape(absl::string_view text) {
+std::string XmlEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -42,7 +42,7 @@ std::string XmlEscape(absl::string_view text) {
   return out;
 }
 
-std::vector<xmlNode*> ChildElements(xmlNode* parent, absl::string_view name) {
+std::vector<xmlNode*> ChildElements(xmlNode* parent, std::string_view name) {
   std::vector<xmlNode*> out;
   if (parent == nullptr) return out;
   for (xmlNode* n = parent->children; n != nullptr; n = n->next) {
@@ -54,7 +54,7 @@ std::vector<xmlNode*> ChildElements(xmlNode* parent, absl::string_view name) {
   return out;
 }
 
-xmlNode* FirstChildElement(xmlNode* parent, absl::string_view name) {
+xmlNode* FirstChildElement(xmlNode* parent, std::string_view name) {
   auto all = ChildElements(parent, name);
   return all.empty() ? nullptr : all.front();
 }

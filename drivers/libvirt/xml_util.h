@@ -6,7 +6,7 @@
 
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -20,14 +20,14 @@ using XmlDoc = std::unique_ptr<xmlDoc, XmlDocDeleter>;
 
 // Parses `text` without network access or entity expansion; libxml2's own
 // error printing is suppressed. kInvalidArgument names `what` on failure.
-absl::StatusOr<XmlDoc> ParseXml(absl::string_view text, absl::string_view what);
+absl::StatusOr<XmlDoc> ParseXml(std::string_view text, std::string_view what);
 
 // Escapes &, <, >, " and ' for element text and attribute values.
-std::string XmlEscape(absl::string_view text);
+std::string XmlEscape(std::string_view text);
 
 // Element children of `parent` with local name `name` (any namespace).
-std::vector<xmlNode*> ChildElements(xmlNode* parent, absl::string_view name);
-xmlNode* FirstChildElement(xmlNode* parent, absl::string_view name);
+std::vector<xmlNode*> ChildElements(xmlNode* parent, std::string_view name);
+xmlNode* FirstChildElement(xmlNode* parent, std::string_view name);
 
 // Text content of a node, "" for null.
 std::string TextOf(xmlNode* node);

@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-#include "base/text.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::ssh {
 
@@ -37,9 +37,9 @@ absl::StatusOr<UniqueFd> SocketInNetns(const Peer& peer, std::string_view netns,
   if (netns.empty() || netns.find('/') != std::string_view::npos || netns == "." ||
       netns == "..") {
     return absl::InvalidArgumentError(
-        Cat(Describe(peer), ": bad network namespace name '", netns, "'"));
+        fmt::format("{}: bad network namespace name '{}'", Describe(peer), netns));
   }
-  std::string path = Cat("/run/netns/", netns);
+  std::string path = fmt::format("/run/netns/{}", netns);
   int fd = -1, err = 0;
   const char* failed = "";
   std::thread worker([&] {
@@ -57,9 +57,8 @@ absl::StatusOr<UniqueFd> SocketInNetns(const Peer& peer, std::string_view netns,
   });
   worker.join();
   if (fd < 0) {
-    return absl::Status(CodeForSocketErrno(err),
-                        Cat(failed, " ", path, " for ", Describe(peer), ": ",
-                                     std::strerror(err)));
+    return absl::Status(CodeForSocketErrno(err), fmt::format("{} {} for {}: {}", failed, path,
+                                                             Describe(peer), std::strerror(err)));
   }
   return UniqueFd(fd);
 }
@@ -106,7 +105,7 @@ absl::StatusOr<UniqueFd> Dial(const Peer& peer, std::string_view host, int port,
   int gai = ::getaddrinfo(std::string(host).c_str(), port_text.c_str(), &hints, &found);
   if (gai != 0) {
     return absl::UnavailableError(
-        Cat("resolve ", Describe(peer), ": ", ::gai_strerror(gai)));
+        fmt::format("resolve {}: {}", Describe(peer), ::gai_strerror(gai)));
   }
   int last_err = EHOSTUNREACH;
   for (addrinfo* a = found; a != nullptr; a = a->ai_next) {

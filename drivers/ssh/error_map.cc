@@ -3,12 +3,12 @@
 #include <cerrno>
 #include <cstring>
 
-#include "base/text.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::ssh {
 
 std::string Describe(const Peer& peer) {
-  return Cat("node ", peer.node, " (", peer.address, ")");
+  return fmt::format("node {} ({})", peer.node, peer.address);
 }
 
 absl::StatusCode CodeForSocketErrno(int err) {
@@ -45,25 +45,24 @@ absl::StatusCode CodeForSocketErrno(int err) {
 }
 
 absl::Status SocketError(const Peer& peer, std::string_view operation, int err) {
-  return absl::Status(CodeForSocketErrno(err), Cat(operation, " to ", Describe(peer),
-                                                           ": ", std::strerror(err)));
+  return absl::Status(CodeForSocketErrno(err),
+                      fmt::format("{} to {}: {}", operation, Describe(peer), std::strerror(err)));
 }
 
 absl::Status TransportError(const Peer& peer, std::string_view operation,
                             std::string_view detail) {
-  return absl::UnavailableError(Cat(operation, " on ", Describe(peer), ": ", detail));
+  return absl::UnavailableError(fmt::format("{} on {}: {}", operation, Describe(peer), detail));
 }
 
 absl::Status AuthError(const Peer& peer, std::string_view user, std::string_view detail) {
-  return absl::UnauthenticatedError(Cat(Describe(peer), " refused public-key login as '",
-                                                 user, "': ", detail));
+  return absl::UnauthenticatedError(
+      fmt::format("{} refused public-key login as '{}': {}", Describe(peer), user, detail));
 }
 
 absl::Status DeadlineError(const Peer& peer, std::string_view operation,
                            absl::Duration allowed) {
-  return absl::DeadlineExceededError(Cat(operation, " on ", Describe(peer),
-                                                  " did not finish within ",
-                                                  absl::FormatDuration(allowed)));
+  return absl::DeadlineExceededError(fmt::format("{} on {} did not finish within {}", operation,
+                                                 Describe(peer), absl::FormatDuration(allowed)));
 }
 
 }  // namespace reconcile::drivers::ssh

@@ -2,9 +2,9 @@
 #include <algorithm>
 #include <memory>
 
-#include "base/text.h"
 #include "drivers/ssh/become.h"
 #include "drivers/ssh/ssh_session.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::ssh {
 namespace {
@@ -90,7 +90,7 @@ absl::StatusOr<CommandResult> SshSession::ExecAsLogin(std::string_view command,
     if (rc == SSH_ERROR || ssh_is_connected(session_) != 1) {
       health_ = SessionHealth::kBroken;
       return TransportError(peer_, "read command output",
-                            Cat("connection lost: ", ssh_get_error(session_)));
+                            fmt::format("connection lost: {}", ssh_get_error(session_)));
     }
   }
   SetTimeout(deadline);

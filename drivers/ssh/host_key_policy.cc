@@ -2,30 +2,26 @@
 
 #include <libssh/libssh.h>
 
-#include "absl/strings/ascii.h"
 #include "base/text.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "drivers/libssh_key.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::ssh {
 absl::StatusOr<HostKey> ParseOpenSshPublicKey(std::string_view line) {
-  std::vector<absl::string_view> words =
-      absl::StrSplit(absl::StripAsciiWhitespace(Absl(line)), absl::ByAnyChar(" \t"),
-                     absl::SkipEmpty());
+  std::vector<std::string_view> words = SplitNonEmpty(Strip(line), " \t");
   if (words.size() < 2) {
     return absl::InvalidArgumentError(
-        Cat("host key '", line, "' is not an OpenSSH public key line (TYPE BASE64)"));
+        fmt::format("host key '{}' is not an OpenSSH public key line (TYPE BASE64)", line));
   }
   std::string type(words[0]);
   enum ssh_keytypes_e kind = ssh_key_type_from_name(type.c_str());
   if (kind == SSH_KEYTYPE_UNKNOWN) {
-    return absl::InvalidArgumentError(Cat("host key type '", type, "' is unknown"));
+    return absl::InvalidArgumentError(fmt::format("host key type '{}' is unknown", type));
   }
   ssh_key raw = nullptr;
   if (ssh_pki_import_pubkey_base64(std::string(words[1]).c_str(), kind, &raw) != SSH_OK) {
     return absl::InvalidArgumentError(
-        Cat("host key '", type, " ", Std(words[1].substr(0, 16)), "...' does not decode"));
+        fmt::format("host key '{} {}...' does not decode", type, words[1].substr(0, 16)));
   }
   SshKeyPtr key(raw);
   char* b64 = nullptr;
@@ -34,7 +30,7 @@ absl::StatusOr<HostKey> ParseOpenSshPublicKey(std::string_view line) {
   if (ssh_pki_export_pubkey_base64(key.get(), &b64) != SSH_OK ||
       ssh_get_publickey_hash(key.get(), SSH_PUBLICKEY_HASH_SHA256, &hash, &hash_len) != 0) {
     ssh_string_free_char(b64);
-    return absl::InvalidArgumentError(Cat("host key '", type, "' cannot be encoded"));
+    return absl::InvalidArgumentError(fmt::format("host key '{}' cannot be encoded", type));
   }
   char* fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hash_len);
   HostKey out{ssh_key_type_to_char(ssh_key_type(key.get())), b64, fp ? fp : ""};
@@ -57,40 +53,43 @@ std::string HostKeyAlgorithmsFor(const std::vector<HostKey>& keys) {
     }
     add(k.type);
   }
-  return absl::StrJoin(algorithms, ",");
+  return fmt::format("{}", fmt::join(algorithms, ","));
 }
 
 absl::StatusOr<HostKeyTrust> DecideHostKey(const Peer& peer, const HostKeyEvidence& e) {
-  const std::string presented = Cat(e.presented.type, " ", e.presented.fingerprint);
+  const std::string presented = fmt::format("{} {}", e.presented.type, e.presented.fingerprint);
   if (!e.expected.empty()) {
     for (const HostKey& k : e.expected) {
       if (k == e.presented) return HostKeyTrust::kVerified;
     }
     std::vector<std::string> wanted;
-    for (const HostKey& k : e.expected) wanted.push_back(Cat(k.type, " ", k.fingerprint));
-    return absl::FailedPreconditionError(Cat(
-        "HOST KEY MISMATCH for ", Describe(peer), ": it presented ", presented,
-        " but the expected key is ", absl::StrJoin(wanted, " or "),
-        "; refusing to connect (the node was replaced or someone is intercepting)"));
+    for (const HostKey& k : e.expected) {
+      wanted.push_back(fmt::format("{} {}", k.type, k.fingerprint));
+    }
+    return absl::FailedPreconditionError(
+        fmt::format("HOST KEY MISMATCH for {}: it presented {} but the expected key is {}; "
+                    "refusing to connect (the node was replaced or someone is intercepting)",
+                    Describe(peer), presented, fmt::join(wanted, " or ")));
   }
   switch (e.known_hosts) {
     case KnownHostsVerdict::kMatch:
       return HostKeyTrust::kVerified;
     case KnownHostsVerdict::kChanged:
-      return absl::FailedPreconditionError(Cat(
-          "HOST KEY MISMATCH for ", Describe(peer), ": it presented ", presented, " but ",
-          e.known_hosts_file, " records ", e.known_hosts_fingerprint, "; refusing to connect"));
+      return absl::FailedPreconditionError(fmt::format(
+          "HOST KEY MISMATCH for {}: it presented {} but {} records {}; refusing to connect",
+          Describe(peer), presented, e.known_hosts_file, e.known_hosts_fingerprint));
     case KnownHostsVerdict::kNotFound:
     case KnownHostsVerdict::kNotConsulted:
       break;
   }
   if (e.accept_unknown) return HostKeyTrust::kAcceptedUnverified;
-  return absl::FailedPreconditionError(Cat(
-      "unknown host key for ", Describe(peer), ": ", presented,
-      e.known_hosts == KnownHostsVerdict::kNotFound
-          ? Cat(" is not in ", e.known_hosts_file)
-          : std::string(" and no expected key is recorded"),
-      "; refusing to connect (add the key, or opt in with accept_unknown_host_keys)"));
+  return absl::FailedPreconditionError(
+      fmt::format("unknown host key for {}: {}{}; refusing to connect (add the key, or opt in with "
+                  "accept_unknown_host_keys)",
+                  Describe(peer), presented,
+                  e.known_hosts == KnownHostsVerdict::kNotFound
+                      ? fmt::format(" is not in {}", e.known_hosts_file)
+                      : std::string(" and no expected key is recorded")));
 }
 
 }  // namespace reconcile::drivers::ssh

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "base/text.h"
 #include "drivers/ssh/ssh_session.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::ssh {
 namespace {
@@ -56,12 +57,13 @@ absl::StatusOr<JumpHost> ParseJumpHost(std::string_view spec, std::string_view d
       has_port = true;
     }
   }
-  if (has_port && (!absl::SimpleAtoi(Absl(port), &j.port) || j.port <= 0 || j.port > 65535)) {
+  if (has_port &&
+      (!absl::SimpleAtoi(std::string(port), &j.port) || j.port <= 0 || j.port > 65535)) {
     j.host.clear();
   }
   if (j.host.empty() || j.user.empty()) {
     return absl::InvalidArgumentError(
-        Cat("jump_host '", spec, "' is not [user@]host[:port]"));
+        fmt::format("jump_host '{}' is not [user@]host[:port]", spec));
   }
   return j;
 }
@@ -71,10 +73,11 @@ absl::StatusOr<std::unique_ptr<JumpTunnel>> JumpTunnel::Open(const SshTarget& ta
                                                              int* libssh_fd) {
   absl::StatusOr<JumpHost> spec = ParseJumpHost(target.jump_host, target.user);
   if (!spec.ok()) {
-    return absl::InvalidArgumentError(Cat("node ", target.node, ": ", spec.status().message()));
+    return absl::InvalidArgumentError(
+        fmt::format("node {}: {}", target.node, std::string(spec.status().message())));
   }
   SshTarget via;
-  via.node = Cat(target.node, "'s jump host");
+  via.node = fmt::format("{}'s jump host", target.node);
   via.host = spec->host;
   via.port = spec->port;
   via.user = spec->user;
@@ -93,13 +96,13 @@ absl::StatusOr<std::unique_ptr<JumpTunnel>> JumpTunnel::Open(const SshTarget& ta
   if (ch == nullptr) return absl::ResourceExhaustedError("ssh_channel_new failed");
   tunnel->channel_ = ch;
   if (ssh_channel_open_forward(ch, target.host.c_str(), target.port, "127.0.0.1", 22) != SSH_OK) {
-    return absl::UnavailableError(Cat("jump host ", spec->host, " could not reach node ",
-                                      target.node, " (", target.host, ":", target.port,
-                                      "): ", ssh_get_error(s)));
+    return absl::UnavailableError(fmt::format("jump host {} could not reach node {} ({}:{}): {}",
+                                              spec->host, target.node, target.host, target.port,
+                                              ssh_get_error(s)));
   }
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-    return absl::ResourceExhaustedError(Cat("socketpair: ", std::strerror(errno)));
+    return absl::ResourceExhaustedError(fmt::format("socketpair: {}", std::strerror(errno)));
   }
   tunnel->local_fd_ = fds[1];
   *libssh_fd = fds[0];

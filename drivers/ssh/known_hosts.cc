@@ -6,19 +6,21 @@
 #include <string>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "base/text.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::ssh {
 namespace {
 
 // |1|base64(salt)|base64(HMAC-SHA1(salt, name))
 bool HashedMatches(std::string_view field, const std::string& name) {
-  std::vector<absl::string_view> parts = absl::StrSplit(Absl(field), '|');
+  std::vector<std::string_view> parts = Split(field, '|');
   if (parts.size() != 4 || !parts[0].empty() || parts[1] != "1") return false;
   std::string salt, want;
-  if (!absl::Base64Unescape(parts[2], &salt) || !absl::Base64Unescape(parts[3], &want)) return false;
+  if (!absl::Base64Unescape(std::string(parts[2]), &salt) ||
+      !absl::Base64Unescape(std::string(parts[3]), &want)) {
+    return false;
+  }
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
   if (HMAC(EVP_sha1(), salt.data(), static_cast<int>(salt.size()),
@@ -49,10 +51,10 @@ bool WildcardMatch(std::string_view pattern, std::string_view name) {
 bool HostFieldMatches(std::string_view field, const std::string& name) {
   if (!field.empty() && field.front() == '|') return HashedMatches(field, name);
   bool matched = false;
-  for (absl::string_view pattern : absl::StrSplit(Absl(field), ',')) {
+  for (std::string_view pattern : Split(field, ',')) {
     bool negated = !pattern.empty() && pattern.front() == '!';
     if (negated) pattern.remove_prefix(1);
-    if (WildcardMatch(Std(pattern), name)) {
+    if (WildcardMatch(pattern, name)) {
       if (negated) return false;
       matched = true;
     }
@@ -63,11 +65,10 @@ bool HostFieldMatches(std::string_view field, const std::string& name) {
 }  // namespace
 
 KnownHostKeys FindKnownHostKeys(std::string_view known_hosts, std::string_view host, int port) {
-  const std::string name = port == 22 ? std::string(host) : Cat("[", host, "]:", port);
+  const std::string name = port == 22 ? std::string(host) : fmt::format("[{}]:{}", host, port);
   KnownHostKeys found;
-  for (absl::string_view raw : absl::StrSplit(Absl(known_hosts), '\n')) {
-    std::vector<absl::string_view> words =
-        absl::StrSplit(raw, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+  for (std::string_view raw : Split(known_hosts, '\n')) {
+    std::vector<std::string_view> words = SplitNonEmpty(raw, " \t");
     if (words.empty() || words[0].front() == '#') continue;
     bool revoked = false;
     if (words[0].front() == '@') {
@@ -75,8 +76,8 @@ KnownHostKeys FindKnownHostKeys(std::string_view known_hosts, std::string_view h
       revoked = true;
       words.erase(words.begin());
     }
-    if (words.size() < 3 || !HostFieldMatches(Std(words[0]), name)) continue;
-    absl::StatusOr<HostKey> key = ParseOpenSshPublicKey(Cat(Std(words[1]), " ", Std(words[2])));
+    if (words.size() < 3 || !HostFieldMatches(words[0], name)) continue;
+    absl::StatusOr<HostKey> key = ParseOpenSshPublicKey(fmt::format("{} {}", words[1], words[2]));
     if (!key.ok()) continue;  // a line we cannot read vouches for nothing
     (revoked ? found.revoked : found.keys).push_back(*std::move(key));
   }
@@ -87,17 +88,17 @@ KnownHostsVerdict CheckKnownHosts(const KnownHostKeys& found, const HostKey& pre
                                   std::string* recorded) {
   for (const HostKey& k : found.revoked) {
     if (k == presented) {
-      *recorded = Cat("this key as @revoked");
+      *recorded = "this key as @revoked";
       return KnownHostsVerdict::kChanged;
     }
   }
   std::vector<std::string> descriptions;
   for (const HostKey& k : found.keys) {
     if (k == presented) return KnownHostsVerdict::kMatch;
-    descriptions.push_back(Cat(k.type, " ", k.fingerprint));
+    descriptions.push_back(fmt::format("{} {}", k.type, k.fingerprint));
   }
   if (descriptions.empty()) return KnownHostsVerdict::kNotFound;
-  *recorded = absl::StrJoin(descriptions, " or ");
+  *recorded = fmt::format("{}", fmt::join(descriptions, " or "));
   return KnownHostsVerdict::kChanged;
 }
 

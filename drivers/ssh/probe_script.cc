@@ -1,13 +1,14 @@
 #include "drivers/ssh/probe_script.h"
 
 #include <cstdlib>
+#include <iterator>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
-#include "base/text.h"
-#include "absl/strings/str_split.h"
 #include "base/shell_quote.h"
+#include "base/text.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::ssh {
 namespace {
@@ -23,17 +24,19 @@ bool IsValidNonce(std::string_view nonce) {
 absl::Status CheckRoleName(std::string_view role) {
   if (role.empty() || role == "." || role == ".." ||
       role.find_first_of(std::string_view("/\0", 2)) != std::string_view::npos) {
-    return absl::InvalidArgumentError(Cat(
-        "probe: role name '", role, "' is not a single path component"));
+    return absl::InvalidArgumentError(
+        fmt::format("probe: role name '{}' is not a single path component", role));
   }
   return absl::OkStatus();
 }
 
-std::string Delimiter(std::string_view nonce) { return Cat("@@rcprobe-", nonce); }
+std::string Delimiter(std::string_view nonce) { return fmt::format("@@rcprobe-{}", nonce); }
 
 }  // namespace
 
-std::string ProbeEndMarker(std::string_view nonce) { return Cat("\n", Delimiter(nonce), " end\n"); }
+std::string ProbeEndMarker(std::string_view nonce) {
+  return fmt::format("\n{} end\n", Delimiter(nonce));
+}
 
 absl::StatusOr<std::string> BuildProbeScript(const ProbeRequest& request,
                                              std::string_view nonce) {
@@ -45,35 +48,40 @@ absl::StatusOr<std::string> BuildProbeScript(const ProbeRequest& request,
   }
   // Only shell builtins except for the checks themselves: a warm probe then
   // costs the node one shell process.
-  std::string s = Cat(
-      "D=", Delimiter(nonce), "\n",
-      "p() { v=; { IFS= read -r v < \"$2\"; } 2>/dev/null; printf '\\n%s %s\\n%s' \"$D\" \"$1\" \"$v\"; }\n",
-      "p host /proc/sys/kernel/hostname\n",
-      "p boot /proc/sys/kernel/random/boot_id\n",
-      "p uptime /proc/uptime\n");
+  std::string s = fmt::format(
+      "D={}\n"
+      "p() {{ v=; {{ IFS= read -r v < \"$2\"; }} 2>/dev/null; printf '\\n"
+      "%s %s\\n"
+      "%s' \"$D\" \"$1\" \"$v\"; }}\n"
+      "p host /proc/sys/kernel/hostname\n"
+      "p boot /proc/sys/kernel/random/boot_id\n"
+      "p uptime /proc/uptime\n",
+      Delimiter(nonce));
   std::string roles_dir = request.state_dir;
   if (roles_dir.back() != '/') roles_dir += '/';
   roles_dir += "roles/";
   for (size_t i = 0; i < request.roles.size(); ++i) {
     if (absl::Status st = CheckRoleName(request.roles[i]); !st.ok()) return st;
-    std::string path = ShellQuote(Cat(roles_dir, request.roles[i], ".hash"));
-    Append(s, "if [ -f ", path, " ]; then p 'role ", i, "' ", path, "; fi\n");
+    std::string path = ShellQuote(fmt::format("{}{}.hash", roles_dir, request.roles[i]));
+    fmt::format_to(std::back_inserter(s), "if [ -f {} ]; then p 'role {}' {}; fi\n", path, i, path);
   }
   for (size_t i = 0; i < request.checks.size(); ++i) {
     // A subshell (a fork, no exec: cheap) evaluating the quoted command: a
     // check that exits, execs or has unbalanced quotes cannot affect the rest
     // of the probe. Output is discarded, only the status kept.
-    Append(s, "( eval ", ShellQuote(request.checks[i].command),
-          " ) </dev/null >/dev/null 2>&1; printf '\\n%s check ", i, " %d' \"$D\" $?\n");
+    fmt::format_to(std::back_inserter(s),
+                   "( eval {} ) </dev/null >/dev/null 2>&1; printf '\\n"
+                   "%s check {} %d' \"$D\" $?\n",
+                   ShellQuote(request.checks[i].command), i);
   }
-  Append(s, "printf '\\n%s end\\n' \"$D\"\n");
+  s += "printf '\\n%s end\\n' \"$D\"\n";
   return s;
 }
 
 absl::StatusOr<ProbeResult> ParseProbeOutput(const ProbeRequest& request,
                                              std::string_view nonce,
                                              std::string_view output) {
-  const std::string marker = Cat("\n", Delimiter(nonce), " ");
+  const std::string marker = fmt::format("\n{} ", Delimiter(nonce));
   ProbeResult result;
   bool have_host = false, have_boot = false, have_uptime = false, have_end = false;
   std::vector<bool> have_check(request.checks.size(), false);
@@ -88,8 +96,8 @@ absl::StatusOr<ProbeResult> ParseProbeOutput(const ProbeRequest& request,
     std::string_view header = section.substr(0, eol);
     std::string_view body =
         eol == std::string_view::npos ? std::string_view() : section.substr(eol + 1);
-    body = Std(absl::StripTrailingAsciiWhitespace(Absl(body)));
-    std::vector<absl::string_view> words = absl::StrSplit(Absl(header), ' ');
+    body = StripTrailing(body);
+    std::vector<std::string_view> words = Split(header, ' ');
     size_t index = 0;
     if (words[0] == "host") {
       result.hostname = std::string(body);
@@ -100,26 +108,26 @@ absl::StatusOr<ProbeResult> ParseProbeOutput(const ProbeRequest& request,
     } else if (words[0] == "uptime") {
       double seconds = 0;
       std::string_view first = body.substr(0, body.find(' '));
-      if (!absl::SimpleAtod(Absl(first), &seconds)) {
-        return absl::DataLossError(Cat("probe: bad uptime '", body, "'"));
+      if (!absl::SimpleAtod(std::string(first), &seconds)) {
+        return absl::DataLossError(fmt::format("probe: bad uptime '{}'", body));
       }
       result.uptime = absl::Seconds(seconds);
       have_uptime = true;
     } else if (words[0] == "role" && words.size() == 2 &&
-               absl::SimpleAtoi(words[1], &index) && index < request.roles.size()) {
+               absl::SimpleAtoi(std::string(words[1]), &index) && index < request.roles.size()) {
       result.role_hashes[request.roles[index]] = std::string(body);
     } else if (words[0] == "check" && words.size() == 3 &&
-               absl::SimpleAtoi(words[1], &index) && index < request.checks.size()) {
+               absl::SimpleAtoi(std::string(words[1]), &index) && index < request.checks.size()) {
       int status = 0;
-      if (!absl::SimpleAtoi(words[2], &status)) {
-        return absl::DataLossError(Cat("probe: bad check status '", header, "'"));
+      if (!absl::SimpleAtoi(std::string(words[2]), &status)) {
+        return absl::DataLossError(fmt::format("probe: bad check status '{}'", header));
       }
       result.check_exit_status[request.checks[index].id] = status;
       have_check[index] = true;
     } else if (words[0] == "end") {
       have_end = true;
     } else {
-      return absl::DataLossError(Cat("probe: unexpected section '", header, "'"));
+      return absl::DataLossError(fmt::format("probe: unexpected section '{}'", header));
     }
     pos = next;
   }
@@ -129,7 +137,7 @@ absl::StatusOr<ProbeResult> ParseProbeOutput(const ProbeRequest& request,
   for (size_t i = 0; i < have_check.size(); ++i) {
     if (!have_check[i]) {
       return absl::DataLossError(
-          Cat("probe: no result for check '", request.checks[i].id, "'"));
+          fmt::format("probe: no result for check '{}'", request.checks[i].id));
     }
   }
   if (!have_end) return absl::DataLossError("probe: output was cut short (no end marker)");

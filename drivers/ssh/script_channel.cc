@@ -1,9 +1,9 @@
 // SshSession::RunScript: scripts fed to one long-lived shell per session.
 #include <algorithm>
 
-#include "base/text.h"
 #include "drivers/ssh/become.h"
 #include "drivers/ssh/ssh_session.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::ssh {
 
@@ -49,7 +49,7 @@ absl::StatusOr<std::string> SshSession::RunScript(std::string_view script,
     health_ = SessionHealth::kBroken;
     return status;
   };
-  const std::string text = Cat(script, "\n");
+  const std::string text = fmt::format("{}\n", script);
   SetTimeout(deadline);
   if (ssh_channel_write(script_shell_, text.data(), static_cast<uint32_t>(text.size())) !=
       static_cast<int>(text.size())) {
@@ -73,12 +73,12 @@ absl::StatusOr<std::string> SshSession::RunScript(std::string_view script,
     }
     if (n == 0 && ssh_channel_is_eof(script_shell_)) {
       return fail(absl::UnavailableError(
-          Cat("the shell on ", Describe(peer_), " exited before finishing the script")));
+          fmt::format("the shell on {} exited before finishing the script", Describe(peer_))));
     }
     out.append(buf, static_cast<size_t>(n));
     if (out.size() > max_output) {
       return fail(absl::DataLossError(
-          Cat("script output from ", Describe(peer_), " exceeded ", max_output, " bytes")));
+          fmt::format("script output from {} exceeded {} bytes", Describe(peer_), max_output)));
     }
   }
   return out;

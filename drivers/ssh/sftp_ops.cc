@@ -1,14 +1,14 @@
 // SshSession's file transfers: atomic upload (SFTP + one rename command) and
 // bounded read over SFTP.
 #include <fcntl.h>
-
-#include <random>
-
 #include <fmt/format.h>
 
-#include "base/text.h"
-#include "base/status_macros.h"
+#include <iterator>
+#include <random>
+
 #include "base/shell_quote.h"
+#include "base/status_macros.h"
+#include "base/text.h"
 #include "drivers/ssh/become.h"
 #include "drivers/ssh/ssh_session.h"
 
@@ -29,7 +29,8 @@ std::string RandomTag() {
 
 std::string TempNameFor(std::string_view path) {
   size_t slash = path.rfind('/');
-  return Cat(path.substr(0, slash + 1), ".", path.substr(slash + 1), ".rcn-", RandomTag(), ".tmp");
+  return fmt::format("{}.{}.rcn-{}.tmp", path.substr(0, slash + 1), path.substr(slash + 1),
+                     RandomTag());
 }
 
 }  // namespace
@@ -46,7 +47,7 @@ absl::Status SshSession::WriteNewFile(const std::string& file_path, std::string_
   for (size_t off = 0; off < content.size(); off += kChunk) {
     if (absl::Now() >= deadline) {
       health_ = SessionHealth::kBroken;
-      return DeadlineError(peer_, Cat("upload of ", for_path), absl::ZeroDuration());
+      return DeadlineError(peer_, fmt::format("upload of {}", for_path), absl::ZeroDuration());
     }
     size_t n = std::min(kChunk, content.size() - off);
     if (sftp_write(file.get(), content.data() + off, n) != static_cast<ssize_t>(n)) {
@@ -81,23 +82,23 @@ absl::Status SshSession::EnsureSftp(absl::Time deadline) {
 // Maps the last SFTP failure: a broken connection poisons the session, a
 // file-level refusal does not.
 absl::Status SshSession::SftpError(std::string_view operation, std::string_view path) {
-  std::string what = Cat(operation, " '", path, "' on ", Describe(peer_));
+  std::string what = fmt::format("{} '{}' on {}", operation, path, Describe(peer_));
   if (ssh_is_connected(session_) != 1 || ssh_get_error_code(session_) == SSH_FATAL) {
     health_ = SessionHealth::kBroken;
-    return absl::UnavailableError(Cat(what, ": ", ssh_get_error(session_)));
+    return absl::UnavailableError(fmt::format("{}: {}", what, ssh_get_error(session_)));
   }
   switch (sftp_get_error(sftp_)) {
     case SSH_FX_NO_SUCH_FILE:
     case SSH_FX_NO_SUCH_PATH:
-      return absl::NotFoundError(Cat(what, ": no such file or directory"));
+      return absl::NotFoundError(fmt::format("{}: no such file or directory", what));
     case SSH_FX_PERMISSION_DENIED:
-      return absl::PermissionDeniedError(Cat(what, ": permission denied"));
+      return absl::PermissionDeniedError(fmt::format("{}: permission denied", what));
     case SSH_FX_FILE_ALREADY_EXISTS:
-      return absl::AlreadyExistsError(Cat(what, ": already exists"));
+      return absl::AlreadyExistsError(fmt::format("{}: already exists", what));
     default:
       // Unknown state mid-transfer (e.g. a timeout): do not reuse the channel.
       health_ = SessionHealth::kBroken;
-      return absl::UnavailableError(Cat(what, ": ", ssh_get_error(session_)));
+      return absl::UnavailableError(fmt::format("{}: {}", what, ssh_get_error(session_)));
   }
 }
 
@@ -105,7 +106,7 @@ absl::Status SshSession::Upload(std::string_view path, std::string_view content,
                                 std::string_view owner, absl::Time deadline) {
   if (path.empty() || path.front() != '/' || path.back() == '/') {
     return absl::InvalidArgumentError(
-        Cat("upload to ", Describe(peer_), ": '", path, "' is not an absolute file path"));
+        fmt::format("upload to {}: '{}' is not an absolute file path", Describe(peer_), path));
   }
   if (become_) return UploadAsRoot(path, content, mode, owner, deadline);
   RETURN_IF_ERROR(EnsureSftp(deadline));
@@ -122,14 +123,17 @@ absl::Status SshSession::Upload(std::string_view path, std::string_view content,
   // for the posix-rename@openssh.com extension; `mv -f` within one directory
   // is that rename(2). chown rides along (SFTP only takes numeric ids).
   std::string finish;
-  if (!owner.empty()) Append(finish, "chown -- ", ShellQuote(owner), " ", ShellQuote(tmp), " && ");
-  Append(finish, "mv -f -- ", ShellQuote(tmp), " ", ShellQuote(path));
+  if (!owner.empty()) {
+    fmt::format_to(std::back_inserter(finish), "chown -- {} {} && ", ShellQuote(owner),
+                   ShellQuote(tmp));
+  }
+  fmt::format_to(std::back_inserter(finish), "mv -f -- {} {}", ShellQuote(tmp), ShellQuote(path));
   absl::StatusOr<CommandResult> done = Exec(finish, deadline, 4096);
   if (!done.ok()) return fail(done.status());
   if (done->exit_status != 0) {
-    return fail(absl::FailedPreconditionError(Cat(
-        owner.empty() ? "rename" : "chown/rename", " of '", path, "' on ", Describe(peer_),
-        owner.empty() ? "" : Cat(" to owner '", owner, "'"), ": ", done->stderr_data)));
+    return fail(absl::FailedPreconditionError(fmt::format(
+        "{} of '{}' on {}{}: {}", owner.empty() ? "rename" : "chown/rename", path, Describe(peer_),
+        owner.empty() ? "" : fmt::format(" to owner '{}'", owner), done->stderr_data)));
   }
   return absl::OkStatus();
 }
@@ -147,15 +151,15 @@ absl::StatusOr<std::string> SshSession::ReadFile(std::string_view path, size_t m
   while (true) {
     if (absl::Now() >= deadline) {
       health_ = SessionHealth::kBroken;
-      return DeadlineError(peer_, Cat("read of ", path), absl::ZeroDuration());
+      return DeadlineError(peer_, fmt::format("read of {}", path), absl::ZeroDuration());
     }
     ssize_t n = sftp_read(file.get(), buf, sizeof buf);
     if (n < 0) return SftpError("read", path);
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
     if (out.size() > max_bytes) {
-      return absl::FailedPreconditionError(Cat("file '", path, "' on ", Describe(peer_),
-                                                        " is larger than ", max_bytes, " bytes"));
+      return absl::FailedPreconditionError(
+          fmt::format("file '{}' on {} is larger than {} bytes", path, Describe(peer_), max_bytes));
     }
   }
   return out;
@@ -167,7 +171,7 @@ absl::Status SshSession::UploadAsRoot(std::string_view path, std::string_view co
   RETURN_IF_ERROR(EnsureSftp(deadline));
   // Staged in the login user's home (a relative SFTP path; private to that
   // user, 0600), then put in place by root.
-  const std::string staged = Cat(".rcn-upload-", RandomTag(), ".tmp");
+  const std::string staged = fmt::format(".rcn-upload-{}.tmp", RandomTag());
   RETURN_IF_ERROR(WriteNewFile(staged, path, content, deadline));
   absl::StatusOr<CommandResult> done = ExecAsLogin(
       RootFinishUpload(staged, TempNameFor(path), path, mode, owner), deadline, 4096);
@@ -176,9 +180,9 @@ absl::Status SshSession::UploadAsRoot(std::string_view path, std::string_view co
     return done.status();
   }
   if (done->exit_status != 0) {
-    return absl::FailedPreconditionError(
-        Cat("write of '", path, "' as root on ", Describe(peer_),
-            owner.empty() ? "" : Cat(" (owner '", owner, "')"), ": ", Strip(done->stderr_data)));
+    return absl::FailedPreconditionError(fmt::format(
+        "write of '{}' as root on {}{}: {}", path, Describe(peer_),
+        owner.empty() ? "" : fmt::format(" (owner '{}')", owner), Strip(done->stderr_data)));
   }
   return absl::OkStatus();
 }
@@ -187,16 +191,17 @@ absl::StatusOr<std::string> SshSession::ReadFileAsRoot(std::string_view path, si
                                                        absl::Time deadline) {
   ASSIGN_OR_RETURN(CommandResult r,
                    ExecAsLogin(RootReadFile(path, max_bytes), deadline, max_bytes + 1));
-  const std::string what = Cat("file '", path, "' on ", Describe(peer_));
+  const std::string what = fmt::format("file '{}' on {}", path, Describe(peer_));
   if (r.exit_status == kReadMissing) {
-    return absl::NotFoundError(Cat("read of ", what, ": no such file or directory"));
+    return absl::NotFoundError(fmt::format("read of {}: no such file or directory", what));
   }
   if (r.exit_status != 0) {
     return absl::PermissionDeniedError(
-        Cat("read of ", what, " as root: ", Strip(r.stderr_data)));
+        fmt::format("read of {} as root: {}", what, Strip(r.stderr_data)));
   }
   if (r.stdout_data.size() > max_bytes) {
-    return absl::FailedPreconditionError(Cat(what, " is larger than ", max_bytes, " bytes"));
+    return absl::FailedPreconditionError(
+        fmt::format("{} is larger than {} bytes", what, max_bytes));
   }
   return std::move(r.stdout_data);
 }

@@ -2,8 +2,8 @@
 
 #include <random>
 
-#include "base/text.h"
 #include "drivers/ssh/probe_script.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::ssh {
 namespace {
@@ -67,7 +67,7 @@ absl::StatusOr<ProbeResult> SshNodeShell::Probe(const SshTarget& target,
   absl::StatusOr<std::string> script = BuildProbeScript(request, nonce);
   if (!script.ok()) {
     return absl::InvalidArgumentError(
-        Cat("probe of node ", target.node, ": ", script.status().message()));
+        fmt::format("probe of node {}: {}", target.node, std::string(script.status().message())));
   }
   absl::StatusOr<std::string> output =
       WithSession<absl::StatusOr<std::string>>(target, deadline, [&](SshSession& s) {
@@ -76,8 +76,9 @@ absl::StatusOr<ProbeResult> SshNodeShell::Probe(const SshTarget& target,
   if (!output.ok()) return output.status();
   absl::StatusOr<ProbeResult> parsed = ParseProbeOutput(request, nonce, *output);
   if (!parsed.ok()) {
-    return absl::Status(parsed.status().code(),
-                        Cat("probe of node ", target.node, ": ", parsed.status().message()));
+    return absl::Status(
+        parsed.status().code(),
+        fmt::format("probe of node {}: {}", target.node, std::string(parsed.status().message())));
   }
   return parsed;
 }

@@ -1,5 +1,6 @@
 #include "drivers/ssh/ssh_session.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,15 +9,14 @@
 #include <sstream>
 #include <vector>
 
-#include <spdlog/spdlog.h>
-
-#include "base/text.h"
 #include "base/status_macros.h"
+#include "base/text.h"
 #include "drivers/ssh/become.h"
 #include "drivers/ssh/dial.h"
 #include "drivers/ssh/host_key_policy.h"
 #include "drivers/ssh/known_hosts.h"
 #include "drivers/ssh/libssh_init.h"
+#include "fmt/format.h"
 
 namespace reconcile::drivers::ssh {
 namespace {
@@ -28,7 +28,7 @@ using KeyPtr = std::unique_ptr<std::remove_pointer_t<ssh_key>, KeyFree>;
 
 std::string AddressOf(const SshTarget& t) {
   bool v6 = t.host.find(':') != std::string::npos;
-  return v6 ? Cat("[", t.host, "]:", t.port) : Cat(t.host, ":", t.port);
+  return v6 ? fmt::format("[{}]:{}", t.host, t.port) : fmt::format("{}:{}", t.host, t.port);
 }
 
 absl::StatusOr<std::vector<HostKey>> ExpectedKeys(const Peer& peer, const SshTarget& t) {
@@ -36,8 +36,8 @@ absl::StatusOr<std::vector<HostKey>> ExpectedKeys(const Peer& peer, const SshTar
   for (const std::string& line : t.expected_host_keys) {
     absl::StatusOr<HostKey> key = ParseOpenSshPublicKey(line);
     if (!key.ok()) {
-      return absl::InvalidArgumentError(
-          Cat("expected host key for ", Describe(peer), ": ", key.status().message()));
+      return absl::InvalidArgumentError(fmt::format("expected host key for {}: {}", Describe(peer),
+                                                    std::string(key.status().message())));
     }
     keys.push_back(*std::move(key));
   }
@@ -60,7 +60,8 @@ absl::StatusOr<HostKeyEvidence> GatherEvidence(ssh_session s, const Peer& peer,
   if (ssh_pki_export_pubkey_base64(server.get(), &b64) != SSH_OK) {
     return TransportError(peer, "encode host key", ssh_get_error(s));
   }
-  std::string line = Cat(ssh_key_type_to_char(ssh_key_type(server.get())), " ", b64);
+  const char* type = ssh_key_type_to_char(ssh_key_type(server.get()));  // NULL if unknown
+  std::string line = fmt::format("{} {}", type != nullptr ? type : "", b64);
   ssh_string_free_char(b64);
   ASSIGN_OR_RETURN(e.presented, ParseOpenSshPublicKey(line));
   if (e.expected.empty() && known_hosts != nullptr) {
@@ -75,16 +76,16 @@ absl::Status Authenticate(ssh_session s, const Peer& peer, const SshTarget& t) {
     ssh_key raw = nullptr;
     if (ssh_pki_import_privkey_file(t.identity_file.c_str(), nullptr, nullptr, nullptr, &raw) !=
         SSH_OK) {
-      return absl::FailedPreconditionError(Cat(
-          "identity file '", t.identity_file, "' for ", Describe(peer),
-          " cannot be read (missing, unreadable or passphrase-protected)"));
+      return absl::FailedPreconditionError(fmt::format(
+          "identity file '{}' for {} cannot be read (missing, unreadable or passphrase-protected)",
+          t.identity_file, Describe(peer)));
     }
     KeyPtr key(raw);
     int rc = ssh_userauth_publickey(s, nullptr, key.get());
     if (rc == SSH_AUTH_SUCCESS) return absl::OkStatus();
     if (rc == SSH_AUTH_ERROR) return TransportError(peer, "authenticate", ssh_get_error(s));
     if (std::getenv("SSH_AUTH_SOCK") == nullptr) {
-      return AuthError(peer, t.user, Cat("key ", t.identity_file, " was not accepted"));
+      return AuthError(peer, t.user, fmt::format("key {} was not accepted", t.identity_file));
     }
   }
   int rc = std::getenv("SSH_AUTH_SOCK") != nullptr ? ssh_userauth_agent(s, nullptr)
@@ -102,10 +103,11 @@ absl::Status Authenticate(ssh_session s, const Peer& peer, const SshTarget& t) {
 absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget& t,
                                                                 absl::Time deadline) {
   EnsureLibsshInitialized();
-  Peer peer{t.node, t.jump_host.empty() ? AddressOf(t) : Cat(AddressOf(t), " via ", t.jump_host)};
+  Peer peer{t.node, t.jump_host.empty() ? AddressOf(t)
+                                        : fmt::format("{} via {}", AddressOf(t), t.jump_host)};
   if (t.node.empty() || t.host.empty() || t.port <= 0 || t.port > 65535) {
     return absl::InvalidArgumentError(
-        Cat("ssh target for ", Describe(peer), " needs a node name, host and port"));
+        fmt::format("ssh target for {} needs a node name, host and port", Describe(peer)));
   }
   ASSIGN_OR_RETURN(std::vector<HostKey> expected, ExpectedKeys(peer, t));
   KnownHostKeys known;
@@ -154,8 +156,8 @@ absl::StatusOr<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget&
   ssh_options_set(raw, SSH_OPTIONS_FD, &session->socket_fd_);
   if (ssh_connect(raw) != SSH_OK) {
     if (absl::Now() >= connect_deadline) {
-      return absl::UnavailableError(Cat("ssh handshake with ", Describe(peer),
-                                                 " timed out: ", ssh_get_error(raw)));
+      return absl::UnavailableError(
+          fmt::format("ssh handshake with {} timed out: {}", Describe(peer), ssh_get_error(raw)));
     }
     return TransportError(peer, "ssh handshake", ssh_get_error(raw));
   }
@@ -178,9 +180,9 @@ absl::Status SshSession::CheckSudo(absl::Time deadline) {
   if (r.exit_status == 0) return absl::OkStatus();
   std::string said(Strip(r.stderr_data));
   return absl::FailedPreconditionError(
-      Cat("ssh.become: sudo -n on ", Describe(peer_), " failed (exit ", r.exit_status,
-          "): ", said.empty() ? "no message" : said,
-          "; the login user needs passwordless sudo, as cloud images give their default user"));
+      fmt::format("ssh.become: sudo -n on {} failed (exit {}): {}; the login user needs "
+                  "passwordless sudo, as cloud images give their default user",
+                  Describe(peer_), r.exit_status, said.empty() ? "no message" : said));
 }
 
 SshSession::~SshSession() {

@@ -11,6 +11,7 @@
 
 #include <functional>
 
+#include "fmt/format.h"
 #include "tests/e2e/faults_fixture.h"
 
 namespace reconcile::testing {
@@ -60,11 +61,12 @@ class FaultsE2eTest : public FaultsFixture {
     ++faults_injected_;
     if (!HasFailure()) ++faults_survived_;
     Figure("faults injected / survived so far",
-           absl::StrCat(faults_injected_, " / ", faults_survived_));
+           fmt::format("{} / {}", faults_injected_, faults_survived_));
   }
 
   static std::string Apply(const FaultsSpec& spec, const std::string& flags = "") {
-    return absl::StrCat("apply ", flags, flags.empty() ? "" : " ", ShellQuote(WriteSpec(spec)));
+    return fmt::format("apply {}{}{}", flags, flags.empty() ? "" : " ",
+                       ShellQuote(WriteSpec(spec)));
   }
 };
 
@@ -79,7 +81,7 @@ TEST_F(FaultsE2eTest, ConvergesAndShowsNoSecret) {
   ASSERT_FALSE(stamp_.empty());
   ExpectNoSecretIn(apply.output, "apply, with the output now known");
   for (const char* flags : {"plan", "plan --json", "status", "status --json"}) {
-    auto out = Cli(absl::StrCat(flags, " ", ShellQuote(SpecPath(spec))));
+    auto out = Cli(fmt::format("{} {}", flags, ShellQuote(SpecPath(spec))));
     EXPECT_EQ(out.exit_code, 0) << flags << ": " << out.output;
   }
   ExpectPlanEmpty(spec);
@@ -347,7 +349,7 @@ TEST_F(FaultsE2eTest, SigkillAtEachPhaseThenNextApplyConverges) {
   }
   ExpectNodesConfigured({kNode1, kNode2});
   ExpectPlanEmpty(FaultsSpec{});
-  Figure("kill points tried / survived", absl::StrCat(tried, " / ", survived));
+  Figure("kill points tried / survived", fmt::format("{} / {}", tried, survived));
   Survived();
 }
 
@@ -397,7 +399,7 @@ TEST_F(FaultsE2eTest, FullPoolRefusesCleanlyAndLeavesNothing) {
 // tool never created are exactly as they were, and prints the tally.
 TEST_F(FaultsE2eTest, BystandersUntouchedAfterAllFaults) {
   ExpectBystandersUntouched();
-  Figure("faults injected / survived", absl::StrCat(faults_injected_, " / ", faults_survived_));
+  Figure("faults injected / survived", fmt::format("{} / {}", faults_injected_, faults_survived_));
   EXPECT_EQ(faults_injected_, faults_survived_);
 }
 

@@ -16,12 +16,11 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "base/text.h"
 #include "drivers/libvirt/libvirt_hypervisor.h"
+#include "fmt/format.h"
 #include "gmock/gmock.h"
 #include "tests/e2e/lab_cluster.h"
 #include "tests/lab/lab_fixture.h"
@@ -79,7 +78,7 @@ class FaultsFixture : public LabFixture {
   static constexpr const char* kSecretVar = "s3cret-Fault-7d1f9a";
 
   static std::string SpecPath(const FaultsSpec& spec) {
-    return absl::StrCat(work_, "/", spec.cluster, ".yaml");
+    return fmt::format("{}/{}.yaml", work_, spec.cluster);
   }
 
   static std::string WriteSpec(const FaultsSpec& spec) {
@@ -144,9 +143,11 @@ policy:
   interval: 1m
 )yaml";
     const std::string mute =
-        spec.mute > 0 ? absl::StrCat("  mute: { count: ", spec.mute,
-                                     ", image: mute, cpus: 1, memory: 128MiB, roles: [solo] }\n")
-                      : "";
+        spec.mute > 0
+            ? fmt::format(
+                  "  mute: {{ count: {}, image: mute, cpus: 1, memory: 128MiB, roles: [solo] }}\n",
+                  spec.mute)
+            : "";
     yaml = absl::StrReplaceAll(yaml, {{"@CLUSTER@", spec.cluster},
                                       {"@URI@", uri_},
                                       {"@POOL@", spec.pool},
@@ -164,8 +165,12 @@ policy:
 
   static std::vector<std::string> NodeNames(const FaultsSpec& spec) {
     std::vector<std::string> names;
-    for (int i = 1; i <= spec.nodes; ++i) names.push_back(absl::StrCat(spec.cluster, "-node-", i));
-    for (int i = 1; i <= spec.mute; ++i) names.push_back(absl::StrCat(spec.cluster, "-mute-", i));
+    for (int i = 1; i <= spec.nodes; ++i) {
+      names.push_back(fmt::format("{}-node-{}", spec.cluster, i));
+    }
+    for (int i = 1; i <= spec.mute; ++i) {
+      names.push_back(fmt::format("{}-mute-{}", spec.cluster, i));
+    }
     return names;
   }
 
@@ -211,11 +216,10 @@ policy:
     if (!ip.ok()) return {-1, node + ": no address: " + ip.status().ToString()};
     const std::string known = work_ + "/known_hosts-" + node;
     std::ofstream(known) << *ip << " " << host_key_line << "\n";
-    return RunCommand(absl::StrCat(
-        "ip netns exec ", kNamespace, " ssh -i ", ShellQuote(identity_),
-        " -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=5",
-        " -o LogLevel=ERROR -o UserKnownHostsFile=", ShellQuote(known), " root@", *ip, " ",
-        ShellQuote(command), " 2>&1"));
+    return RunCommand(fmt::format(
+        "ip netns exec {} ssh -i {} -o BatchMode=yes -o StrictHostKeyChecking=yes -o "
+        "ConnectTimeout=5 -o LogLevel=ERROR -o UserKnownHostsFile={} root@{} {} 2>&1",
+        kNamespace, ShellQuote(identity_), ShellQuote(known), *ip, ShellQuote(command)));
   }
 
   // Every node is configured: both roles' marks, the same stamp everywhere.
@@ -268,8 +272,8 @@ policy:
     Virsh("pool-refresh " + pool);
     auto list = Virsh("vol-list " + pool);
     std::vector<std::string> names;
-    for (absl::string_view line : absl::StrSplit(list.output, '\n', absl::SkipEmpty())) {
-      line = absl::StripLeadingAsciiWhitespace(line);  // " name   path"
+    for (std::string_view line : SplitNonEmpty(list.output, "\n")) {
+      line = Strip(line);  // " name   path"
       names.emplace_back(line.substr(0, line.find(' ')));
     }
     std::sort(names.begin(), names.end());

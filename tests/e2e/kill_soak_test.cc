@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "fmt/format.h"
 #include "tests/e2e/faults_fixture.h"
 
 namespace reconcile::testing {
@@ -71,7 +72,7 @@ TEST_F(KillSoakTest, NextApplyConvergesAfterEveryKill) {
   for (int n = 1; n <= spec.nodes; ++n) names.push_back("faults-node-" + std::to_string(n));
   ExpectNodesConfigured(names);
   Figure("soak kill points tried (process still running when killed) / survived",
-         absl::StrCat(killed, " / ", survived));
+         fmt::format("{} / {}", killed, survived));
   record << "# kills " << killed << " survived " << survived << "\n";
 }
 

@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "drivers/libvirt/libvirt_hypervisor.h"
+#include "fmt/format.h"
 #include "tests/lab/command_runner.h"
 
 namespace reconcile::testing {
@@ -104,7 +104,7 @@ inline std::unique_ptr<drivers::Hypervisor> LabDriver(const std::string& cluster
 
 // The real CLI; RECONCILE_BINARY comes from CMake ($<TARGET_FILE:reconcile>).
 inline CommandResult Reconcile(const std::string& args) {
-  return RunCommand(absl::StrCat(RECONCILE_BINARY, " ", args, " 2>&1"));
+  return RunCommand(fmt::format("{} {} 2>&1", RECONCILE_BINARY, args));
 }
 
 // `reconcile <args...>` in the background, stdout and stderr to `log_path`.

@@ -19,11 +19,10 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "drivers/libvirt/libvirt_hypervisor.h"
+#include "fmt/format.h"
 #include "gmock/gmock.h"
 #include "nlohmann/json.hpp"
 #include "tests/e2e/lab_cluster.h"
@@ -98,11 +97,10 @@ class NixosE2eTest : public LabFixture {
     if (!ip.ok()) return {-1, "no address: " + ip.status().ToString()};
     const std::string known = work_ + "/known_hosts";
     std::ofstream(known) << *ip << " " << info->owner->host_public_key << "\n";
-    return RunCommand(absl::StrCat(
-        "ip netns exec ", kNamespace, " ssh -i ", ShellQuote(identity_),
-        " -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=5",
-        " -o LogLevel=ERROR -o UserKnownHostsFile=", ShellQuote(known), " root@", *ip, " ",
-        ShellQuote(command), " 2>&1"));
+    return RunCommand(fmt::format(
+        "ip netns exec {} ssh -i {} -o BatchMode=yes -o StrictHostKeyChecking=yes -o "
+        "ConnectTimeout=5 -o LogLevel=ERROR -o UserKnownHostsFile={} root@{} {} 2>&1",
+        kNamespace, ShellQuote(identity_), ShellQuote(known), *ip, ShellQuote(command)));
   }
 
   static int Count(const std::string& text, const std::string& needle) {

@@ -14,10 +14,10 @@
 #include <fstream>
 #include <set>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "base/text.h"
 #include "drivers/libvirt/libvirt_hypervisor.h"
+#include "fmt/format.h"
 #include "gmock/gmock.h"
 #include "tests/e2e/lab_cluster.h"
 #include "tests/lab/lab_fixture.h"
@@ -79,11 +79,10 @@ class ReconcileE2eTest : public LabFixture {
     if (!ip.ok()) return {-1, node + ": no address: " + ip.status().ToString()};
     const std::string known = work_ + "/known_hosts-" + node;
     std::ofstream(known) << *ip << " " << info->owner->host_public_key << "\n";
-    return RunCommand(absl::StrCat(
-        "ip netns exec ", kNamespace, " ssh -i ", ShellQuote(lab_.identity),
-        " -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=5",
-        " -o LogLevel=ERROR -o UserKnownHostsFile=", ShellQuote(known), " root@", *ip, " ",
-        ShellQuote(command), " 2>&1"));
+    return RunCommand(fmt::format(
+        "ip netns exec {} ssh -i {} -o BatchMode=yes -o StrictHostKeyChecking=yes -o "
+        "ConnectTimeout=5 -o LogLevel=ERROR -o UserKnownHostsFile={} root@{} {} 2>&1",
+        kNamespace, ShellQuote(lab_.identity), ShellQuote(known), *ip, ShellQuote(command)));
   }
 
   // Asserts every node of the cluster is configured: the leader has a token
@@ -108,8 +107,8 @@ class ReconcileE2eTest : public LabFixture {
   static std::vector<std::string> PoolVolumes() {
     auto list = Virsh("vol-list " + lab_.pool);
     std::vector<std::string> names;
-    for (absl::string_view line : absl::StrSplit(list.output, '\n', absl::SkipEmpty())) {
-      line = absl::StripLeadingAsciiWhitespace(line);  // " name   path"
+    for (std::string_view line : SplitNonEmpty(list.output, "\n")) {
+      line = Strip(line);  // " name   path"
       names.emplace_back(line.substr(0, line.find(' ')));
     }
     std::sort(names.begin(), names.end());
@@ -317,10 +316,10 @@ TEST_F(ReconcileE2eTest, SshByNameVerifiesTheRecordedKey) {
   absl::StatusOr<std::string> ip = Libvirt().DiscoverAddress(kMember1, absl::Seconds(60));
   ASSERT_TRUE(ip.ok()) << ip.status();
   EXPECT_THAT(known.output, HasSubstr("\n" + *ip + " ssh-ed25519 "));
-  auto plain = RunCommand(absl::StrCat(
-      "ip netns exec ", kNamespace, " ssh -i ", ShellQuote(lab_.identity),
-      " -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=", ShellQuote(file),
-      " root@", *ip, " hostname 2>&1"));
+  auto plain = RunCommand(
+      fmt::format("ip netns exec {} ssh -i {} -o BatchMode=yes -o StrictHostKeyChecking=yes -o "
+                  "UserKnownHostsFile={} root@{} hostname 2>&1",
+                  kNamespace, ShellQuote(lab_.identity), ShellQuote(file), *ip));
   EXPECT_EQ(plain.exit_code, 0) << plain.output;
   EXPECT_EQ(plain.output, std::string(kMember1) + "\n");
 }

@@ -42,13 +42,11 @@
 #include <vector>
 
 #include "absl/cleanup/cleanup.h"
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "base/text.h"
 #include "drivers/libvirt/connection.h"
 #include "drivers/libvirt/errors.h"
+#include "fmt/format.h"
 #include "gmock/gmock.h"
 #include "tests/e2e/lab_cluster.h"
 #include "tests/lab/lab_fixture.h"
@@ -71,19 +69,18 @@ std::string LocalUri() { return "qemu:///system?socket=" + State() + "/run/libvi
 
 // tests/lab/<script> with the remote lab's environment.
 CommandResult Script(const std::string& script) {
-  return RunCommand(absl::StrCat(kEnv, " tests/lab/", script, " 2>&1"));
+  return RunCommand(fmt::format("{} tests/lab/{} 2>&1", kEnv, script));
 }
 
 // `command` as the lab's operator: the ssh client libvirt starts reads
 // `home`/.ssh (default: the lab's operator home with the right known_hosts).
 CommandResult AsOperator(const std::string& command, const std::string& home = "") {
-  return RunCommand(absl::StrCat(kEnv, " tests/lab/remote-operator.sh ",
-                                 home.empty() ? "" : "--home " + ShellQuote(home) + " ", command,
-                                 " 2>&1"));
+  return RunCommand(fmt::format("{} tests/lab/remote-operator.sh {}{} 2>&1", kEnv,
+                                home.empty() ? "" : "--home " + ShellQuote(home) + " ", command));
 }
 
 CommandResult Reconcile(const std::string& args, const std::string& home = "") {
-  return AsOperator(absl::StrCat(RECONCILE_BINARY, " ", args), home);
+  return AsOperator(fmt::format("{} {}", RECONCILE_BINARY, args), home);
 }
 
 // virsh on the remote daemon through its local socket: what really exists
@@ -94,8 +91,8 @@ CommandResult LocalVirsh(const std::string& args) {
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
-  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-    line = absl::StripAsciiWhitespace(line);
+  for (std::string_view line : SplitNonEmpty(text, "\n")) {
+    line = Strip(line);
     if (!line.empty()) out.emplace_back(line);
   }
   std::sort(out.begin(), out.end());
@@ -278,11 +275,11 @@ class RemoteHostE2eTest : public LabFixture {
     if (!ip.ok()) return {-1, "no address: " + ip.status().ToString()};
     const std::string known = work_ + "/known_hosts-node";
     std::ofstream(known) << *ip << " " << info->owner->host_public_key << "\n";
-    return RunCommand(absl::StrCat(
-        "ip netns exec ", kNs, " ssh -F /dev/null -i ", ShellQuote(identity_),
-        " -o BatchMode=yes -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null",
-        " -o ConnectTimeout=5 -o LogLevel=ERROR -o UserKnownHostsFile=", ShellQuote(known),
-        " root@", *ip, " ", ShellQuote(command), " 2>&1"));
+    return RunCommand(
+        fmt::format("ip netns exec {} ssh -F /dev/null -i {} -o BatchMode=yes -o "
+                    "StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null -o "
+                    "ConnectTimeout=5 -o LogLevel=ERROR -o UserKnownHostsFile={} root@{} {} 2>&1",
+                    kNs, ShellQuote(identity_), ShellQuote(known), *ip, ShellQuote(command)));
   }
 
   static std::string DomainField(const std::string& what) {
@@ -354,8 +351,8 @@ TEST_F(RemoteHostE2eTest, NoVerifyOneAcceptsAChangedHostKey) {
 // daemon.
 TEST_F(RemoteHostE2eTest, ApplyCreatesAndConfiguresANodeOverSsh) {
   Figure("connect + one call + close, qemu+ssh (virsh uri, median of 5)",
-         Median(absl::StrCat(kEnv, " tests/lab/remote-operator.sh virsh -q -c ",
-                             ShellQuote(remote_uri_), " uri >/dev/null 2>&1"),
+         Median(fmt::format("{} tests/lab/remote-operator.sh virsh -q -c {} uri >/dev/null 2>&1",
+                            kEnv, ShellQuote(remote_uri_)),
                 5));
   Figure("connect + one call + close, local socket (virsh uri, median of 5)",
          Median("virsh -q -c " + ShellQuote(LocalUri()) + " uri >/dev/null 2>&1", 5));
@@ -372,7 +369,7 @@ TEST_F(RemoteHostE2eTest, ApplyCreatesAndConfiguresANodeOverSsh) {
   EXPECT_THAT(Volumes(), ElementsAre("base.qcow2", std::string(kNode) + "-seed.iso"));
   CommandResult page = SshToNode("cat /srv/www/index.html /var/lib/web/started");
   EXPECT_EQ(page.exit_code, 0) << page.output;
-  EXPECT_EQ(page.output, absl::StrCat("served by ", kNode, "\n", kNode, "\n"));
+  EXPECT_EQ(page.output, fmt::format("served by {}\n{}\n", kNode, kNode));
   applied_ = !HasFailure();
 }
 
@@ -385,14 +382,16 @@ TEST_F(RemoteHostE2eTest, PlanAfterApplyIsEmpty) {
   CommandResult plan = Reconcile("plan --detailed-exitcode " + ShellQuote(spec));
   EXPECT_EQ(plan.exit_code, 0) << plan.output;
 
-  Figure("no-op plan over qemu+ssh (median of 3)",
-         Median(absl::StrCat(kEnv, " tests/lab/remote-operator.sh ", RECONCILE_BINARY,
-                             " plan --detailed-exitcode ", ShellQuote(spec), " >/dev/null 2>&1"),
-                3));
+  Figure(
+      "no-op plan over qemu+ssh (median of 3)",
+      Median(fmt::format(
+                 "{} tests/lab/remote-operator.sh {} plan --detailed-exitcode {} >/dev/null 2>&1",
+                 kEnv, RECONCILE_BINARY, ShellQuote(spec)),
+             3));
   const std::string local = WriteSpec(1, false, LocalUri());
   Figure("no-op plan over the local socket, same daemon (median of 3)",
-         Median(absl::StrCat(RECONCILE_BINARY, " plan --detailed-exitcode ", ShellQuote(local),
-                             " >/dev/null 2>&1"),
+         Median(fmt::format("{} plan --detailed-exitcode {} >/dev/null 2>&1", RECONCILE_BINARY,
+                            ShellQuote(local)),
                 3));
 }
 
@@ -523,7 +522,7 @@ std::vector<absl::Time> Arrivals(const std::string& path, const std::string& nee
 // `watch` exits 0 on SIGTERM.
 TEST_F(RemoteHostE2eTest, LinkCutUnderWatchIsADarkHostUntilItIsBack) {
   ASSERT_TRUE(applied_) << "needs the node of ApplyCreatesAndConfiguresANodeOverSsh";
-  CommandResult ssh_config = AsOperator(absl::StrCat("ssh -G ", kLinkAddress));
+  CommandResult ssh_config = AsOperator(fmt::format("ssh -G {}", kLinkAddress));
   ASSERT_EQ(ssh_config.exit_code, 0) << ssh_config.output;
   ASSERT_THAT(ssh_config.output, HasSubstr("serveraliveinterval 0"))
       << "the operator's ssh must not notice a dead link by itself";
@@ -547,14 +546,16 @@ TEST_F(RemoteHostE2eTest, LinkCutUnderWatchIsADarkHostUntilItIsBack) {
 
   size_t mark = ReadFile(log).size();
   const absl::Time cut = absl::Now();
-  CommandResult down = RunCommand(absl::StrCat("ip -n ", kNs, " link set ssh0 down 2>&1"));
+  CommandResult down = RunCommand(fmt::format("ip -n {} link set ssh0 down 2>&1", kNs));
   ASSERT_EQ(down.exit_code, 0) << down.output;
   // The later tests need the link, whatever fails here: up, and sshd
   // reachable through it again (neighbour resolution starts afresh).
   absl::Cleanup link_up = [] {
-    RunCommand(absl::StrCat("ip -n ", kNs, " link set ssh0 up"));
-    RunCommand(absl::StrCat("for _ in $(seq 1 20); do timeout 1 bash -c '</dev/tcp/", kLinkAddress,
-                            "/22' 2>/dev/null && exit 0; sleep 0.5; done"));
+    RunCommand(fmt::format("ip -n {} link set ssh0 up", kNs));
+    RunCommand(
+        fmt::format("for _ in $(seq 1 20); do timeout 1 bash -c '</dev/tcp/{}/22' 2>/dev/null && "
+                    "exit 0; sleep 0.5; done",
+                    kLinkAddress));
   };
   const std::string dark = "host remote unreachable: 1 node unknown (rmt-web-1)";
   // Long enough to tell "late" from "blocked until the link is back".
@@ -583,7 +584,7 @@ TEST_F(RemoteHostE2eTest, LinkCutUnderWatchIsADarkHostUntilItIsBack) {
 
   mark = ReadFile(log).size();
   const absl::Time restored = absl::Now();
-  CommandResult up = RunCommand(absl::StrCat("ip -n ", kNs, " link set ssh0 up 2>&1"));
+  CommandResult up = RunCommand(fmt::format("ip -n {} link set ssh0 up 2>&1", kNs));
   ASSERT_EQ(up.exit_code, 0) << up.output;
   std::move(link_up).Cancel();
   const bool rejoined = WaitForLog(log, "converged, no changes", mark, 1, absl::Seconds(60));

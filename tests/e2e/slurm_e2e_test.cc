@@ -16,11 +16,9 @@
 #include <cstdio>
 #include <fstream>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "fmt/format.h"
 #include "gmock/gmock.h"
 #include "tests/e2e/lab_cluster.h"
 #include "tests/lab/lab_fixture.h"
@@ -33,7 +31,7 @@ using ::testing::Not;
 
 constexpr const char* kController = "hpc-controller-1";
 
-std::string Compute(int index) { return absl::StrCat("hpc-compute-", index); }
+std::string Compute(int index) { return fmt::format("hpc-compute-{}", index); }
 
 std::vector<std::string> ComputeNodes(int count) {
   std::vector<std::string> names;
@@ -84,7 +82,7 @@ class SlurmE2eTest : public LabFixture {
     replace("pool: default", "pool: rcl");
     replace("  become: true\n", "  become: true\n  identity: " + key_ + "\n  netns: rcl-lab\n");
     replace("source: /var/lib/reconcile/images/debian-12.qcow2", "source: " + image_);
-    replace("compute:    { count: 2,", absl::StrCat("compute:    { count: ", computes, ","));
+    replace("compute:    { count: 2,", fmt::format("compute:    {{ count: {},", computes));
     if (!with_roles) {  // one check-only role: each node must answer a probe
       replace("cluster: hpc", "cluster: floor");
       replace("roles: [munge-key, slurm-config, slurmctld]", "roles: [reachable]");
@@ -111,11 +109,11 @@ class SlurmE2eTest : public LabFixture {
     if (!ip.ok()) return {-1, node + ": no address: " + ip.status().ToString()};
     const std::string known = work_ + "/known_hosts-" + node;
     std::ofstream(known) << *ip << " " << info->owner->host_public_key << "\n";
-    return RunCommand(absl::StrCat(
-        "ip netns exec ", kNamespace, " ssh -i ", ShellQuote(key_),
-        " -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=5",
-        " -o LogLevel=ERROR -o UserKnownHostsFile=", ShellQuote(known), " debian@", *ip,
-        " sudo -n sh -c ", ShellQuote(ShellQuote(command)), " 2>&1"));
+    return RunCommand(fmt::format(
+        "ip netns exec {} ssh -i {} -o BatchMode=yes -o StrictHostKeyChecking=yes -o "
+        "ConnectTimeout=5 -o LogLevel=ERROR -o UserKnownHostsFile={} debian@{} sudo -n sh -c {} "
+        "2>&1",
+        kNamespace, ShellQuote(key_), ShellQuote(known), *ip, ShellQuote(ShellQuote(command))));
   }
 
   // Polls `sinfo` on the controller until exactly `nodes` are listed, all
@@ -123,7 +121,7 @@ class SlurmE2eTest : public LabFixture {
   static std::string WaitAllIdle(const std::vector<std::string>& nodes, absl::Duration limit) {
     std::vector<std::string> want;
     for (const std::string& n : nodes) want.push_back(n + " idle");
-    const std::string expected = absl::StrJoin(want, "\n") + "\n";
+    const std::string expected = fmt::format("{}\n", fmt::join(want, "\n"));
     const absl::Time deadline = absl::Now() + limit;
     std::string listing;
     do {
@@ -136,11 +134,11 @@ class SlurmE2eTest : public LabFixture {
 
   // srun on `n` nodes from the controller: the sorted host names printed.
   static CommandResult Srun(int n) {
-    return SshTo(kController, absl::StrCat("timeout 120 srun -N", n, " hostname | sort"));
+    return SshTo(kController, fmt::format("timeout 120 srun -N{} hostname | sort", n));
   }
 
   static std::string Lines(const std::vector<std::string>& items) {
-    return absl::StrJoin(items, "\n") + "\n";
+    return fmt::format("{}\n", fmt::join(items, "\n"));
   }
 
   static void Figure(const std::string& what, absl::Duration d) {
@@ -235,7 +233,7 @@ TEST_F(SlurmE2eTest, WatchCorrectsStoppedSlurmdAndEditedConfWithinOneInterval) {
   const std::string log_path = work_ + "/watch.log";
   constexpr int kIntervalSeconds = 30;
   BackgroundReconcile watch(
-      {"watch", "--interval", absl::StrCat(kIntervalSeconds, "s"), spec_path_}, log_path);
+      {"watch", "--interval", fmt::format("{}s", kIntervalSeconds), spec_path_}, log_path);
   auto log_has = [&](const std::string& text, absl::Duration limit) {
     const absl::Time deadline = absl::Now() + limit;
     while (ReadFile(log_path).find(text) == std::string::npos && absl::Now() < deadline) {

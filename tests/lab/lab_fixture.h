@@ -9,7 +9,6 @@
 
 #include <string>
 
-#include "absl/strings/ascii.h"
 #include "gtest/gtest.h"
 #include "tests/lab/command_runner.h"
 

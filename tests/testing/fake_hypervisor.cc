@@ -55,7 +55,7 @@ std::map<std::string, DomainInfo> FakeHypervisor::domains() {
   return domains_;
 }
 
-absl::Status FakeHypervisor::Injected(const std::string& method, absl::string_view name) {
+absl::Status FakeHypervisor::Injected(const std::string& method, std::string_view name) {
   calls_.push_back(name.empty() ? method : fmt::format("{} {}", method, std::string(name)));
   auto it = failures_.find(method);
   if (it == failures_.end() || it->second.empty()) return absl::OkStatus();
@@ -64,7 +64,7 @@ absl::Status FakeHypervisor::Injected(const std::string& method, absl::string_vi
   return status;
 }
 
-absl::Status FakeHypervisor::CheckOwned(absl::string_view name) {
+absl::Status FakeHypervisor::CheckOwned(std::string_view name) {
   auto it = domains_.find(std::string(name));
   if (it == domains_.end()) return absl::NotFoundError(fmt::format("no domain {}", std::string(name)));
   if (!it->second.owner) {
@@ -86,7 +86,7 @@ absl::StatusOr<std::vector<DomainInfo>> FakeHypervisor::ListDomains() {
   return out;
 }
 
-absl::StatusOr<DomainInfo> FakeHypervisor::GetDomain(absl::string_view name) {
+absl::StatusOr<DomainInfo> FakeHypervisor::GetDomain(std::string_view name) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Injected("get", name); !s.ok()) return s;
   auto it = domains_.find(std::string(name));
@@ -157,7 +157,7 @@ absl::StatusOr<drivers::CreatedNode> FakeHypervisor::CreateNode(const drivers::N
   return drivers::CreatedNode{.domain = domain, .host_key_fingerprint = "SHA256:fake"};
 }
 
-absl::Status FakeHypervisor::StartNode(absl::string_view name) {
+absl::Status FakeHypervisor::StartNode(std::string_view name) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Injected("start", name); !s.ok()) return s;
   if (absl::Status s = CheckOwned(name); !s.ok()) return s;
@@ -173,7 +173,7 @@ absl::Status FakeHypervisor::StartNode(absl::string_view name) {
   return absl::OkStatus();
 }
 
-absl::Status FakeHypervisor::StopNode(absl::string_view name, absl::Duration) {
+absl::Status FakeHypervisor::StopNode(std::string_view name, absl::Duration) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Injected("stop", name); !s.ok()) return s;
   if (absl::Status s = CheckOwned(name); !s.ok()) return s;
@@ -214,7 +214,7 @@ absl::StatusOr<drivers::UpdateEffect> FakeHypervisor::UpdateNode(const drivers::
   return drivers::UpdateEffect::kApplied;
 }
 
-absl::Status FakeHypervisor::DeleteNode(absl::string_view name) {
+absl::Status FakeHypervisor::DeleteNode(std::string_view name) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Injected("delete", name); !s.ok()) return s;
   if (!domains_.count(std::string(name))) return absl::OkStatus();
@@ -226,13 +226,12 @@ absl::Status FakeHypervisor::DeleteNode(absl::string_view name) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::string>> FakeHypervisor::RemoveOrphanVolumes(absl::string_view,
-                                                                             absl::string_view) {
+absl::StatusOr<std::vector<std::string>> FakeHypervisor::RemoveOrphanVolumes(std::string_view,
+                                                                             std::string_view) {
   return std::vector<std::string>{};
 }
 
-absl::StatusOr<std::string> FakeHypervisor::DiscoverAddress(absl::string_view name,
-                                                            absl::Duration) {
+absl::StatusOr<std::string> FakeHypervisor::DiscoverAddress(std::string_view name, absl::Duration) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Injected("address", name); !s.ok()) return s;
   auto it = domains_.find(std::string(name));

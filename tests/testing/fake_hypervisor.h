@@ -45,26 +45,26 @@ class FakeHypervisor : public drivers::Hypervisor {
   std::map<std::string, drivers::DomainInfo> domains();
 
   absl::StatusOr<std::vector<drivers::DomainInfo>> ListDomains() override;
-  absl::StatusOr<drivers::DomainInfo> GetDomain(absl::string_view name) override;
+  absl::StatusOr<drivers::DomainInfo> GetDomain(std::string_view name) override;
   absl::Status CheckCreate(const drivers::NodeRequest& request) override;
   absl::StatusOr<drivers::CreatedNode> CreateNode(const drivers::NodeRequest& request) override;
-  absl::Status StartNode(absl::string_view name) override;
-  absl::Status StopNode(absl::string_view name, absl::Duration grace) override;
+  absl::Status StartNode(std::string_view name) override;
+  absl::Status StopNode(std::string_view name, absl::Duration grace) override;
   absl::StatusOr<drivers::UpdateEffect> UpdateNode(const drivers::NodeRequest& request) override;
-  absl::Status DeleteNode(absl::string_view name) override;
-  absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(absl::string_view pool,
-                                                               absl::string_view node) override;
-  absl::StatusOr<std::string> DiscoverAddress(absl::string_view name,
+  absl::Status DeleteNode(std::string_view name) override;
+  absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(std::string_view pool,
+                                                               std::string_view node) override;
+  absl::StatusOr<std::string> DiscoverAddress(std::string_view name,
                                               absl::Duration timeout) override;
 
-  static std::string HostKeyOf(absl::string_view node) {
+  static std::string HostKeyOf(std::string_view node) {
     return "ssh-ed25519 AAAAfake" + std::string(node);
   }
 
  private:
-  absl::Status Injected(const std::string& method, absl::string_view name)
+  absl::Status Injected(const std::string& method, std::string_view name)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status CheckOwned(absl::string_view name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status CheckOwned(std::string_view name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CheckCreateLocked(const drivers::NodeRequest& request)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

@@ -9,12 +9,12 @@
 #include <mutex>
 #include <thread>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "gmock/gmock.h"
+#include "base/text.h"
 #include "drivers/host_key.h"
 #include "drivers/libvirt/libvirt_hypervisor.h"
+#include "fmt/format.h"
+#include "gmock/gmock.h"
 #include "tests/lab/lab_fixture.h"
 #include "tests/testing/status_matchers.h"
 
@@ -37,7 +37,7 @@ class LibvirtE2eTest : public LabFixture {
   NodeRequest Request(int index, const std::string& authorized_key) {
     NodeRequest r;
     r.cluster = "e2e";
-    r.node.name = absl::StrCat("e2e-node-", index);
+    r.node.name = fmt::format("e2e-node-{}", index);
     r.node.group = "node";
     r.node.index = index;
     r.node.cpus = 1;
@@ -61,16 +61,15 @@ class LibvirtE2eTest : public LabFixture {
   // host key in `known_hosts` (no trust on first use).
   ::reconcile::testing::CommandResult Ssh(const std::string& ip, const std::string& known_hosts,
                                           const std::string& command) {
-    return RunCommand(absl::StrCat(
-        "ip netns exec ", kNamespace, " ssh -i ", ShellQuote(key_path_),
-        " -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=3",
-        " -o LogLevel=ERROR -o UserKnownHostsFile=", ShellQuote(known_hosts),
-        " root@", ip, " ", ShellQuote(command), " 2>&1"));
+    return RunCommand(fmt::format(
+        "ip netns exec {} ssh -i {} -o BatchMode=yes -o StrictHostKeyChecking=yes -o "
+        "ConnectTimeout=3 -o LogLevel=ERROR -o UserKnownHostsFile={} root@{} {} 2>&1",
+        kNamespace, ShellQuote(key_path_), ShellQuote(known_hosts), ip, ShellQuote(command)));
   }
 
   std::string WriteKnownHosts(const std::string& name, const std::string& ip,
                               const std::string& public_key) {
-    const std::string path = absl::StrCat(StateDir(), "/known_hosts-", name);
+    const std::string path = fmt::format("{}/known_hosts-{}", StateDir(), name);
     std::ofstream(path) << ip << " " << public_key << "\n";
     return path;
   }
@@ -145,7 +144,10 @@ TEST_F(LibvirtE2eTest, ThreeSeededGuestsOverVerifiedSshThenNothingLeft) {
       const absl::Time deadline = absl::Now() + absl::Seconds(90);
       while (absl::Now() < deadline) {
         auto r = Ssh(*ip, known, "hostname");
-        if (r.exit_code == 0) { hostnames[i] = std::string(absl::StripAsciiWhitespace(r.output)); return; }
+        if (r.exit_code == 0) {
+          hostnames[i] = std::string(Strip(r.output));
+          return;
+        }
         errors[i] = r.output;
         absl::SleepFor(absl::Milliseconds(500));
       }
@@ -181,8 +183,8 @@ TEST_F(LibvirtE2eTest, ThreeSeededGuestsOverVerifiedSshThenNothingLeft) {
   for (int i = 0; i < kGuests; ++i) {
     const bool deaf = i == kGuests - 1;
     if (deaf) {
-      auto killed = Ssh(ips[i], absl::StrCat(StateDir(), "/known_hosts-", names[i]),
-                        "killall acpid");
+      auto killed =
+          Ssh(ips[i], fmt::format("{}/known_hosts-{}", StateDir(), names[i]), "killall acpid");
       ASSERT_EQ(killed.exit_code, 0) << killed.output;
     }
     const absl::Duration grace = deaf ? absl::Seconds(3) : absl::Seconds(30);

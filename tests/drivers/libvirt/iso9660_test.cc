@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "fmt/format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/lab/command_runner.h"
@@ -66,7 +67,7 @@ TEST_F(Iso9660Test, IsoinfoReadsLabelNamesAndContents) {
   const std::string info = Isoinfo("-d");
   EXPECT_THAT(info, HasSubstr("Volume id: cidata"));
   EXPECT_THAT(info, HasSubstr("Joliet"));
-  EXPECT_THAT(info, HasSubstr(absl::StrCat("Volume size is: ", image->size() / 2048)));
+  EXPECT_THAT(info, HasSubstr(fmt::format("Volume size is: {}", image->size() / 2048)));
 
   const std::string joliet = Isoinfo("-J -f");
   EXPECT_THAT(joliet, HasSubstr("/meta-data"));

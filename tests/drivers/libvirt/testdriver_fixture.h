@@ -55,7 +55,7 @@ class TestDriverFixture : public ::testing::Test {
     options.cluster = "lab";
     // Advances only when the driver sleeps: waits cost no wall time.
     options.clock = std::make_shared<::reconcile::testing::SimulatedClock>();
-    options.before_create_step = [this](absl::string_view step) -> absl::Status {
+    options.before_create_step = [this](std::string_view step) -> absl::Status {
       if (step == fail_at_) return absl::UnavailableError("injected failure at " + fail_at_);
       return absl::OkStatus();
     };
