@@ -76,7 +76,7 @@ int RunKnownHosts(const KnownHostsOptions& options, std::ostream& out, std::ostr
       continue;
     }
     std::string address;
-    if (domain->state == drivers::DomainState::kRunning) {
+    if (domain->state == model::DomainState::kRunning) {
       absl::StatusOr<drivers::SshTarget> target = access.Target(node, kAddressWait);
       if (target.ok()) {
         address = target->host;

@@ -25,15 +25,13 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "model/node.h"
+#include "model/observed.h"
 #include "model/spec.h"
 
 namespace reconcile::drivers {
 
 // XML namespace of the ownership metadata element in a domain's <metadata>.
 inline constexpr std::string_view kOwnershipNamespace = "https://reconcile.dev/xmlns/domain/1";
-
-enum class DomainState { kRunning, kShutOff, kCrashed, kPaused, kOther };
-std::string_view DomainStateName(DomainState state);
 
 // A storage volume this tool created for a domain (overlay or seed).
 struct OwnedVolume {
@@ -62,7 +60,7 @@ struct Ownership {
 struct DomainInfo {
   std::string name;
   std::string uuid;
-  DomainState state = DomainState::kOther;
+  model::DomainState state = model::DomainState::kOther;
   int vcpus = 0;
   uint64_t memory_bytes = 0;
   std::vector<std::string> disks;  // source file paths (or pool/volume)

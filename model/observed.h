@@ -5,9 +5,11 @@
 // the error), never a failed observation.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -15,7 +17,29 @@
 
 namespace reconcile::model {
 
+// The state of a domain, as the hypervisor driver maps its own states onto it.
 enum class DomainState { kRunning, kPaused, kShutOff, kCrashed, kOther };
+
+// A state's one name: "running", "paused", "shut_off", "crashed" or "other",
+// as status --json, the metrics and saved plans carry it. Inline, like
+// DomainStateText: the drivers use them and link no model code.
+constexpr std::string_view DomainStateName(DomainState state) {
+  switch (state) {
+    case DomainState::kRunning: return "running";
+    case DomainState::kPaused: return "paused";
+    case DomainState::kShutOff: return "shut_off";
+    case DomainState::kCrashed: return "crashed";
+    case DomainState::kOther: return "other";
+  }
+  return "other";
+}
+
+// The name as messages say it: "shut off".
+inline std::string DomainStateText(DomainState state) {
+  std::string text(DomainStateName(state));
+  std::replace(text.begin(), text.end(), '_', ' ');
+  return text;
+}
 
 // A libvirt domain as its hypervisor reported it.
 struct ObservedDomain {

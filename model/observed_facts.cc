@@ -5,25 +5,11 @@
 #include "fmt/format.h"
 
 namespace reconcile::model {
-namespace {
-
-std::string_view StateName(DomainState state) {
-  switch (state) {
-    case DomainState::kRunning: return "running";
-    case DomainState::kPaused: return "paused";
-    case DomainState::kShutOff: return "shut_off";
-    case DomainState::kCrashed: return "crashed";
-    case DomainState::kOther: break;
-  }
-  return "other";
-}
-
-}  // namespace
 
 std::vector<std::string> ObservedFacts(const ObservedState& observed) {
   std::vector<std::string> facts;
   for (const ObservedDomain& d : observed.domains) {
-    facts.push_back(fmt::format("domain {} on '{}': {}", d.name, d.host, StateName(d.state)));
+    facts.push_back(fmt::format("domain {} on '{}': {}", d.name, d.host, DomainStateName(d.state)));
     if (!d.managed) {
       facts.push_back(fmt::format("domain {} on '{}': unmanaged", d.name, d.host));
       continue;

@@ -15,23 +15,11 @@
 #include "fmt/format.h"
 
 namespace reconcile {
-
-model::DomainState ToModelState(drivers::DomainState state) {
-  switch (state) {
-    case drivers::DomainState::kRunning: return model::DomainState::kRunning;
-    case drivers::DomainState::kShutOff: return model::DomainState::kShutOff;
-    case drivers::DomainState::kCrashed: return model::DomainState::kCrashed;
-    case drivers::DomainState::kPaused: return model::DomainState::kPaused;
-    case drivers::DomainState::kOther: return model::DomainState::kOther;
-  }
-  return model::DomainState::kOther;
-}
-
 namespace {
 
 model::ObservedDomain ToObserved(const drivers::DomainInfo& info) {
-  model::ObservedDomain domain{.name = info.name, .state = ToModelState(info.state),
-                               .vcpus = info.vcpus, .memory_bytes = info.memory_bytes};
+  model::ObservedDomain domain{.name = info.name, .state = info.state, .vcpus = info.vcpus,
+                               .memory_bytes = info.memory_bytes};
   if (info.owner) {
     domain.managed = true;
     domain.cluster = info.owner->cluster;

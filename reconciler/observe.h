@@ -38,8 +38,6 @@ struct ObserveOptions {
 // Role name -> output name -> value.
 using RoleOutputs = std::map<std::string, std::map<std::string, std::string>>;
 
-model::DomainState ToModelState(drivers::DomainState state);
-
 // The probe for `node`: its roles' recorded hashes and every step's check.
 // `outputs` are the role outputs Observe could take from running providers;
 // a check that still cannot be rendered (it needs an output nobody can give

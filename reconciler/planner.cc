@@ -37,15 +37,10 @@ std::vector<std::string> GlobalRoleOrder(const model::Spec& spec) {
   return order;
 }
 
-std::string_view StateName(DomainState state) {
-  switch (state) {
-    case DomainState::kRunning: return "running";
-    case DomainState::kPaused: return "paused";
-    case DomainState::kShutOff: return "shut off";
-    case DomainState::kCrashed: return "crashed";
-    case DomainState::kOther: return "not running";
-  }
-  return "not running";
+// Why a node is down or is started: its state, except that a reason reads
+// "not running" where the state has no better name than "other".
+std::string StateReason(DomainState state) {
+  return state == DomainState::kOther ? "not running" : model::DomainStateText(state);
 }
 
 std::string HardwareChange(const ObservedDomain& domain, const Node& node) {
@@ -185,7 +180,7 @@ class PlanBuilder {
     const ObservedDomain* domain = FindDomain(node.name);
     *down = true;
     if (domain == nullptr) return "missing";
-    if (domain->state != DomainState::kRunning) return std::string(StateName(domain->state));
+    if (domain->state != DomainState::kRunning) return StateReason(domain->state);
     *down = false;
     const model::NodeProbe* probe = ProbeOf(node);
     if (probe == nullptr || !probe->status.ok()) return "unreachable";
@@ -309,7 +304,7 @@ class PlanBuilder {
     }
     if (domain->state != DomainState::kRunning) {
       state.last_action = Add(ActionKind::kStart, node.name, "",
-                              std::string(StateName(domain->state)), After(state.last_action));
+                              StateReason(domain->state), After(state.last_action));
       state.restarted = true;
     }
   }

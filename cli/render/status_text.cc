@@ -18,15 +18,10 @@ std::string StateId(const std::string& cluster, const model::Node& node,
   if (node.existing) return "existing";
   if (domain == nullptr) return "missing";
   if (!domain->managed || domain->cluster != cluster) return "unmanaged";
-  switch (domain->state) {
-    case model::DomainState::kRunning:
-      return probe != nullptr && probe->status.ok() ? "running" : "unreachable";
-    case model::DomainState::kPaused: return "paused";
-    case model::DomainState::kShutOff: return "shut_off";
-    case model::DomainState::kCrashed: return "crashed";
-    case model::DomainState::kOther: return "other";
+  if (domain->state == model::DomainState::kRunning) {
+    return probe != nullptr && probe->status.ok() ? "running" : "unreachable";
   }
-  return "other";
+  return std::string(model::DomainStateName(domain->state));
 }
 
 std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }

@@ -11,20 +11,10 @@
 #include "drivers/libvirt/libvirt_hypervisor_impl.h"
 #include "fmt/format.h"
 
-namespace reconcile::drivers {
+namespace reconcile::drivers::libvirt {
 
-std::string_view DomainStateName(DomainState state) {
-  switch (state) {
-    case DomainState::kRunning: return "running";
-    case DomainState::kShutOff: return "shut off";
-    case DomainState::kCrashed: return "crashed";
-    case DomainState::kPaused: return "paused";
-    case DomainState::kOther: return "other";
-  }
-  return "other";
-}
+using model::DomainState;
 
-namespace libvirt {
 namespace {
 
 DomainState StateOf(int state, int reason) {
@@ -154,7 +144,7 @@ absl::StatusOr<std::string> LibvirtHypervisor::DiscoverAddress(std::string_view 
       // never get a lease: say so now, with what it printed, instead of
       // after the whole timeout.
       return absl::FailedPreconditionError(fmt::format("domain {} is {} before it got an address{}",
-                                                       name, DomainStateName(info.state),
+                                                       name, model::DomainStateText(info.state),
                                                        LogTails(name)));
     }
     const unsigned int flag = source == AddressSource::kLease
@@ -206,5 +196,4 @@ absl::StatusOr<std::unique_ptr<Hypervisor>> MakeLibvirtHypervisor(LibvirtOptions
   return MakeLibvirtHypervisorOn(std::move(options), std::move(connection));
 }
 
-}  // namespace libvirt
-}  // namespace reconcile::drivers
+}  // namespace reconcile::drivers::libvirt

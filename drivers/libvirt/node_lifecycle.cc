@@ -13,7 +13,7 @@ namespace reconcile::drivers::libvirt {
 
 absl::Status LibvirtHypervisor::StartNode(std::string_view name) {
   ASSIGN_OR_RETURN(OwnedDomain domain, LookupOwned(name));
-  if (domain.info.state == DomainState::kPaused) {
+  if (domain.info.state == model::DomainState::kPaused) {
     // Active but not running: starting it again would be a no-op, so the
     // node would stay paused pass after pass.
     if (virDomainResume(domain.handle.get()) != 0) {

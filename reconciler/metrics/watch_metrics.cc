@@ -46,17 +46,11 @@ std::string NodeStateLabel(const model::Node& node, const model::ObservedState& 
   const model::ObservedDomain* domain = observed.FindDomain(node.name);
   if (domain == nullptr) return "missing";
   if (!domain->managed) return "unmanaged";
-  switch (domain->state) {
-    case model::DomainState::kRunning: {
-      const model::NodeProbe* probe = observed.FindProbe(node.name);
-      return probe != nullptr && probe->status.ok() ? "ready" : "unreachable";
-    }
-    case model::DomainState::kPaused: return "paused";
-    case model::DomainState::kShutOff: return "shut_off";
-    case model::DomainState::kCrashed: return "crashed";
-    case model::DomainState::kOther: return "other";
+  if (domain->state == model::DomainState::kRunning) {
+    const model::NodeProbe* probe = observed.FindProbe(node.name);
+    return probe != nullptr && probe->status.ok() ? "ready" : "unreachable";
   }
-  return "other";
+  return std::string(model::DomainStateName(domain->state));
 }
 
 WatchMetrics::WatchMetrics() {

@@ -248,7 +248,7 @@ policy:
     for (const drivers::DomainInfo& d : *domains) {
       if (!d.owner || d.owner->cluster != spec.cluster) continue;
       managed.insert(d.name);
-      EXPECT_EQ(d.state, drivers::DomainState::kRunning) << d.name;
+      EXPECT_EQ(d.state, model::DomainState::kRunning) << d.name;
       for (const drivers::OwnedVolume& v : d.owner->volumes) {
         if (v.pool == pool) expected.push_back(v.name);
       }

@@ -39,7 +39,7 @@ std::vector<Node> WorkersOnImage(const std::string& kernel) {
 int RunningWorkers(FakeHypervisor& hypervisor) {
   int running = 0;
   for (const auto& [name, domain] : hypervisor.domains()) {
-    running += name.rfind("lab-wk-", 0) == 0 && domain.state == drivers::DomainState::kRunning;
+    running += name.rfind("lab-wk-", 0) == 0 && domain.state == model::DomainState::kRunning;
   }
   return running;
 }

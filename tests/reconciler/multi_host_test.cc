@@ -124,7 +124,7 @@ TEST_F(MultiHostTest, CreatesEachNodeOnItsHostWithThatHostsPoolThenPlansNothing)
 
 TEST_F(MultiHostTest, AnUnreachableHostMakesItsNodesUnknownWhileOthersProceed) {
   Converge();
-  h1_.SetState("lab-db-1", drivers::DomainState::kShutOff);
+  h1_.SetState("lab-db-1", model::DomainState::kShutOff);
   h2_.FailNext("list", absl::UnavailableError("cannot connect to h2"), 100);
 
   Reconciler reconciler = Make(TwoHostSpec(3, /*prune=*/true));  // web-3 is new
@@ -143,7 +143,7 @@ TEST_F(MultiHostTest, AnUnreachableHostMakesItsNodesUnknownWhileOthersProceed) {
   EXPECT_EQ(pass->observed.unreachable_hosts.count("h2"), 1u);
   // Nothing was created in the unknown nodes' place, nothing deleted.
   EXPECT_THAT(Names(h1_), ElementsAre("lab-db-1", "lab-web-1"));
-  EXPECT_EQ(h1_.domains().at("lab-db-1").state, drivers::DomainState::kRunning);
+  EXPECT_EQ(h1_.domains().at("lab-db-1").state, model::DomainState::kRunning);
   EXPECT_THAT(Names(h2_), ElementsAre("lab-web-2"));
 }
 
@@ -165,7 +165,7 @@ TEST_F(MultiHostTest, ADomainOnTwoHostsIsAProblemAndNeverTouched) {
   drivers::NodeRequest copy{.cluster = "lab", .node = testing::TestNode("web", 2, {}),
                             .hypervisor = TwoHostSpec(2).hypervisors[0]};
   ASSERT_TRUE(h1_.CreateNode(copy).ok());
-  h1_.SetState("lab-web-2", drivers::DomainState::kShutOff);
+  h1_.SetState("lab-web-2", model::DomainState::kShutOff);
   Reconciler reconciler = Make(TwoHostSpec(1, /*prune=*/true));
   absl::StatusOr<PassResult> pass = reconciler.ApplyPass();
   ASSERT_TRUE(pass.ok()) << pass.status();

@@ -150,7 +150,7 @@ TEST_F(ReconcilerTest, CorrectsDrift) {
   ASSERT_TRUE(Apply(reconciler).converged);
 
   shell_.EraseFile("lab-cp-1", "/var/lib/reconcile/roles/control.hash");
-  hypervisor_.SetState("lab-wk-1", drivers::DomainState::kShutOff);
+  hypervisor_.SetState("lab-wk-1", model::DomainState::kShutOff);
   hypervisor_.Remove("lab-wk-2");
   absl::StatusOr<PassResult> drifted = reconciler.PlanPass();
   ASSERT_TRUE(drifted.ok());
@@ -159,7 +159,7 @@ TEST_F(ReconcilerTest, CorrectsDrift) {
   passes_.clear();
   ApplyOutcome outcome = Apply(reconciler);
   EXPECT_TRUE(outcome.converged) << outcome.stopped_because;
-  EXPECT_EQ(hypervisor_.domains().at("lab-wk-1").state, drivers::DomainState::kRunning);
+  EXPECT_EQ(hypervisor_.domains().at("lab-wk-1").state, model::DomainState::kRunning);
   EXPECT_EQ(hypervisor_.domains().count("lab-wk-2"), 1u);
   EXPECT_EQ(shell_.files("lab-cp-1")["/var/lib/reconcile/roles/control.hash"], "control-h1");
 }
@@ -191,7 +191,7 @@ TEST_F(ReconcilerTest, EditedFileIsRestored) {
 // This test verifies that scaling a group down with prune deletes exactly the
 // node that left, and never an unmanaged domain.
 TEST_F(ReconcilerTest, ScaleDownPrunesOnlyOwnedDomains) {
-  hypervisor_.AddUnmanaged("lab-wk-9", drivers::DomainState::kRunning);
+  hypervisor_.AddUnmanaged("lab-wk-9", model::DomainState::kRunning);
   Reconciler reconciler = Make();
   ASSERT_TRUE(Apply(reconciler).converged);
 
@@ -247,12 +247,12 @@ TEST_F(ReconcilerTest, StateDirComesFromTheSpec) {
 // This test verifies that a plan refusing to touch an unmanaged domain stops
 // apply with a reason instead of looping.
 TEST_F(ReconcilerTest, PlanProblemsStopApply) {
-  hypervisor_.AddUnmanaged("lab-cp-1", drivers::DomainState::kShutOff);
+  hypervisor_.AddUnmanaged("lab-cp-1", model::DomainState::kShutOff);
   Reconciler reconciler = Make();
   ApplyOutcome outcome = Apply(reconciler);
   EXPECT_FALSE(outcome.converged);
   EXPECT_EQ(outcome.stopped_because, "the plan has problems that need the operator");
-  EXPECT_EQ(hypervisor_.domains().at("lab-cp-1").state, drivers::DomainState::kShutOff);
+  EXPECT_EQ(hypervisor_.domains().at("lab-cp-1").state, model::DomainState::kShutOff);
   EXPECT_THAT(hypervisor_.calls(), Not(Contains("start lab-cp-1")));
 }
 

@@ -5,7 +5,7 @@
 namespace reconcile::testing {
 
 using drivers::DomainInfo;
-using drivers::DomainState;
+using model::DomainState;
 
 void FakeHypervisor::FailNext(const std::string& method, absl::Status status, int times) {
   absl::MutexLock lock(&mu_);

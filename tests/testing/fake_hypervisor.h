@@ -24,14 +24,14 @@ class FakeHypervisor : public drivers::Hypervisor {
   // "update", "delete", "list", "get", "address") return `status`.
   void FailNext(const std::string& method, absl::Status status, int times = 1);
   // A domain this tool did not create.
-  void AddUnmanaged(const std::string& name, drivers::DomainState state);
+  void AddUnmanaged(const std::string& name, model::DomainState state);
   // A domain owned by another cluster.
   void AddForeign(const std::string& name, const std::string& cluster);
   // Only these pools and networks exist (as on a real host); until called,
   // every name exists unless marked missing.
   void SetWorld(std::set<std::string> pools, std::set<std::string> networks);
   // Behind the tool's back: change a domain's state, or remove it.
-  void SetState(const std::string& name, drivers::DomainState state);
+  void SetState(const std::string& name, model::DomainState state);
   void Remove(const std::string& name);
   // Makes CheckCreate (and so CreateNode) fail as the driver does when a
   // pool, network or image file is missing: `what` is a pool or network name

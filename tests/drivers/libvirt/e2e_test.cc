@@ -21,6 +21,7 @@
 namespace reconcile::drivers::libvirt {
 namespace {
 
+using ::reconcile::model::DomainState;
 using ::reconcile::testing::IsOk;
 using ::reconcile::testing::LabFixture;
 using ::reconcile::testing::RunCommand;

@@ -26,6 +26,7 @@
 namespace reconcile::drivers {
 namespace {
 
+using ::reconcile::model::DomainState;
 using ::reconcile::testing::IsOk;
 using ::reconcile::testing::IsOkAndHolds;
 using ::reconcile::testing::StatusIs;

@@ -9,6 +9,7 @@
 namespace reconcile::drivers::libvirt {
 namespace {
 
+using ::reconcile::model::DomainState;
 using ::reconcile::testing::IsOk;
 using ::reconcile::testing::IsOkAndHolds;
 using ::reconcile::testing::StatusIs;
