@@ -11,6 +11,7 @@
 
 #include "base/status_macros.h"
 #include "base/text.h"
+#include "drivers/libssh_key.h"
 #include "drivers/ssh/become.h"
 #include "drivers/ssh/dial.h"
 #include "drivers/ssh/host_key_policy.h"
@@ -20,11 +21,6 @@
 
 namespace reconcile::drivers::ssh {
 namespace {
-
-struct KeyFree {
-  void operator()(ssh_key k) const { ssh_key_free(k); }
-};
-using KeyPtr = std::unique_ptr<std::remove_pointer_t<ssh_key>, KeyFree>;
 
 std::string AddressOf(const SshTarget& t) {
   bool v6 = t.host.find(':') != std::string::npos;
@@ -55,7 +51,7 @@ absl::StatusOr<HostKeyEvidence> GatherEvidence(ssh_session s, const Peer& peer,
   if (ssh_get_server_publickey(s, &raw) != SSH_OK) {
     return TransportError(peer, "read host key", ssh_get_error(s));
   }
-  KeyPtr server(raw);
+  SshKeyPtr server(raw);
   char* b64 = nullptr;
   if (ssh_pki_export_pubkey_base64(server.get(), &b64) != SSH_OK) {
     return TransportError(peer, "encode host key", ssh_get_error(s));
@@ -80,7 +76,7 @@ absl::Status Authenticate(ssh_session s, const Peer& peer, const SshTarget& t) {
           "identity file '{}' for {} cannot be read (missing, unreadable or passphrase-protected)",
           t.identity_file, Describe(peer)));
     }
-    KeyPtr key(raw);
+    SshKeyPtr key(raw);
     int rc = ssh_userauth_publickey(s, nullptr, key.get());
     if (rc == SSH_AUTH_SUCCESS) return absl::OkStatus();
     if (rc == SSH_AUTH_ERROR) return TransportError(peer, "authenticate", ssh_get_error(s));
