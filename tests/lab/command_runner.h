@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <sys/wait.h>
 
@@ -28,11 +27,5 @@ inline CommandResult RunCommand(const std::string& command) {
 }
 
 using ::reconcile::ShellQuote;  // the project's one quoting, for commands built here
-
-// True when running under CI, where a missing tool must fail, not skip.
-inline bool InCi() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
 
 }  // namespace reconcile::testing

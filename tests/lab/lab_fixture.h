@@ -11,6 +11,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/lab/command_runner.h"
+#include "tests/testing/ci.h"
 
 namespace reconcile::testing {
 

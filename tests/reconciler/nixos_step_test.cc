@@ -17,7 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/template.h"
-#include "tests/lab/command_runner.h"
+#include "tests/testing/ci.h"
 
 namespace reconcile {
 namespace {

@@ -5,6 +5,7 @@
 // ssh` runs a command on a node by name, verified against known_hosts, and
 // refuses a node whose key is not the one known.
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -15,7 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cli/reconcile_binary.h"
-#include "tests/lab/command_runner.h"
+#include "tests/testing/ci.h"
 #include "tests/testing/pty_process.h"
 
 namespace reconcile {

@@ -10,7 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cli/reconcile_binary.h"
-#include "tests/lab/command_runner.h"
+#include "tests/testing/ci.h"
 
 namespace reconcile::testing {
 namespace {

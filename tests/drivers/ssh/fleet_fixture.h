@@ -7,6 +7,7 @@
 // benchmark's fleet so the two never collide.
 #pragma once
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -17,7 +18,7 @@
 
 #include "drivers/node_shell.h"
 #include "gtest/gtest.h"
-#include "tests/lab/command_runner.h"
+#include "tests/testing/ci.h"
 
 namespace reconcile::drivers::ssh {
 

@@ -11,7 +11,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/lab/command_runner.h"
+#include "tests/testing/ci.h"
 #include "tests/testing/status_matchers.h"
 
 namespace reconcile {
