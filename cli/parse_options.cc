@@ -114,6 +114,8 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
       ->required()
       ->type_name("FILE");
 
+  // Each subcommand is declared on its own (plan and status look alike); what
+  // several share goes through AddTarget, AddOnly and the Add*Options helpers.
   PlanOptions plan;
   CLI::App* plan_cmd =
       app.add_subcommand("plan", "Dry run: show what apply would change, and why");

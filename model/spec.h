@@ -122,6 +122,7 @@ struct OutputSpec {
   bool secret = false;  // never printed in plans, logs or JSON
 };
 
+// Alike in shape to StepSpec only as plain value types are; nothing to share.
 struct RoleSpec {
   std::string name;
   std::vector<std::string> after;  // roles that must be converged first

@@ -15,6 +15,29 @@ std::string Shorten(std::string_view text) {
   if (text.size() <= 40) return std::string(text);
   return fmt::format("{}...", text.substr(0, 37));
 }
+
+// A size or a duration: a scalar that `parse` reads, within [min, max] as
+// `format` prints them.
+template <typename T>
+std::optional<T> Measure(YamlReader& reader, const YamlNode& node, std::string_view what,
+                         std::string_view example, absl::StatusOr<T> (*parse)(std::string_view),
+                         std::string (*format)(T), T min, T max) {
+  if (node.kind != YamlNode::Kind::kScalar) {
+    reader.Error(node, fmt::format("'{}' must be {}, got {}", what, example, node.KindName()));
+    return std::nullopt;
+  }
+  absl::StatusOr<T> value = parse(node.value);
+  if (!value.ok()) {
+    reader.Error(node, fmt::format("'{}': {}", what, std::string(value.status().message())));
+    return std::nullopt;
+  }
+  if (*value < min || *value > max) {
+    reader.Error(node, fmt::format("'{}' must be between {} and {}, got {}", what, format(min),
+                                   format(max), Shorten(node.value)));
+    return std::nullopt;
+  }
+  return *value;
+}
 }  // namespace
 
 bool YamlReader::ExpectMap(const YamlNode& node, std::string_view what) {
@@ -81,41 +104,14 @@ std::optional<int64_t> YamlReader::Int(const YamlNode& node, std::string_view wh
 
 std::optional<uint64_t> YamlReader::Size(const YamlNode& node, std::string_view what,
                                          uint64_t min, uint64_t max) {
-  if (node.kind != YamlNode::Kind::kScalar) {
-    Error(node, fmt::format("'{}' must be a size like 4GiB, got {}", what, node.KindName()));
-    return std::nullopt;
-  }
-  auto size = ParseSize(node.value);
-  if (!size.ok()) {
-    Error(node, fmt::format("'{}': {}", what, std::string(size.status().message())));
-    return std::nullopt;
-  }
-  if (*size < min || *size > max) {
-    Error(node, fmt::format("'{}' must be between {} and {}, got {}", what, FormatSize(min),
-                            FormatSize(max), Shorten(node.value)));
-    return std::nullopt;
-  }
-  return *size;
+  return Measure<uint64_t>(*this, node, what, "a size like 4GiB", ParseSize, FormatSize, min,
+                           max);
 }
 
 std::optional<absl::Duration> YamlReader::Duration(const YamlNode& node, std::string_view what,
                                                    absl::Duration min, absl::Duration max) {
-  if (node.kind != YamlNode::Kind::kScalar) {
-    Error(node, fmt::format("'{}' must be a duration like 30s, got {}", what, node.KindName()));
-    return std::nullopt;
-  }
-  auto duration = ParseDuration(node.value);
-  if (!duration.ok()) {
-    Error(node, fmt::format("'{}': {}", what, std::string(duration.status().message())));
-    return std::nullopt;
-  }
-  if (*duration < min || *duration > max) {
-    Error(node,
-          fmt::format("'{}' must be between {} and {}, got {}", what, absl::FormatDuration(min),
-                      absl::FormatDuration(max), Shorten(node.value)));
-    return std::nullopt;
-  }
-  return *duration;
+  return Measure<absl::Duration>(*this, node, what, "a duration like 30s", ParseDuration,
+                                 absl::FormatDuration, min, max);
 }
 
 std::optional<std::vector<const YamlNode*>> YamlReader::StringList(const YamlNode& node,

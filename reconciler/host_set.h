@@ -38,6 +38,8 @@ class HostSet final : public drivers::Hypervisor {
 
   const std::vector<HostConnection>& hosts() const { return hosts_; }
 
+  // drivers::Hypervisor, routed to each node's host; these declarations repeat
+  // the interface's, as every implementation's must.
   // Every domain of every host; fails when any host fails.
   absl::StatusOr<std::vector<drivers::DomainInfo>> ListDomains() override;
   absl::StatusOr<drivers::DomainInfo> GetDomain(std::string_view name) override;
