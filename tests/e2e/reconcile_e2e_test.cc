@@ -304,6 +304,7 @@ TEST_F(ReconcileE2eTest, SshByNameVerifiesTheRecordedKey) {
   EXPECT_EQ(Reconcile("ssh " + ShellQuote(spec_path_) + " " + kMember1 + " -- exit 3").exit_code, 3);
 
   PtyProcess login(std::string(RECONCILE_BINARY) + " ssh " + ShellQuote(spec_path_) + " " + kMember1);
+  ASSERT_TRUE(login.WaitForRawMode(std::chrono::seconds(60))) << login.output();
   login.Type("echo interactive-$((40+2))\n");
   EXPECT_TRUE(login.WaitFor("interactive-42", std::chrono::seconds(60))) << login.output();
   login.Type("exit\n");
@@ -332,6 +333,9 @@ TEST_F(ReconcileE2eTest, ConsoleAttachesAndCtrlBracketLeaves) {
                      kLeader);
   ASSERT_TRUE(console.WaitFor("leave with Ctrl+]", std::chrono::seconds(30))) << console.output();
   ASSERT_TRUE(console.WaitFor("Escape character", std::chrono::seconds(30))) << console.output();
+  // virsh flushes what was typed before its switch to raw mode (CI lost the
+  // command that way once), so type only after it.
+  ASSERT_TRUE(console.WaitForRawMode(std::chrono::seconds(30))) << console.output();
   console.Type("\recho console-$((6*7))\r");
   EXPECT_TRUE(console.WaitFor("console-42", std::chrono::seconds(30))) << console.output();
   console.Type("\x1d");

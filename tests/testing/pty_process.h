@@ -7,6 +7,7 @@
 #include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -50,6 +51,21 @@ class PtyProcess {
     }
     searched_from_ = output_.find(text, searched_from_) + text.size();
     return true;
+  }
+
+  // Reads until the program has put the terminal in raw mode (no ICANON), as
+  // full-screen programs and `virsh console` do; true once it has. Typing
+  // before that is a race: a switch made with TCSAFLUSH discards what was
+  // typed, and the terminal, not the program, echoed it. On Linux a pty
+  // master reports the terminal side's settings.
+  bool WaitForRawMode(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      struct termios settings = {};
+      if (tcgetattr(master_, &settings) == 0 && (settings.c_lflag & ICANON) == 0) return true;
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      ReadSome(20);
+    }
   }
 
   // Types `text` (a "\x03" is Ctrl-C: the terminal turns it into SIGINT).
