@@ -51,6 +51,8 @@ void DecodePlacement(const YamlNode& node, YamlReader& reader, GroupSpec& group,
                      GroupSources& where);
 // The `domain_type` and `cpu` keys of a hypervisor (either form), if given.
 void DecodeGuestPlatform(const YamlNode& node, YamlReader& reader, HypervisorSpec& host);
+// A group's `networks`, `firmware`, `arch` and `autostart` (decode_machine.cc).
+void DecodeMachine(const YamlNode& body, YamlReader& reader, GroupSpec& group);
 // A string that must not be empty.
 std::optional<std::string> NonEmptyString(YamlReader& reader, const YamlNode& node,
                                           std::string_view what);

@@ -111,7 +111,8 @@ void DecodeImages(const YamlNode& node, YamlReader& r, Spec& spec, SpecSources& 
 void DecodeHosts(const YamlNode& body, YamlReader& r, GroupSpec& group, GroupSources& where) {
   where.has_hosts = true;
   const YamlNode& hosts = *body.Find("hosts");
-  for (std::string_view machine_only : {"count", "image", "cpus", "memory", "disk"}) {
+  for (std::string_view machine_only :
+       {"count", "image", "cpus", "memory", "disk", "networks", "firmware", "arch", "autostart"}) {
     if (const YamlNode* n = body.Find(machine_only)) {
       r.Error(*n, fmt::format("'{}' cannot be combined with 'hosts': existing machines are "
                               "configured, never created",
@@ -155,6 +156,7 @@ void DecodeGroup(const YamlNode& key, const YamlNode& body, YamlReader& r, Group
     if (auto* n = body.Find("cpus")) group.cpus = static_cast<int>(r.Int(*n, "cpus", 1, 256).value_or(1));
     if (auto* n = body.Find("memory")) group.memory_bytes = r.Size(*n, "memory", 64 * kMiB, 4 * kTiB).value_or(group.memory_bytes);
     if (auto* n = body.Find("disk")) group.disk_bytes = r.Size(*n, "disk", kGiB, 64 * kTiB).value_or(0);
+    DecodeMachine(body, r, group);
   }
   if (auto* n = body.Find("roles")) DecodeStringList(r, *n, "roles", group.roles, where.roles);
   if (auto* n = body.Find("vars")) {

@@ -5,6 +5,7 @@
 
 #include "base/status_macros.h"
 #include "fmt/format.h"
+#include "model/nic_address.h"
 #include "model/role_graph.h"
 #include "model/sha256.h"
 
@@ -43,6 +44,22 @@ std::string ImageHash(const ImageSpec& image) {
   return Sha256Hex(canonical);
 }
 
+std::string BootHash(const Node& node) {
+  if (!node.custom_boot) return ImageHash(node.image);
+  std::string canonical = "boot/v1\n";
+  Field(canonical, "image", ImageHash(node.image));
+  Field(canonical, "firmware", node.firmware);
+  Field(canonical, "arch", node.arch);
+  for (const NodeNic& nic : node.nics) {
+    Field(canonical, "network", nic.network);
+    Field(canonical, "bridge", nic.bridge);
+    Field(canonical, "address", nic.address);
+    Field(canonical, "gateway", nic.gateway);
+    for (const std::string& server : nic.dns) Field(canonical, "dns", server);
+  }
+  return Sha256Hex(canonical);
+}
+
 std::string HardwareHash(const Node& node) {
   std::string canonical = "hardware/v1\n";
   Field(canonical, "existing", node.existing ? node.address : "");
@@ -50,6 +67,9 @@ std::string HardwareHash(const Node& node) {
   Field(canonical, "cpus", std::to_string(node.cpus));
   Field(canonical, "memory", std::to_string(node.memory_bytes));
   Field(canonical, "disk", std::to_string(node.disk_bytes));
+  // Only when set, so nodes without them keep the hashes they record.
+  if (node.custom_boot) Field(canonical, "boot", node.image_hash);
+  if (node.autostart) Field(canonical, "autostart", "true");
   return Sha256Hex(canonical);
 }
 
@@ -126,7 +146,16 @@ absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
         node.cpus = group.cpus;
         node.memory_bytes = group.memory_bytes;
         node.disk_bytes = group.disk_bytes;
-        node.image_hash = ImageHash(*image);
+        node.firmware = group.firmware;
+        node.arch = group.arch;
+        node.autostart = group.autostart;
+        for (const NicSpec& nic : group.networks) {
+          absl::StatusOr<std::string> address = StaticAddressFor(nic, index);
+          if (!address.ok()) return address.status();  // validation reports it first
+          node.nics.push_back(NodeNic{nic.network, nic.bridge, *address, nic.gateway, nic.dns});
+        }
+        node.custom_boot = !node.nics.empty() || node.firmware != "bios" || node.arch != "x86_64";
+        node.image_hash = BootHash(node);
       }
       for (const auto& role : role_order) {
         if (wanted.contains(role)) node.roles.push_back(role);

@@ -4,8 +4,9 @@
 // Node names are <cluster>-<group>-<index> with a 1-based index, in spec order.
 // Hashes are SHA-256 over a canonical, versioned text form, so they are the
 // same in every process, build and machine:
-//  - image_hash: the image's boot definition (not its name);
-//  - hardware_hash: image_hash plus cpus, memory and disk;
+//  - image_hash: the image's boot definition (not its name), and, only when
+//    they are not the defaults, firmware, arch and NICs with their addresses;
+//  - hardware_hash: image_hash plus cpus, memory, disk and autostart;
 //  - role_hashes: per role of the node, the role's definition (after, steps,
 //    files, outputs) rendered with the node's static values (name, group,
 //    index, vars, group node names). Runtime references ({{ self.ip }},
@@ -28,6 +29,8 @@ namespace reconcile::model {
 absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec);
 
 std::string ImageHash(const ImageSpec& image);
+// image_hash of an expanded node: ImageHash alone unless node.custom_boot.
+std::string BootHash(const Node& node);
 std::string HardwareHash(const Node& node);  // uses node.image, cpus, memory, disk
 
 // The values every template of `node` may use that are known without running

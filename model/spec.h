@@ -141,6 +141,21 @@ struct Variable {
   std::string secret_env;
 };
 
+// One network interface of a created node. The first NIC of a node is the
+// one reconcile reaches it through.
+struct NicSpec {
+  std::string network;  // a libvirt network, or
+  std::string bridge;   // a bridge on the hypervisor host (exactly one is set)
+  // A static IPv4 address (see model/nic_address.h): `address` is a per-node
+  // template such as "10.0.0.{{ 10 + self.index }}/24"; `range` a span
+  // "10.0.0.10-10.0.0.60/24" handed out in index order. Neither: DHCP.
+  std::string address;
+  std::string range;
+  std::string gateway;           // optional; only with a static address
+  std::vector<std::string> dns;  // name servers; only with a static address
+  SourceLocation location;       // of the entry, for errors found at expansion
+};
+
 struct GroupSpec {
   std::string name;
   int count = 1;
@@ -148,6 +163,11 @@ struct GroupSpec {
   int cpus = 1;
   uint64_t memory_bytes = uint64_t{1} << 30;
   uint64_t disk_bytes = 0;  // 0: the base image's own size
+  // Empty: one NIC on the hypervisor's `network`, addressed by DHCP.
+  std::vector<NicSpec> networks;
+  std::string firmware = "bios";  // "bios" or "uefi" (OVMF, with NVRAM per node)
+  std::string arch = "x86_64";    // guest architecture; the host must offer it
+  bool autostart = false;         // libvirt starts the domain when its host boots
   std::vector<std::string> roles;
   // Existing machines (addresses or host names) configured but never created,
   // stopped or deleted. When set, `count` is the number of hosts and `image`,

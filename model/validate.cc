@@ -111,6 +111,7 @@ void ValidateSpec(const Spec& spec, const SpecSources& sources, Diagnostics& dia
   CheckRoleGraph(spec, sources, diagnostics);
   CheckNodeNames(spec, sources, diagnostics);
   ValidateHosts(spec, sources, diagnostics);
+  ValidateMachines(spec, diagnostics);
   ValidateTemplates(spec, sources, diagnostics);
 }
 

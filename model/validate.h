@@ -16,5 +16,8 @@ void ValidateTemplates(const Spec& spec, const SpecSources& sources, Diagnostics
 // Hypervisor hosts: placement names, capacity (part of ValidateSpec;
 // model/validate_hosts.cc).
 void ValidateHosts(const Spec& spec, const SpecSources& sources, Diagnostics& diagnostics);
+// Static NIC addresses: each node of a group gets a valid one, none shared
+// (model/validate_machine.cc).
+void ValidateMachines(const Spec& spec, Diagnostics& diagnostics);
 
 }  // namespace reconcile::model

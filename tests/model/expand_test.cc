@@ -7,6 +7,7 @@
 #include "gtest/gtest.h"
 #include "model/loader.h"
 #include "model/role_graph.h"
+#include "model/sha256.h"
 
 namespace reconcile::model {
 namespace {
@@ -94,6 +95,52 @@ TEST(ExpandTest, HardwareHashFollowsCpusAndImageHashFollowsOnlyTheImage) {
   std::vector<Node> new_image = Expand(Replace(kSpec, "/img/base.qcow2", "/img/base2.qcow2"));
   EXPECT_NE(before[1].image_hash, new_image[1].image_hash);
   EXPECT_NE(before[1].hardware_hash, new_image[1].hardware_hash);
+}
+
+// Nodes written before `networks`, `firmware`, `arch` and `autostart` keep
+// the hashes their domains record: the canonical forms are pinned here, so
+// an upgrade of reconcile is not a rollout of every cluster.
+TEST(ExpandTest, DefaultMachinesKeepTheHashesTheyHadBeforeMachineKeys) {
+  std::vector<Node> nodes = Expand(kSpec);
+  const Node& cp = nodes[0];
+  EXPECT_FALSE(cp.custom_boot);
+  const std::string image = Sha256Hex(
+      "image/v1\ndisk=15:/img/base.qcow2\nkernel=0:\ninitrd=0:\ncmdline=0:\nseed=4:true\n");
+  EXPECT_EQ(cp.image_hash, image);
+  EXPECT_EQ(cp.hardware_hash, Sha256Hex("hardware/v1\nexisting=0:\nimage=64:" + image +
+                                        "\ncpus=1:2\nmemory=10:2147483648\ndisk=1:0\n"));
+}
+
+TEST(ExpandTest, NetworksResolveEachNodesAddressAndReplaceWhenChanged) {
+  const std::string spec = Replace(
+      kSpec, "worker: {count: 2, image: base, cpus: 2, memory: 2GiB,",
+      "worker: {count: 2, image: base, cpus: 2, memory: 2GiB, networks: [lab, {network: st, "
+      "address: \"10.9.0.{{ 20 + self.index }}/24\", gateway: 10.9.0.1, dns: [10.9.0.1]}],");
+  std::vector<Node> nodes = Expand(spec);
+  ASSERT_EQ(nodes[2].nics.size(), 2u);
+  EXPECT_EQ(nodes[2].nics[0], (NodeNic{.network = "lab"}));
+  EXPECT_EQ(nodes[2].nics[1], (NodeNic{.network = "st", .address = "10.9.0.22/24",
+                                       .gateway = "10.9.0.1", .dns = {"10.9.0.1"}}));
+  EXPECT_TRUE(nodes[1].custom_boot);
+  EXPECT_TRUE(nodes[0].nics.empty());
+  // Each node's address is part of how it is born: the two differ.
+  EXPECT_NE(nodes[1].image_hash, nodes[2].image_hash);
+  std::vector<Node> before = Expand(kSpec);
+  EXPECT_NE(before[1].image_hash, nodes[1].image_hash);
+  EXPECT_EQ(before[0].image_hash, nodes[0].image_hash);  // other group untouched
+  std::vector<Node> moved = Expand(Replace(spec, "{{ 20 + self.index }}", "{{ 30 + self.index }}"));
+  EXPECT_NE(moved[1].image_hash, nodes[1].image_hash);
+}
+
+TEST(ExpandTest, FirmwareAndArchReplaceAutostartUpdatesInPlace) {
+  std::vector<Node> before = Expand(kSpec);
+  std::vector<Node> uefi = Expand(Replace(kSpec, "cp: {count: 1,", "cp: {firmware: uefi, count: 1,"));
+  EXPECT_EQ(uefi[0].firmware, "uefi");
+  EXPECT_NE(before[0].image_hash, uefi[0].image_hash);
+  std::vector<Node> autostart = Expand(Replace(kSpec, "cp: {count: 1,", "cp: {autostart: true, count: 1,"));
+  EXPECT_TRUE(autostart[0].autostart);
+  EXPECT_EQ(before[0].image_hash, autostart[0].image_hash);
+  EXPECT_NE(before[0].hardware_hash, autostart[0].hardware_hash);
 }
 
 TEST(ExpandTest, ChangingAStepChangesOnlyThatRolesHash) {
