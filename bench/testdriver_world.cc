@@ -21,8 +21,7 @@ std::string TestDriverWorldXml(const std::vector<model::Node>& nodes, const std:
     def.memory_bytes = node.memory_bytes;
     def.kernel = node.image.kernel;
     def.initrd = node.image.initrd;
-    def.network = "default";
-    def.mac = drivers::libvirt::DeterministicMac(cluster, node.name);
+    def.interfaces = {{"default", "", drivers::libvirt::DeterministicMac(cluster, node.name)}};
     def.guest_agent_channel = false;
     def.owner = {.cluster = cluster,
                  .group = node.group,

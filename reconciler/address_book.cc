@@ -36,7 +36,14 @@ absl::StatusOr<drivers::SshTarget> AddressBook::TargetFor(const model::Node& nod
           "{}: the domain records no SSH host key; it cannot be verified", node.name));
     }
     target.expected_host_keys = {domain.owner->host_public_key};
-    ASSIGN_OR_RETURN(target.host, hypervisor_.DiscoverAddress(node.name, timeout));
+    if (!node.nics.empty() && !node.nics.front().address.empty()) {
+      // A static address is known before the guest is up; reaching it is
+      // the SSH connection's wait, as a lease is for DHCP.
+      const std::string& address = node.nics.front().address;
+      target.host = address.substr(0, address.find('/'));
+    } else {
+      ASSIGN_OR_RETURN(target.host, hypervisor_.DiscoverAddress(node.name, timeout));
+    }
   }
   absl::MutexLock lock(&mu_);
   targets_[node.name] = target;

@@ -23,7 +23,8 @@ class AddressBook {
 
   // An existing machine is dialled at its configured address and verified
   // against the spec's known_hosts. A created node is dialled at the address
-  // libvirt reports (waiting up to `timeout` for one) and verified against the
+  // libvirt reports (waiting up to `timeout` for one), or at its first NIC's
+  // static address, and verified against the
   // host key recorded in its domain's metadata: no trust on first use.
   absl::StatusOr<drivers::SshTarget> TargetFor(const model::Node& node, absl::Duration timeout);
 

@@ -290,7 +290,11 @@ class PlanBuilder {
           state.deferred = true;
           return;
         }
-        state.last_action = Add(ActionKind::kReplace, node.name, "", "image changed", {});
+        state.last_action =
+            Add(ActionKind::kReplace, node.name, "",
+                node.custom_boot ? "image or boot settings (firmware, arch, networks) changed"
+                                 : "image changed",
+                {});
         state.fresh = true;
         return;
       }

@@ -19,7 +19,7 @@ BUILD=(
 # (start-remote-host.sh) needs nothing more: virt-ssh-helper is in
 # libvirt-daemon, sshd in openssh-server, nsenter and unshare in util-linux.
 LAB=(
-  libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86
+  libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 ovmf
   dnsmasq-base iproute2 iptables busybox-static dropbear-bin
   openssh-server openssh-sftp-server qemu-guest-agent sudo
   cpio xz-utils kmod linux-image-amd64 genisoimage qemu-utils bc procps util-linux

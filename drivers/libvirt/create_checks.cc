@@ -11,7 +11,9 @@
 
 #include "base/status_macros.h"
 #include "drivers/libvirt/errors.h"
+#include "drivers/libvirt/domain_xml.h"
 #include "drivers/libvirt/guest_platform.h"
+#include "drivers/libvirt/handles.h"
 #include "drivers/libvirt/image_upload.h"
 #include "drivers/libvirt/libvirt_hypervisor_impl.h"
 #include "drivers/libvirt/storage.h"
@@ -39,6 +41,51 @@ absl::Status CheckNetwork(virConnectPtr conn, const std::string& network) {
         fmt::format("network \"{}\" is not active (virsh net-start {})", network, network));
   }
   return absl::OkStatus();
+}
+
+// A host bridge, asked of libvirt's interface driver (which sees the daemon's
+// network namespace). A daemon without one cannot tell: then the create says.
+absl::Status CheckBridge(virConnectPtr conn, const std::string& bridge) {
+  LibvirtHandle<virInterfacePtr, virInterfaceFree> found(
+      virInterfaceLookupByName(conn, bridge.c_str()));
+  if (found) return absl::OkStatus();
+  virErrorPtr error = virGetLastError();
+  const bool missing = error != nullptr && error->code == VIR_ERR_NO_INTERFACE;
+  virResetLastError();
+  if (!missing) return absl::OkStatus();
+  return absl::FailedPreconditionError(fmt::format(
+      "bridge \"{}\" does not exist on the host (virsh iface-list --all lists its interfaces)",
+      bridge));
+}
+
+// The guest architecture among the host's capabilities.
+absl::Status CheckArch(virConnectPtr conn, const std::string& arch) {
+  char* caps = virConnectGetCapabilities(conn);
+  if (caps == nullptr) return LastLibvirtError("host capabilities");
+  const std::string xml = TakeLibvirtString(caps);
+  if (xml.find(fmt::format("<arch name='{}'>", arch)) != std::string::npos) return absl::OkStatus();
+  return absl::FailedPreconditionError(fmt::format(
+      "the host offers no {} guests (virsh capabilities lists its guest architectures; "
+      "an emulator such as qemu-system-arm provides them)",
+      arch));
+}
+
+// UEFI: libvirt finds OVMF through the firmware descriptors of the host's
+// packages (Debian's ovmf); its domain capabilities list "efi" then.
+absl::Status CheckUefi(virConnectPtr conn, const DomainDefinition& def) {
+  char* caps = virConnectGetDomainCapabilities(conn, nullptr, def.arch.c_str(),
+                                               def.machine.c_str(), def.domain_type.c_str(), 0);
+  if (caps == nullptr) return LastLibvirtError("domain capabilities (firmware)");
+  const std::string xml = TakeLibvirtString(caps);
+  const size_t firmware = xml.find("<enum name='firmware'>");
+  const size_t end = xml.find("</enum>", firmware);
+  if (firmware != std::string::npos && end != std::string::npos &&
+      xml.substr(firmware, end - firmware).find("<value>efi</value>") != std::string::npos) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(
+      "firmware uefi: the host offers no UEFI firmware for this machine (install OVMF: "
+      "Debian's ovmf package)");
 }
 
 absl::Status CheckReadable(std::string_view what, const std::string& path) {
@@ -96,7 +143,16 @@ absl::Status LibvirtHypervisor::CheckCreate(const NodeRequest& request) {
   if (!node.image.disk.empty() || !node.image.source.empty() || node.image.seed) {
     RETURN_IF_ERROR(CheckPoolUsable(conn, host.pool, kMinPoolFree + to_upload));
   }
-  RETURN_IF_ERROR(CheckNetwork(conn, host.network));
+  for (const DomainInterface& nic : Interfaces(request)) {
+    RETURN_IF_ERROR(nic.bridge.empty() ? CheckNetwork(conn, nic.network)
+                                       : CheckBridge(conn, nic.bridge));
+  }
+  // libvirt's test driver lists only i686 guests yet defines x86_64 ones.
+  if (offered_type_ != "test" || node.arch != "x86_64") RETURN_IF_ERROR(CheckArch(conn, node.arch));
+  if (node.firmware == "uefi" && offered_type_ != "test") {
+    ASSIGN_OR_RETURN(DomainDefinition def, DefinitionFor(request, Ownership{}));
+    RETURN_IF_ERROR(CheckUefi(conn, def));
+  }
   const bool local = LocalHost();
   const HostFiles files = offered_type_ == "test" ? HostFiles::kUnread
                           : local                 ? HostFiles::kLocal

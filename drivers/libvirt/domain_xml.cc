@@ -32,9 +32,17 @@ std::string RenderDomainXml(const DomainDefinition& def) {
   // KiB: libvirt's native unit, exact for every MiB-aligned size.
   fmt::format_to(to, "  <memory unit='KiB'>{}</memory>\n", def.memory_bytes / 1024);
   fmt::format_to(to, "  <vcpu>{}</vcpu>\n", def.vcpus);
-  x += "  <os>\n    <type arch='x86_64'";
+  x += def.uefi ? "  <os firmware='efi'>\n" : "  <os>\n";
+  fmt::format_to(to, "    <type arch='{}'", XmlEscape(def.arch));
   if (!def.machine.empty()) fmt::format_to(to, " machine='{}'", XmlEscape(def.machine));
   x += ">hvm</type>\n";
+  if (def.uefi) {
+    // Without secure boot: generic images' kernels are not all signed.
+    x += "    <firmware>\n"
+         "      <feature enabled='no' name='secure-boot'/>\n"
+         "      <feature enabled='no' name='enrolled-keys'/>\n"
+         "    </firmware>\n";
+  }
   if (!def.kernel.empty()) {
     fmt::format_to(to, "    <kernel>{}</kernel>\n", XmlEscape(def.kernel));
     if (!def.initrd.empty()) fmt::format_to(to, "    <initrd>{}</initrd>\n", XmlEscape(def.initrd));
@@ -61,13 +69,17 @@ std::string RenderDomainXml(const DomainDefinition& def) {
   x += "  <devices>\n";
   if (def.root_disk) x += Disk(*def.root_disk, "vda", false);
   if (def.seed) x += Disk(*def.seed, "vdb", true);
-  fmt::format_to(to,
-                 "    <interface type='network'>\n"
-                 "      <source network='{}'/>\n"
-                 "      <mac address='{}'/>\n"
-                 "      <model type='virtio'/>\n"
-                 "    </interface>\n",
-                 XmlEscape(def.network), XmlEscape(def.mac));
+  for (const DomainInterface& nic : def.interfaces) {
+    const bool bridge = !nic.bridge.empty();
+    fmt::format_to(to,
+                   "    <interface type='{}'>\n"
+                   "      <source {}='{}'/>\n"
+                   "      <mac address='{}'/>\n"
+                   "      <model type='virtio'/>\n"
+                   "    </interface>\n",
+                   bridge ? "bridge" : "network", bridge ? "bridge" : "network",
+                   XmlEscape(bridge ? nic.bridge : nic.network), XmlEscape(nic.mac));
+  }
   if (qemu) {
     if (!def.console_log.empty()) {
       fmt::format_to(to, "    <serial type='pty'><log file='{}' append='off'/></serial>\n",

@@ -15,6 +15,10 @@
 
 namespace reconcile::drivers::libvirt {
 
+// The node's NICs in order, each with its deterministic MAC (mac.h);
+// without `networks`, one on the host's network (node_creation.cc).
+std::vector<DomainInterface> Interfaces(const NodeRequest& request);
+
 class LibvirtHypervisor final : public Hypervisor {
  public:
   LibvirtHypervisor(LibvirtOptions options, std::shared_ptr<Connection> connection,
@@ -61,6 +65,9 @@ class LibvirtHypervisor final : public Hypervisor {
   absl::StatusOr<std::set<std::string>> DisksOfOtherDomains(virConnectPtr conn,
                                                             std::string_view except);
   // Whether volume pool/name is among `disks`, by pool/name or by its path.
+  // virDomainUndefine, removing the domain's NVRAM (UEFI variables) with it:
+  // it belongs to the node. -1 and libvirt's error on failure.
+  static int UndefineWithNvram(virDomainPtr domain);
   static bool UsedBy(virConnectPtr conn, const std::set<std::string>& disks, std::string_view pool,
                      std::string_view name);
   // The last lines of the node's console and QEMU logs, where readable.

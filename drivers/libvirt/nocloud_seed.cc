@@ -74,8 +74,10 @@ absl::StatusOr<std::string> BuildNoCloudSeed(const SeedIdentity& identity) {
   if (identity.host_key.private_openssh.empty() || identity.host_key.public_line.empty()) {
     return absl::InvalidArgumentError("seed: host key pair is empty");
   }
-  return BuildIso9660("cidata", {{"meta-data", RenderMetaData(identity)},
-                                 {"user-data", RenderUserData(identity)}});
+  std::vector<IsoFile> files = {
+      {"meta-data", RenderMetaData(identity)}, {"user-data", RenderUserData(identity)}};
+  if (!identity.network_config.empty()) files.emplace_back("network-config", identity.network_config);
+  return BuildIso9660("cidata", files);
 }
 
 }  // namespace reconcile::drivers::libvirt

@@ -1,6 +1,8 @@
 // The NoCloud first-boot seed: an ISO 9660 volume labelled "cidata" holding
-// `meta-data` and `user-data` (cloud-config). It carries identity only:
-// hostname, the operator's authorized key and the node's SSH host key pair.
+// `meta-data` and `user-data` (cloud-config), and `network-config` when the
+// node has several NICs or static addresses. It carries identity only:
+// hostname, the operator's authorized key, the node's SSH host key pair and
+// its addresses.
 // Everything else is pushed over SSH later. Pure.
 #pragma once
 
@@ -16,6 +18,9 @@ struct SeedIdentity {
   std::string hostname;        // a DNS label
   std::string authorized_key;  // one OpenSSH public key line
   HostKey host_key;            // ed25519; the private half is secret
+  // cloud-init network config v2 (drivers/libvirt/network_config.h); empty:
+  // no `network-config` file, cloud-init's DHCP fallback.
+  std::string network_config;
 };
 
 // "instance-id: ...\nlocal-hostname: ...\n"

@@ -12,6 +12,7 @@
 #include "drivers/libvirt/libvirt_hypervisor_impl.h"
 #include "drivers/libvirt/mac.h"
 #include "drivers/libvirt/metadata.h"
+#include "drivers/libvirt/network_config.h"
 #include "drivers/libvirt/nocloud_seed.h"
 #include "drivers/libvirt/storage.h"
 #include "fmt/format.h"
@@ -25,6 +26,19 @@ bool HasVolume(const Ownership& owner, const std::string& name) {
 }
 
 }  // namespace
+
+std::vector<DomainInterface> Interfaces(const NodeRequest& request) {
+  const model::Node& node = request.node;
+  if (node.nics.empty()) {
+    return {{request.hypervisor.network, "", NicMac(request.cluster, node.name, 0)}};
+  }
+  std::vector<DomainInterface> interfaces;
+  for (size_t i = 0; i < node.nics.size(); ++i) {
+    interfaces.push_back(
+        {node.nics[i].network, node.nics[i].bridge, NicMac(request.cluster, node.name, i)});
+  }
+  return interfaces;
+}
 
 absl::Status LibvirtHypervisor::RunStep(std::string_view step) {
   if (!options_.before_create_step) return absl::OkStatus();
@@ -69,7 +83,9 @@ absl::StatusOr<DomainDefinition> LibvirtHypervisor::DefinitionFor(const NodeRequ
   def.name = node.name;
   def.vcpus = node.cpus;
   def.memory_bytes = node.memory_bytes;
-  def.machine = platform.domain_type == "test" ? "" : "q35";
+  def.arch = node.arch;
+  if (platform.domain_type != "test") def.machine = node.arch == "aarch64" ? "virt" : "q35";
+  def.uefi = node.firmware == "uefi";
   def.kernel = node.image.kernel;
   def.initrd = node.image.initrd;
   def.cmdline = node.image.cmdline;
@@ -80,8 +96,7 @@ absl::StatusOr<DomainDefinition> LibvirtHypervisor::DefinitionFor(const NodeRequ
   if (HasVolume(owner, SeedVolumeName(node.name))) {
     def.seed = VolumeDisk{pool, SeedVolumeName(node.name), "raw"};
   }
-  def.network = request.hypervisor.network;
-  def.mac = DeterministicMac(request.cluster, node.name);
+  def.interfaces = Interfaces(request);
   if (!options_.console_log_dir.empty()) {
     def.console_log = fmt::format("{}/{}.console.log", options_.console_log_dir, node.name);
   }
@@ -116,7 +131,7 @@ absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& req
   absl::Cleanup undo = [&] {
     if (domain) {
       if (virDomainIsActive(domain.get()) == 1) virDomainDestroy(domain.get());
-      virDomainUndefine(domain.get());
+      UndefineWithNvram(domain.get());
     }
     for (const OwnedVolume& v : owner.volumes) (void)DeleteVolume(conn, v.pool, v.name);
     virResetLastError();
@@ -138,8 +153,12 @@ absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& req
   }
   if (node.image.seed) {
     RETURN_IF_ERROR(RunStep("seed"));
+    std::vector<SeedNic> seed_nics;
+    const std::vector<DomainInterface> interfaces = Interfaces(request);
+    for (size_t i = 0; i < node.nics.size(); ++i) seed_nics.push_back({interfaces[i].mac, node.nics[i]});
     const SeedIdentity identity{fmt::format("{}-{}", node.name, host_key.fingerprint.substr(7, 12)),
-                                node.name, request.authorized_key, host_key};
+                                node.name, request.authorized_key, host_key,
+                                RenderNetworkConfig(seed_nics)};
     ASSIGN_OR_RETURN(std::string iso, BuildNoCloudSeed(identity));
     const std::string name = SeedVolumeName(node.name);
     // Recorded first: a failed upload may leave the volume half created.
@@ -151,6 +170,9 @@ absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& req
   const std::string xml = RenderDomainXml(definition);
   domain.reset(virDomainDefineXML(conn, xml.c_str()));
   if (!domain) return LastLibvirtError(fmt::format("define domain {}", node.name));
+  if (node.autostart && virDomainSetAutostart(domain.get(), 1) != 0) {
+    return LastLibvirtError(fmt::format("mark domain {} to start with its host", node.name));
+  }
   RETURN_IF_ERROR(RunStep("start"));
   if (virDomainCreate(domain.get()) != 0) {
     return LastLibvirtError(fmt::format("start domain {}", node.name));
@@ -203,6 +225,9 @@ absl::StatusOr<UpdateEffect> LibvirtHypervisor::UpdateNode(const NodeRequest& re
   const std::string xml = RenderDomainXml(def);
   DomainHandle updated(virDomainDefineXML(conn, xml.c_str()));
   if (!updated) return LastLibvirtError(fmt::format("redefine domain {}", node.name));
+  if (virDomainSetAutostart(updated.get(), node.autostart ? 1 : 0) != 0) {
+    return LastLibvirtError(fmt::format("set autostart of domain {}", node.name));
+  }
   // A disk grown while running needs no restart; cpus and memory do.
   const bool sizes_changed =
       current.info.vcpus != node.cpus || current.info.memory_bytes != node.memory_bytes;

@@ -78,11 +78,22 @@ absl::Status LibvirtHypervisor::DeleteNode(std::string_view name) {
     if (UsedBy(conn, in_use, volume.pool, volume.name)) continue;
     RETURN_IF_ERROR(DeleteVolume(conn, volume.pool, volume.name));
   }
-  if (virDomainUndefine(dom) != 0) {
+  if (UndefineWithNvram(dom) != 0) {
     absl::Status status = LastLibvirtError(fmt::format("undefine domain {}", name));
     return absl::IsNotFound(status) ? absl::OkStatus() : status;
   }
   return absl::OkStatus();
+}
+
+int LibvirtHypervisor::UndefineWithNvram(virDomainPtr domain) {
+  if (virDomainUndefineFlags(domain, VIR_DOMAIN_UNDEFINE_NVRAM) == 0) return 0;
+  // Drivers without NVRAM support (libvirt's test driver) refuse the flag.
+  virErrorPtr error = virGetLastError();
+  if (error != nullptr && (error->code == VIR_ERR_INVALID_ARG || error->code == VIR_ERR_NO_SUPPORT)) {
+    virResetLastError();
+    return virDomainUndefine(domain);
+  }
+  return -1;
 }
 
 absl::StatusOr<std::set<std::string>> LibvirtHypervisor::DisksOfOtherDomains(

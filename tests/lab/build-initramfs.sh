@@ -11,7 +11,7 @@
 # Cached: the output directory is keyed by the hash of this script, of
 # nocloud-apply.sh, of nixos-rebuild-standin.sh and by the kernel version, so
 # reruns cost nothing.
-# Prints the output directory (vmlinux, initramfs.cpio.gz) on stdout.
+# Prints the output directory (vmlinux, vmlinuz, initramfs.cpio.gz) on stdout.
 # Needs: linux-image-amd64, busybox-static, dropbear-bin, cpio, xz-utils, kmod.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +19,9 @@ CACHE=${RECONCILE_LAB_CACHE:-/var/tmp/reconcile-lab-cache}
 KVER=${KVER:-$(ls /lib/modules | sort -V | tail -1)}
 KEY=$(cat "$0" "$HERE/nocloud-apply.sh" "$HERE/nixos-rebuild-standin.sh" | sha256sum | cut -c1-16)-$KVER
 IMG=$CACHE/$KEY
-if [ -s "$IMG/initramfs.cpio.gz" ] && [ -s "$IMG/vmlinux" ]; then echo "$IMG"; exit 0; fi
+if [ -s "$IMG/initramfs.cpio.gz" ] && [ -s "$IMG/vmlinux" ] && [ -s "$IMG/vmlinuz" ]; then
+  echo "$IMG"; exit 0
+fi
 
 mkdir -p "$CACHE"
 # Older builds of this script are stale: remove them rather than leak them
@@ -186,8 +188,9 @@ printf '#!/bin/sh\n/bin/poweroff\n' > etc/acpi/PWRF/00000080
 chmod +x etc/acpi/PWRF/00000080
 
 find . | cpio -o -H newc --quiet | gzip -1 > "$TMP/initramfs.cpio.gz"
-chmod 0644 "$TMP/vmlinux" "$TMP/initramfs.cpio.gz"
+chmod 0644 "$TMP/vmlinux" "$TMP/vmlinuz" "$TMP/initramfs.cpio.gz"
 mkdir -p "$IMG.new"
-mv "$TMP/vmlinux" "$TMP/initramfs.cpio.gz" "$IMG.new/"
+# vmlinuz (the EFI-stub bzImage) too: OVMF boots only that, not an ELF.
+mv "$TMP/vmlinux" "$TMP/vmlinuz" "$TMP/initramfs.cpio.gz" "$IMG.new/"
 rm -rf "$IMG"; mv "$IMG.new" "$IMG"
 echo "$IMG"

@@ -111,6 +111,51 @@ TEST_F(CreateSafetyTest, RolloutToMissingImageDeletesNothingAcrossPasses) {
   }
 }
 
+// This test verifies that a rollout giving the workers a second NIC on a
+// network the host does not have (a typo) replaces nothing: every pass names
+// the network, and all workers keep running.
+TEST_F(CreateSafetyTest, SecondNicOnAMissingNetworkReplacesNothing) {
+  Reconciler reconciler = Make(FourWorkers(), JoinNodes(4));
+  ASSERT_TRUE(Apply(reconciler).converged);
+  hypervisor_.MarkMissing("storrage");
+  std::vector<Node> nodes = JoinNodes(4);
+  for (Node& node : nodes) {
+    if (node.group != "wk") continue;
+    node.nics = {{.network = "lab"}, {.network = "storrage"}};
+    node.custom_boot = true;
+    node.image_hash = "img-two-nics";
+    node.hardware_hash = "hw-two-nics";
+  }
+  reconciler.SetDesired(FourWorkers(), nodes);
+  for (int pass = 0; pass < 3; ++pass) {
+    absl::StatusOr<PassResult> result = reconciler.ApplyPass();
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_TRUE(result->plan.actions.empty());
+    ASSERT_EQ(result->plan.problems.size(), 4u);
+    EXPECT_THAT(result->plan.problems[0].message, HasSubstr("network \"storrage\" does not exist"));
+    EXPECT_EQ(RunningWorkers(hypervisor_), 4);
+  }
+  for (const std::string& call : hypervisor_.calls()) EXPECT_THAT(call, Not(HasSubstr("delete")));
+}
+
+// This test verifies that a node whose first NIC has a static address is
+// dialled there, without asking the hypervisor for a lease.
+TEST_F(CreateSafetyTest, StaticFirstAddressIsDialledWithoutDiscovery) {
+  Reconciler reconciler = Make(FourWorkers(), JoinNodes(4));
+  ASSERT_TRUE(Apply(reconciler).converged);
+  hypervisor_.SetAddressesAvailable(false);  // no lease would ever come
+  const model::Spec spec = FourWorkers();  // AddressBook keeps a reference
+  AddressBook addresses(spec, hypervisor_);
+  Node node = JoinNodes(4)[1];
+  node.nics = {{.network = "lab", .address = "10.9.0.21/24"}};
+  absl::StatusOr<drivers::SshTarget> target = addresses.TargetFor(node, absl::Seconds(1));
+  ASSERT_TRUE(target.ok()) << target.status();
+  EXPECT_EQ(target->host, "10.9.0.21");
+  EXPECT_THAT(target->expected_host_keys, ::testing::ElementsAre(FakeHypervisor::HostKeyOf(node.name)));
+  // Another worker without one waits for a lease that never comes.
+  EXPECT_FALSE(addresses.TargetFor(JoinNodes(4)[2], absl::Seconds(1)).ok());
+}
+
 // This test verifies that when re-creating a replaced node fails for a reason
 // no check could see (the hypervisor refuses every create), the rollout stops
 // after that one node: in every later pass at most one worker is missing, the

@@ -111,10 +111,23 @@ absl::Status FakeHypervisor::CheckCreateLocked(const drivers::NodeRequest& reque
     return absl::FailedPreconditionError(
         fmt::format("storage pool \"{}\" does not exist", request.hypervisor.pool));
   }
-  if (missing_.count(request.hypervisor.network) ||
-      (networks_ && !networks_->count(request.hypervisor.network))) {
-    return absl::FailedPreconditionError(
-        fmt::format("network \"{}\" does not exist", request.hypervisor.network));
+  // The node's NICs, as the driver's Interfaces(): without `networks`, one
+  // on the host's network. After SetWorld no bridge exists (as in libvirt's
+  // test driver); before it, every one does unless marked missing.
+  std::vector<model::NodeNic> nics = node.nics;
+  if (nics.empty()) nics.push_back({.network = request.hypervisor.network});
+  for (const model::NodeNic& nic : nics) {
+    if (!nic.bridge.empty()) {
+      if (missing_.count(nic.bridge) || networks_) {
+        return absl::FailedPreconditionError(
+            fmt::format("bridge \"{}\" does not exist on the host", nic.bridge));
+      }
+    } else if (missing_.count(nic.network) || (networks_ && !networks_->count(nic.network))) {
+      return absl::FailedPreconditionError(fmt::format("network \"{}\" does not exist", nic.network));
+    }
+  }
+  if (node.arch != "x86_64" && node.arch != "i686") {
+    return absl::FailedPreconditionError(fmt::format("the host offers no {} guests", node.arch));
   }
   for (const std::string* path : {&image.disk, &image.source, &image.kernel, &image.initrd}) {
     if (!path->empty() && missing_.count(*path)) {

@@ -30,8 +30,7 @@ DomainDefinition OverlayDefinition() {
   def.machine = "q35";
   def.root_disk = VolumeDisk{"default", "lab-worker-2-overlay.qcow2", "qcow2"};
   def.seed = VolumeDisk{"default", "lab-worker-2-seed.iso", "raw"};
-  def.network = "default";
-  def.mac = "52:54:00:12:34:56";
+  def.interfaces = {{"default", "", "52:54:00:12:34:56"}};
   def.owner = SampleOwner();
   return def;
 }
@@ -69,6 +68,34 @@ TEST(DomainXmlTest, TestDriverVariantMatchesGolden) {
   ExpectMatchesGolden(RenderDomainXml(def), "tests/drivers/libvirt/golden/test_driver.xml");
 }
 
+// This test verifies a UEFI node with three NICs: OVMF chosen by libvirt
+// without secure boot, and a network NIC, a second network and a host bridge
+// in spec order, each with its MAC.
+TEST(DomainXmlTest, UefiWithSeveralNicsMatchesGolden) {
+  DomainDefinition def = OverlayDefinition();
+  def.domain_type = "qemu";
+  def.cpu_mode = "custom";
+  def.cpu_model = "qemu64";
+  def.uefi = true;
+  def.interfaces = {{"default", "", "52:54:00:12:34:56"},
+                    {"storage", "", "52:54:00:ab:cd:01"},
+                    {"", "br0", "52:54:00:ab:cd:02"}};
+  ExpectMatchesGolden(RenderDomainXml(def), "tests/drivers/libvirt/golden/uefi_three_nics.xml");
+}
+
+// This test verifies an aarch64 node: the arch and its machine type reach
+// <os><type>.
+TEST(DomainXmlTest, Aarch64MatchesGolden) {
+  DomainDefinition def = OverlayDefinition();
+  def.domain_type = "qemu";
+  def.cpu_mode = "custom";
+  def.cpu_model = "cortex-a57";
+  def.arch = "aarch64";
+  def.machine = "virt";
+  def.uefi = true;
+  ExpectMatchesGolden(RenderDomainXml(def), "tests/drivers/libvirt/golden/aarch64.xml");
+}
+
 // This test verifies that what is rendered reads back: the parser recovers
 // sizes, disks, MAC and the ownership record from the generated XML.
 TEST(DomainXmlTest, RenderedXmlParsesBack) {
@@ -81,6 +108,10 @@ TEST(DomainXmlTest, RenderedXmlParsesBack) {
                                                   "default/lab-worker-2-seed.iso"));
   EXPECT_THAT(info->macs, ::testing::ElementsAre("52:54:00:12:34:56"));
   ASSERT_TRUE(info->owner.has_value());
+  DomainDefinition three = OverlayDefinition();
+  three.interfaces.push_back({"", "br0", "52:54:00:ab:cd:02"});
+  EXPECT_THAT(ParseDomainXml(RenderDomainXml(three))->macs,
+              ::testing::ElementsAre("52:54:00:12:34:56", "52:54:00:ab:cd:02"));
   EXPECT_EQ(*info->owner, SampleOwner());
 }
 

@@ -280,6 +280,18 @@ TEST_F(LibvirtE2eTest, CheckCreateNamesWhatACreateWouldMiss) {
   network.hypervisor.network = "no-such-net";
   EXPECT_THAT(hv.CheckCreate(network).message(), HasSubstr("network \"no-such-net\""));
 
+  NodeRequest second_nic = Request(8, key);
+  second_nic.node.nics = {{.network = "rcl-lab"}, {.network = "no-such-net-2"}};
+  EXPECT_THAT(hv.CheckCreate(second_nic).message(), HasSubstr("network \"no-such-net-2\""));
+
+  NodeRequest bridge = Request(8, key);
+  bridge.node.nics = {{.bridge = "br-no-such"}};
+  EXPECT_THAT(hv.CheckCreate(bridge).message(), HasSubstr("bridge \"br-no-such\""));
+
+  NodeRequest arm = Request(8, key);
+  arm.node.arch = "aarch64";  // the lab installs no qemu-system-arm
+  EXPECT_THAT(hv.CheckCreate(arm).message(), HasSubstr("no aarch64 guests"));
+
   if (LabForcesTcg()) {
     NodeRequest kvm = Request(8, key);
     kvm.hypervisor.domain_type = "kvm";
@@ -288,6 +300,56 @@ TEST_F(LibvirtE2eTest, CheckCreateNamesWhatACreateWouldMiss) {
   // Nothing was created by any of it.
   EXPECT_THAT(*hv.ListDomains(), IsEmpty());
   EXPECT_EQ(RunCommand("ls " + StateDir() + "/pool").output, "base.qcow2\n");
+}
+
+// This test verifies `firmware: uefi` and a second NIC on real QEMU: the guest
+// boots through OVMF (it sees /sys/firmware/efi), has both NICs with their
+// deterministic MACs, and its NVRAM file exists while the node does and is
+// deleted with it.
+TEST_F(LibvirtE2eTest, UefiGuestWithTwoNicsBootsAndLeavesNoNvram) {
+  absl::StatusOr<HostKey> operator_key = GenerateHostKey();
+  ASSERT_THAT(operator_key, IsOk());
+  key_path_ = StateDir() + "/operator_ed25519";
+  std::ofstream(key_path_) << operator_key->private_openssh;
+  chmod(key_path_.c_str(), 0600);
+  LibvirtOptions options;
+  options.console_log_dir = StateDir() + "/logs";
+  std::unique_ptr<Hypervisor> driver = Driver(options);
+  ASSERT_NE(driver, nullptr);
+  Hypervisor& hv = *driver;
+  NodeRequest request = Request(12, operator_key->public_line + " e2e-operator");
+  request.node.firmware = "uefi";
+  request.node.image.kernel = image_dir_ + "/vmlinuz";  // OVMF loads EFI-stub kernels only
+  request.node.nics = {{.network = "rcl-lab"}, {.network = "rcl-lab"}};
+  absl::StatusOr<CreatedNode> created = hv.CreateNode(request);
+  ASSERT_THAT(created, IsOk());
+  ASSERT_EQ(created->domain.macs.size(), 2u);
+  const std::string xml =
+      RunCommand(fmt::format("virsh -c {} dumpxml {}", ShellQuote(uri_), request.node.name)).output;
+  const size_t open = xml.find("<nvram");
+  ASSERT_NE(open, std::string::npos) << xml;
+  const size_t start = xml.find('>', open) + 1;
+  // The lab's libvirtd sees $STATE/lib as /var/lib/libvirt (its own mount
+  // namespace: tests/lab/libvirtd-launch.sh).
+  std::string nvram = xml.substr(start, xml.find("</nvram>", start) - start);
+  ASSERT_TRUE(nvram.starts_with("/var/lib/libvirt/")) << nvram;
+  nvram = StateDir() + "/lib/" + nvram.substr(std::string("/var/lib/libvirt/").size());
+  EXPECT_EQ(RunCommand("test -f " + ShellQuote(nvram)).exit_code, 0) << nvram;
+
+  absl::StatusOr<std::string> ip = hv.DiscoverAddress(request.node.name, absl::Seconds(240));
+  ASSERT_THAT(ip, IsOk()) << RunCommand("tail -n 30 " + StateDir() + "/logs/" + request.node.name +
+                                        ".console.log").output;
+  const std::string known = WriteKnownHosts(request.node.name, *ip, created->domain.owner->host_public_key);
+  ::reconcile::testing::CommandResult seen;
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(90); absl::Now() < deadline;
+       absl::SleepFor(absl::Milliseconds(500))) {
+    seen = Ssh(*ip, known, "test -d /sys/firmware/efi && echo efi; cat /sys/class/net/eth*/address");
+    if (seen.exit_code == 0) break;
+  }
+  EXPECT_EQ(seen.output, fmt::format("efi\n{}\n{}\n", created->domain.macs[0], created->domain.macs[1]));
+
+  EXPECT_THAT(hv.DeleteNode(request.node.name), IsOk());
+  EXPECT_NE(RunCommand("test -e " + ShellQuote(nvram)).exit_code, 0) << nvram << " was left behind";
 }
 
 // This test verifies that a larger disk grows a running node's overlay in

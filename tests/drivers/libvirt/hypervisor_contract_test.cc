@@ -189,6 +189,29 @@ TEST_P(HypervisorContract, MissingPoolOrNetworkIsRefusedByName) {
   EXPECT_THAT(hv().GetDomain("lab-worker-1"), StatusIs(absl::StatusCode::kNotFound));
 }
 
+// This test verifies that every NIC of a node is checked before anything is
+// created: a second NIC on a missing network, a bridge the host does not
+// have, and an architecture the host does not offer are refused by name.
+TEST_P(HypervisorContract, MissingNicTargetOrArchIsRefusedByName) {
+  NodeRequest two = Request("worker", 1);
+  two.node.nics = {{.network = "lab"}, {.network = "storage-net"}};
+  EXPECT_THAT(hv().CheckCreate(two),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("\"storage-net\"")));
+  EXPECT_FALSE(hv().CreateNode(two).ok());
+  NodeRequest bridge = Request("worker", 1);
+  bridge.node.nics = {{.bridge = "br-missing"}};
+  EXPECT_THAT(hv().CheckCreate(bridge),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("bridge \"br-missing\"")));
+  NodeRequest arm = Request("worker", 1);
+  arm.node.arch = "aarch64";
+  EXPECT_THAT(hv().CheckCreate(arm),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no aarch64 guests")));
+  EXPECT_THAT(hv().GetDomain("lab-worker-1"), StatusIs(absl::StatusCode::kNotFound));
+  NodeRequest fine = Request("worker", 1);
+  fine.node.nics = {{.network = "lab"}, {.network = "lab", .address = "10.0.0.11/24"}};
+  EXPECT_THAT(hv().CheckCreate(fine), IsOk());
+}
+
 // This test verifies UpdateNode: the same definition is kUnchanged; more
 // memory on a running domain needs a restart, after which it is recorded; a
 // smaller disk is refused with nothing changed.

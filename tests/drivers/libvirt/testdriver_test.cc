@@ -48,6 +48,31 @@ TEST_F(TestDriverTest, CreateDefinesOwnedRunningDomainWithOverlay) {
   EXPECT_TRUE(VolumeExists("lab-worker-1-overlay.qcow2"));
 }
 
+// This test verifies a node with `networks`: one interface per NIC in spec
+// order, the first with the MAC a single-NIC node has, the next with its own;
+// and `autostart`, set on the domain and cleared again by an update.
+TEST_F(TestDriverTest, NicsInOrderWithTheirMacsAndAutostart) {
+  NodeRequest request = Request("worker", 1);
+  request.node.nics = {{.network = "lab"}, {.network = "lab", .address = "10.0.0.11/24"}};
+  request.node.autostart = true;
+  absl::StatusOr<CreatedNode> created = hypervisor_->CreateNode(request);
+  ASSERT_THAT(created, IsOk());
+  EXPECT_THAT(created->domain.macs, ElementsAre(DeterministicMac("lab", "lab-worker-1"),
+                                                NicMac("lab", "lab-worker-1", 1)));
+  EXPECT_NE(NicMac("lab", "lab-worker-1", 1), NicMac("lab", "lab-worker-1", 2));
+  DomainHandle domain(virDomainLookupByName(Conn(), "lab-worker-1"));
+  ASSERT_TRUE(domain);
+  int autostart = 0;
+  ASSERT_EQ(virDomainGetAutostart(domain.get(), &autostart), 0);
+  EXPECT_EQ(autostart, 1);
+  request.node.autostart = false;
+  request.node.hardware_hash = "hash-2";
+  ASSERT_THAT(hypervisor_->UpdateNode(request), IsOk());
+  DomainHandle updated(virDomainLookupByName(Conn(), "lab-worker-1"));
+  ASSERT_EQ(virDomainGetAutostart(updated.get(), &autostart), 0);
+  EXPECT_EQ(autostart, 0);
+}
+
 // This test verifies that owned, unmanaged and foreign-cluster domains are
 // all reported, each with its ownership (or none) and state.
 TEST_F(TestDriverTest, ListReportsOwnedUnmanagedAndForeign) {
