@@ -1,5 +1,6 @@
 #include "model/expand.h"
 
+#include <algorithm>
 #include <iterator>
 #include <set>
 
@@ -29,6 +30,21 @@ absl::Status AppendRendered(std::string& out, std::string_view key, const std::s
   return absl::OkStatus();
 }
 
+// Only when there are any, so nodes without data disks keep the hashes their
+// domains record. By name: reordering the list changes no disk. `keep` is
+// left out: it decides what a replace does, not what the machine is.
+void AppendDataDisks(std::string& out, const std::vector<DataDiskSpec>& disks) {
+  std::vector<const DataDiskSpec*> by_name;
+  for (const DataDiskSpec& disk : disks) by_name.push_back(&disk);
+  std::sort(by_name.begin(), by_name.end(),
+            [](const DataDiskSpec* a, const DataDiskSpec* b) { return a->name < b->name; });
+  for (const DataDiskSpec* disk : by_name) {
+    Field(out, "data-disk", disk->name);
+    Field(out, "data-disk-size", std::to_string(disk->size_bytes));
+    Field(out, "data-disk-pool", disk->pool);
+  }
+}
+
 }  // namespace
 
 std::string ImageHash(const ImageSpec& image) {
@@ -50,6 +66,7 @@ std::string HardwareHash(const Node& node) {
   Field(canonical, "cpus", std::to_string(node.cpus));
   Field(canonical, "memory", std::to_string(node.memory_bytes));
   Field(canonical, "disk", std::to_string(node.disk_bytes));
+  AppendDataDisks(canonical, node.data_disks);
   return Sha256Hex(canonical);
 }
 
@@ -127,6 +144,7 @@ absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
         node.memory_bytes = group.memory_bytes;
         node.disk_bytes = group.disk_bytes;
         node.image_hash = ImageHash(*image);
+        node.data_disks = group.disks;
       }
       for (const auto& role : role_order) {
         if (wanted.contains(role)) node.roles.push_back(role);

@@ -5,7 +5,8 @@
 // Hashes are SHA-256 over a canonical, versioned text form, so they are the
 // same in every process, build and machine:
 //  - image_hash: the image's boot definition (not its name);
-//  - hardware_hash: image_hash plus cpus, memory and disk;
+//  - hardware_hash: image_hash plus cpus, memory, disk and data disks (name,
+//    size, pool; not `keep`);
 //  - role_hashes: per role of the node, the role's definition (after, steps,
 //    files, outputs) rendered with the node's static values (name, group,
 //    index, vars, group node names). Runtime references ({{ self.ip }},
@@ -28,7 +29,7 @@ namespace reconcile::model {
 absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec);
 
 std::string ImageHash(const ImageSpec& image);
-std::string HardwareHash(const Node& node);  // uses node.image, cpus, memory, disk
+std::string HardwareHash(const Node& node);  // node.image, cpus, memory, disk, data_disks
 
 // The values every template of `node` may use that are known without running
 // anything: self.name/group/index, group.<g>.nodes and vars (group over spec).
