@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "base/status_macros.h"
+#include "drivers/libvirt/data_disks.h"
 #include "drivers/libvirt/errors.h"
 #include "drivers/libvirt/guest_platform.h"
 #include "drivers/libvirt/image_upload.h"
@@ -97,6 +98,7 @@ absl::Status LibvirtHypervisor::CheckCreate(const NodeRequest& request) {
     RETURN_IF_ERROR(CheckPoolUsable(conn, host.pool, kMinPoolFree + to_upload));
   }
   RETURN_IF_ERROR(CheckNetwork(conn, host.network));
+  RETURN_IF_ERROR(CheckDataDisks(conn, request, kMinPoolFree));
   const bool local = LocalHost();
   const HostFiles files = offered_type_ == "test" ? HostFiles::kUnread
                           : local                 ? HostFiles::kLocal

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "drivers/hypervisor.h"
 
@@ -16,6 +17,12 @@ struct VolumeDisk {
   std::string pool;
   std::string volume;
   std::string format;  // "qcow2" or "raw"
+};
+
+// A data disk: vdc, vdd, ... after the root and seed, in this order.
+struct DataDisk {
+  VolumeDisk volume;  // qcow2
+  std::string serial;  // the disk's spec name: /dev/disk/by-id/virtio-<serial>
 };
 
 struct DomainDefinition {
@@ -35,6 +42,7 @@ struct DomainDefinition {
   std::string cmdline;
   std::optional<VolumeDisk> root_disk;  // vda, read-write
   std::optional<VolumeDisk> seed;       // vdb, read-only raw ISO labelled cidata
+  std::vector<DataDisk> data_disks;     // vdc, vdd, ...
   std::string network;
   std::string mac;
   std::string console_log;  // serial console log file; empty: none
