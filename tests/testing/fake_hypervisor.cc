@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 
 namespace reconcile::testing {
 
@@ -328,7 +329,12 @@ absl::StatusOr<drivers::UpdateEffect> FakeHypervisor::UpdateNode(const drivers::
 absl::Status FakeHypervisor::DeleteNode(std::string_view name,
                                         const drivers::DeleteOptions& options) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Injected("delete", name); !s.ok()) return s;
+  // "delete lab-db-1", or "delete lab-db-1 keeping data" for a replace's.
+  const std::string what =
+      options.keep_disks.empty()
+          ? std::string(name)
+          : fmt::format("{} keeping {}", name, fmt::join(options.keep_disks, ","));
+  if (absl::Status s = Injected("delete", what); !s.ok()) return s;
   if (!domains_.count(std::string(name))) return absl::OkStatus();
   if (absl::Status s = CheckOwned(name); !s.ok()) return s;
   const auto& keep = options.keep_disks;
