@@ -123,5 +123,22 @@ TEST_F(DataDisksTest, AddingOrGrowingIsAProblemUnlessTheNodeIsReplaced) {
   EXPECT_THAT(pass->plan.problems[0].message, HasSubstr("grows 10240 MiB -> 20480 MiB"));
 }
 
+// This test verifies that a data disk's missing pool is a plan problem
+// naming the pool, and that nothing is created.
+TEST_F(DataDisksTest, MissingDataDiskPoolIsAPlanProblem) {
+  std::vector<Node> nodes = WorkersWithDisks(10);
+  nodes[1].data_disks[1].pool = "fast";
+  nodes[2].data_disks[1].pool = "fast";
+  hypervisor_.SetWorld({"default"}, {"default"});
+  Reconciler reconciler = Make(JoinSpec(), nodes);
+  absl::StatusOr<PassResult> pass = reconciler.ApplyPass();
+  ASSERT_TRUE(pass.ok()) << pass.status();
+  ASSERT_EQ(pass->plan.problems.size(), 2u);
+  EXPECT_EQ(pass->plan.problems[0].node, "lab-wk-1");
+  EXPECT_THAT(pass->plan.problems[0].message, HasSubstr("storage pool \"fast\" does not exist"));
+  EXPECT_EQ(hypervisor_.domains().count("lab-wk-1"), 0u);
+  EXPECT_EQ(hypervisor_.volumes().count("default/lab-wk-1-disk.data.qcow2"), 0u);
+}
+
 }  // namespace
 }  // namespace reconcile
