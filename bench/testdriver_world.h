@@ -41,7 +41,9 @@ class FixedAddressHypervisor final : public drivers::Hypervisor {
   absl::StatusOr<drivers::UpdateEffect> UpdateNode(const drivers::NodeRequest& request) override {
     return inner_->UpdateNode(request);
   }
-  absl::Status DeleteNode(std::string_view name) override { return inner_->DeleteNode(name); }
+  absl::Status DeleteNode(std::string_view name, const drivers::DeleteOptions& options) override {
+    return inner_->DeleteNode(name, options);
+  }
   absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(std::string_view pool,
                                                                std::string_view node) override {
     return inner_->RemoveOrphanVolumes(pool, node);

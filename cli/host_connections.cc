@@ -44,9 +44,9 @@ class ReconnectingHypervisor final : public drivers::Hypervisor {
     ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
     return h->UpdateNode(request);
   }
-  absl::Status DeleteNode(std::string_view name) override {
+  absl::Status DeleteNode(std::string_view name, const drivers::DeleteOptions& options) override {
     ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
-    return h->DeleteNode(name);
+    return h->DeleteNode(name, options);
   }
   absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(
       std::string_view pool, std::string_view node_name) override {

@@ -33,10 +33,15 @@ namespace reconcile::drivers {
 // XML namespace of the ownership metadata element in a domain's <metadata>.
 inline constexpr std::string_view kOwnershipNamespace = "https://reconcile.dev/xmlns/domain/1";
 
-// A storage volume this tool created for a domain (overlay or seed).
+// A storage volume this tool created for a domain (overlay, seed or data disk).
 struct OwnedVolume {
   std::string pool;
   std::string name;
+  // Data disks only: the disk's spec name (DataDiskSpec::name) and size as
+  // created, so a plan sees a disk removed or shrunk without asking the pool.
+  // Empty and 0 for the overlay and the seed.
+  std::string disk;
+  uint64_t bytes = 0;
   friend bool operator==(const OwnedVolume&, const OwnedVolume&) = default;
 };
 
@@ -84,6 +89,14 @@ enum class UpdateEffect {
   kNeedsRestart,   // new definition stored; takes effect at the next boot
 };
 
+// What DeleteNode leaves in place.
+struct DeleteOptions {
+  // Data disks (by spec name) left in their pool, detached, for the node's
+  // successor to re-attach: a replace passes the node's disks marked
+  // `keep: true`. Empty, as when a node leaves the spec: every volume goes.
+  std::vector<std::string> keep_disks;
+};
+
 // Result of CreateNode.
 struct CreatedNode {
   DomainInfo domain;
@@ -104,10 +117,16 @@ class Hypervisor {
   virtual absl::StatusOr<DomainInfo> GetDomain(std::string_view name) = 0;
 
   // Creates storage (a qcow2 overlay when node.image.disk is set), the NoCloud
-  // seed (when node.image.seed), defines the domain with ownership metadata and
-  // a deterministic MAC, and starts it. Leftover volumes of an earlier crashed
-  // attempt with this node's names (and no domain) are removed first. If any
-  // step fails, everything this attempt created is removed again.
+  // seed (when node.image.seed), an empty qcow2 volume per data disk
+  // (node.data_disks, in its pool or else the host's; attached vdc, vdd, ...
+  // in that order with the disk's name as serial), defines the domain with
+  // ownership metadata and a deterministic MAC, and starts it. Leftover
+  // volumes of an earlier crashed attempt with this node's names (and no
+  // domain) are removed first, except a data disk marked keep: an existing,
+  // unused volume of that name is re-attached as it is (a replace's kept
+  // disk), after growing it to the spec's size; one larger than the spec is
+  // kFailedPrecondition. If any step fails, everything this attempt created
+  // is removed again (never a re-attached kept disk).
   // kAlreadyExists when a domain of that name exists (owned or not; nothing is
   // touched).
   virtual absl::StatusOr<CreatedNode> CreateNode(const NodeRequest& request) = 0;
@@ -116,7 +135,10 @@ class Hypervisor {
   // and the network exist and are active, the base image is a volume libvirt
   // knows (or, for direct kernel boot on a local host, the kernel and initrd
   // files exist), the pool has room for the overlay, and the requested domain
-  // type and CPU mode are offered. kFailedPrecondition naming the missing
+  // type and CPU mode are offered; each data disk's pool exists, is active
+  // and has room for the disks to be created in it (a kept volume that
+  // exists needs none, and must not be larger than the spec's size).
+  // kFailedPrecondition naming the missing
   // thing (its path or name) otherwise. Planning calls it before any create
   // or replace, and a replace calls it again before deleting anything.
   virtual absl::Status CheckCreate(const NodeRequest& request) = 0;
@@ -132,19 +154,23 @@ class Hypervisor {
   // Redefines an owned domain in place from the request (cpus, memory, hash);
   // storage, MAC and host key are kept. A larger disk grows the root overlay
   // in place (running or not); a smaller one is kFailedPrecondition and
-  // nothing changes. kNotFound if missing.
+  // nothing changes. Data disks are not changed in place: a request whose
+  // data disks differ from the domain's (added, removed, grown, shrunk,
+  // moved) is kFailedPrecondition and nothing changes. kNotFound if missing.
   virtual absl::StatusOr<UpdateEffect> UpdateNode(const NodeRequest& request) = 0;
 
   // Destroys an owned domain, removes the volumes listed in its metadata that
-  // are named after it (overlay, seed) and used by no other domain, then
+  // are named after it (overlay, seed, data disks) and used by no other
+  // domain, except the data disks named in `options.keep_disks`, then
   // undefines it (in that order, so a crash in between leaves a domain that a
   // retry deletes again). Missing domain: OK.
-  virtual absl::Status DeleteNode(std::string_view name) = 0;
+  virtual absl::Status DeleteNode(std::string_view name, const DeleteOptions& options) = 0;
 
   // Removes volumes named like this node's overlay/seed in `pool` when no
   // domain of that name exists and no domain uses them (the remains of a
   // crashed creation). Returns the names removed. If the domain exists
-  // nothing is touched.
+  // nothing is touched. Never a data disk: a kept one outlives its domain
+  // between a replace's delete and create (CreateNode handles those).
   virtual absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(
       std::string_view pool, std::string_view node_name) = 0;
 

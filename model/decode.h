@@ -44,6 +44,8 @@ void DecodeEntryName(YamlReader& reader, const YamlNode& key, std::string_view k
 // such a list (reported).
 bool DecodeStringList(YamlReader& reader, const YamlNode& node, std::string_view what,
                       std::vector<std::string>& values, std::vector<SourceLocation>& locations);
+// A group's `disks` list (model/decode_disks.cc).
+void DecodeDataDisks(const YamlNode& node, YamlReader& reader, GroupSpec& group);
 // The `hypervisors:` list of `root` (model/decode_hosts.cc), and a group's
 // `placement` mapping.
 void DecodeHypervisors(const YamlNode& root, YamlReader& reader, Spec& spec);

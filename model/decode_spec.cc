@@ -168,6 +168,14 @@ void DecodeGroup(const YamlNode& key, const YamlNode& body, YamlReader& r, Group
     }
     DecodePlacement(*n, r, group, where);
   }
+  if (auto* n = body.Find("disks")) {
+    if (body.Find("hosts")) {
+      r.Error(*n, "'disks' cannot be combined with 'hosts': existing machines are configured, "
+                  "never created");
+    } else {
+      DecodeDataDisks(*n, r, group);
+    }
+  }
   if (auto* n = body.Find("max_unavailable")) {
     group.max_unavailable = static_cast<int>(r.Int(*n, "max_unavailable", 1, kMaxGroupCount).value_or(1));
   }

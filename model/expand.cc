@@ -1,5 +1,6 @@
 #include "model/expand.h"
 
+#include <algorithm>
 #include <iterator>
 #include <set>
 
@@ -28,6 +29,21 @@ absl::Status AppendRendered(std::string& out, std::string_view key, const std::s
   if (!rendered.ok()) return rendered.status();
   Field(out, key, *rendered);
   return absl::OkStatus();
+}
+
+// Only when there are any, so nodes without data disks keep the hashes their
+// domains record. By name: reordering the list changes no disk. `keep` is
+// left out: it decides what a replace does, not what the machine is.
+void AppendDataDisks(std::string& out, const std::vector<DataDiskSpec>& disks) {
+  std::vector<const DataDiskSpec*> by_name;
+  for (const DataDiskSpec& disk : disks) by_name.push_back(&disk);
+  std::sort(by_name.begin(), by_name.end(),
+            [](const DataDiskSpec* a, const DataDiskSpec* b) { return a->name < b->name; });
+  for (const DataDiskSpec* disk : by_name) {
+    Field(out, "data-disk", disk->name);
+    Field(out, "data-disk-size", std::to_string(disk->size_bytes));
+    Field(out, "data-disk-pool", disk->pool);
+  }
 }
 
 }  // namespace
@@ -70,6 +86,7 @@ std::string HardwareHash(const Node& node) {
   // Only when set, so nodes without them keep the hashes they record.
   if (node.custom_boot) Field(canonical, "boot", node.image_hash);
   if (node.autostart) Field(canonical, "autostart", "true");
+  AppendDataDisks(canonical, node.data_disks);
   return Sha256Hex(canonical);
 }
 
@@ -156,6 +173,7 @@ absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
         }
         node.custom_boot = !node.nics.empty() || node.firmware != "bios" || node.arch != "x86_64";
         node.image_hash = BootHash(node);
+        node.data_disks = group.disks;
       }
       for (const auto& role : role_order) {
         if (wanted.contains(role)) node.roles.push_back(role);

@@ -6,7 +6,8 @@
 // same in every process, build and machine:
 //  - image_hash: the image's boot definition (not its name), and, only when
 //    they are not the defaults, firmware, arch and NICs with their addresses;
-//  - hardware_hash: image_hash plus cpus, memory, disk and autostart;
+//  - hardware_hash: image_hash plus cpus, memory, disk, data disks (name,
+//    size, pool; not `keep`) and autostart;
 //  - role_hashes: per role of the node, the role's definition (after, steps,
 //    files, outputs) rendered with the node's static values (name, group,
 //    index, vars, group node names). Runtime references ({{ self.ip }},
@@ -31,7 +32,7 @@ absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec);
 std::string ImageHash(const ImageSpec& image);
 // image_hash of an expanded node: ImageHash alone unless node.custom_boot.
 std::string BootHash(const Node& node);
-std::string HardwareHash(const Node& node);  // uses node.image, cpus, memory, disk
+std::string HardwareHash(const Node& node);  // node.image, cpus, memory, disk, data_disks
 
 // The values every template of `node` may use that are known without running
 // anything: self.name/group/index, group.<g>.nodes and vars (group over spec).

@@ -50,6 +50,8 @@ struct Node {
   // Per role (by role name): stable hex digest of the role as rendered for this
   // node with static values only; recorded on the node after a successful apply.
   std::map<std::string, std::string> role_hashes;
+  // The group's data disks, in spec order (part of hardware_hash).
+  std::vector<DataDiskSpec> data_disks;
 };
 
 }  // namespace reconcile::model

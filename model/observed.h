@@ -41,6 +41,14 @@ inline std::string DomainStateText(DomainState state) {
   return text;
 }
 
+// A data disk an owned domain records (its ownership metadata).
+struct ObservedDataDisk {
+  std::string name;  // the spec name
+  std::string pool;
+  uint64_t bytes = 0;
+  friend bool operator==(const ObservedDataDisk&, const ObservedDataDisk&) = default;
+};
+
 // A libvirt domain as its hypervisor reported it.
 struct ObservedDomain {
   std::string name;
@@ -58,6 +66,7 @@ struct ObservedDomain {
   // The hypervisor host (spec name) it lives on; empty means the spec's first
   // (for a one-host spec, its only) host.
   std::string host;
+  std::vector<ObservedDataDisk> data_disks;  // owned domains only
 };
 
 // What one SSH probe of a node returned.

@@ -86,6 +86,18 @@ struct ImageSpec {
   SourceLocation location;
 };
 
+// An extra, empty disk of every node of a group (`disks:`), attached after the
+// root disk and the seed. The guest finds it at /dev/disk/by-id/virtio-<name>.
+struct DataDiskSpec {
+  std::string name;  // a DNS label of at most 20 characters: the disk's virtio serial
+  uint64_t size_bytes = 0;  // a whole number of MiB
+  std::string pool;  // empty: the pool of the host the node lives on
+  // Kept across a replace of the node (its successor re-attaches the same
+  // volume); deleted with the node when it leaves the spec either way.
+  bool keep = false;
+  friend bool operator==(const DataDiskSpec&, const DataDiskSpec&) = default;
+};
+
 // A file placed on a node before a step's command runs.
 struct FileSpec {
   std::string path;     // absolute path on the node
@@ -178,6 +190,7 @@ struct GroupSpec {
   // `placement: { hosts: [...] }`: the hypervisors this group's nodes may be
   // created on; empty means any.
   std::vector<std::string> placement_hosts;
+  std::vector<DataDiskSpec> disks;  // extra data disks of each node, in spec order
   SourceLocation location;
 };
 

@@ -20,13 +20,15 @@ inline constexpr std::array<std::string_view, 10> kSsh = {
     "jump_host", "netns", "state_dir", "become"};
 inline constexpr std::array<std::string_view, 6> kImage = {"disk", "source", "kernel", "initrd",
                                                            "cmdline", "seed"};
-inline constexpr std::array<std::string_view, 14> kGroup = {
+inline constexpr std::array<std::string_view, 15> kGroup = {
     "count", "image", "cpus", "memory", "disk", "roles", "hosts", "vars", "max_unavailable",
-    "placement", "networks", "firmware", "arch", "autostart"};
+    "placement", "disks", "networks", "firmware", "arch", "autostart"};
 // One item of a group's `networks` list, when it is a mapping.
 inline constexpr std::array<std::string_view, 6> kNic = {"network", "bridge", "address",
                                                          "range", "gateway", "dns"};
 inline constexpr std::array<std::string_view, 1> kPlacement = {"hosts"};
+// One item of a group's `disks` list.
+inline constexpr std::array<std::string_view, 4> kDataDisk = {"name", "size", "pool", "keep"};
 inline constexpr std::array<std::string_view, 3> kRole = {"after", "steps", "outputs"};
 inline constexpr std::array<std::string_view, 5> kStep = {"name", "run", "check", "files",
                                                           "nixos"};

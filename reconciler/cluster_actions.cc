@@ -36,6 +36,15 @@ std::vector<model::TemplateRef> RoleRefs(const model::RoleSpec& role) {
   return refs;
 }
 
+// What a replace of `node` leaves for its successor: the disks marked keep.
+drivers::DeleteOptions KeptDisks(const model::Node& node) {
+  drivers::DeleteOptions options;
+  for (const model::DataDiskSpec& disk : node.data_disks) {
+    if (disk.keep) options.keep_disks.push_back(disk.name);
+  }
+  return options;
+}
+
 }  // namespace
 
 ClusterActions::ClusterActions(const model::Spec& spec, const std::vector<model::Node>& nodes,
@@ -93,7 +102,8 @@ drivers::NodeRequest ClusterActions::RequestFor(const model::Node& node,
 absl::Status ClusterActions::Run(const model::Action& action, absl::Time deadline) {
   if (action.kind == model::ActionKind::kDelete) {
     addresses_.Forget(action.node);
-    return hypervisor_.DeleteNode(action.node);
+    // Left the spec for good: its kept data disks go with it.
+    return hypervisor_.DeleteNode(action.node, {});
   }
   const model::Node* node = FindNode(action.node);
   if (node == nullptr) {
@@ -112,7 +122,7 @@ absl::Status ClusterActions::Run(const model::Action& action, absl::Time deadlin
       // node deleted for a successor that cannot be made is simply lost.
       RETURN_IF_ERROR(CheckCreatable(*node, action.host));
       addresses_.Forget(node->name);
-      RETURN_IF_ERROR(hypervisor_.DeleteNode(node->name));
+      RETURN_IF_ERROR(hypervisor_.DeleteNode(node->name, KeptDisks(*node)));
       return Create(*node, action.host);
     case model::ActionKind::kConfigure:
       return Redacted(Configure(*node, action.role, deadline));

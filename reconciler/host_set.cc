@@ -107,9 +107,9 @@ absl::StatusOr<drivers::UpdateEffect> HostSet::UpdateNode(const drivers::NodeReq
   return hypervisor->UpdateNode(request);
 }
 
-absl::Status HostSet::DeleteNode(std::string_view name) {
+absl::Status HostSet::DeleteNode(std::string_view name, const drivers::DeleteOptions& options) {
   ASSIGN_OR_RETURN(drivers::Hypervisor * hypervisor, Route(name));
-  return hypervisor->DeleteNode(name);
+  return hypervisor->DeleteNode(name, options);
 }
 
 absl::StatusOr<std::vector<std::string>> HostSet::RemoveOrphanVolumes(std::string_view pool,

@@ -48,7 +48,7 @@ class HostSet final : public drivers::Hypervisor {
   absl::Status StartNode(std::string_view name) override;
   absl::Status StopNode(std::string_view name, absl::Duration grace) override;
   absl::StatusOr<drivers::UpdateEffect> UpdateNode(const drivers::NodeRequest& request) override;
-  absl::Status DeleteNode(std::string_view name) override;
+  absl::Status DeleteNode(std::string_view name, const drivers::DeleteOptions& options) override;
   absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(std::string_view pool,
                                                                std::string_view node_name) override;
   absl::StatusOr<std::string> DiscoverAddress(std::string_view name,

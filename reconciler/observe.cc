@@ -27,6 +27,9 @@ model::ObservedDomain ToObserved(const drivers::DomainInfo& info) {
     domain.index = info.owner->index;
     domain.hardware_hash = info.owner->hardware_hash;
     domain.image_hash = info.owner->image_hash;
+    for (const drivers::OwnedVolume& volume : info.owner->volumes) {
+      if (!volume.disk.empty()) domain.data_disks.push_back({volume.disk, volume.pool, volume.bytes});
+    }
   }
   return domain;
 }

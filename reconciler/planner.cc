@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "fmt/format.h"
+#include "reconciler/data_disk_changes.h"
 #include "reconciler/placement.h"
 
 namespace reconcile {
@@ -161,6 +162,12 @@ class PlanBuilder {
     return host.empty() ? spec_.Hosts().front().name : host;
   }
 
+  // The pool of the host a node lives on (or is created on).
+  std::string CreateHostPool(const Node& node) const {
+    const model::HypervisorSpec* host = spec_.FindHost(CreateHostFor(node));
+    return host != nullptr ? host->pool : spec_.Hosts().front().pool;
+  }
+
   // Why a node of this group cannot be created where it would be, if so.
   const std::string* CreateProblem(const Node& node) const {
     auto group = observed_.create_problems.find(node.group);
@@ -277,6 +284,12 @@ class PlanBuilder {
     }
     const bool running = domain->state == DomainState::kRunning || domain->state == DomainState::kPaused;
     if (domain->hardware_hash != node.hardware_hash) {
+      const std::string disks = DataDiskProblem(*domain, node, CreateHostPool(node),
+                                                domain->image_hash != node.image_hash);
+      if (!disks.empty()) {
+        Block(state, node.name, disks);
+        return;
+      }
       if (domain->image_hash != node.image_hash) {
         // Nothing is deleted before its replacement can be created.
         if (const std::string* why = CreateProblem(node)) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "base/status_macros.h"
+#include "drivers/libvirt/data_disks.h"
 #include "drivers/libvirt/errors.h"
 #include "drivers/libvirt/domain_xml.h"
 #include "drivers/libvirt/guest_platform.h"
@@ -153,6 +154,7 @@ absl::Status LibvirtHypervisor::CheckCreate(const NodeRequest& request) {
     ASSIGN_OR_RETURN(DomainDefinition def, DefinitionFor(request, Ownership{}));
     RETURN_IF_ERROR(CheckUefi(conn, def));
   }
+  RETURN_IF_ERROR(CheckDataDisks(conn, request, kMinPoolFree));
   const bool local = LocalHost();
   const HostFiles files = offered_type_ == "test" ? HostFiles::kUnread
                           : local                 ? HostFiles::kLocal

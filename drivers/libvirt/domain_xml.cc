@@ -20,6 +20,26 @@ std::string Disk(const VolumeDisk& disk, std::string_view target, bool read_only
       read_only ? "      <readonly/>\n" : "");
 }
 
+// Targets from vdc on whether or not there is a seed, so a disk's target
+// never depends on the image.
+std::string DataDisks(const std::vector<DataDisk>& disks) {
+  std::string out;
+  for (size_t i = 0; i < disks.size(); ++i) {
+    const DataDisk& disk = disks[i];
+    fmt::format_to(std::back_inserter(out),
+                   "    <disk type='volume' device='disk'>\n"
+                   "      <driver name='qemu' type='{}'/>\n"
+                   "      <source pool='{}' volume='{}'/>\n"
+                   "      <target dev='vd{}' bus='virtio'/>\n"
+                   "      <serial>{}</serial>\n"
+                   "    </disk>\n",
+                   XmlEscape(disk.volume.format), XmlEscape(disk.volume.pool),
+                   XmlEscape(disk.volume.volume), static_cast<char>('c' + i),
+                   XmlEscape(disk.serial));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string RenderDomainXml(const DomainDefinition& def) {
@@ -69,6 +89,7 @@ std::string RenderDomainXml(const DomainDefinition& def) {
   x += "  <devices>\n";
   if (def.root_disk) x += Disk(*def.root_disk, "vda", false);
   if (def.seed) x += Disk(*def.seed, "vdb", true);
+  x += DataDisks(def.data_disks);
   for (const DomainInterface& nic : def.interfaces) {
     const bool bridge = !nic.bridge.empty();
     fmt::format_to(to,

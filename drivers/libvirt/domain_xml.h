@@ -26,6 +26,12 @@ struct DomainInterface {
   std::string mac;
 };
 
+// A data disk: vdc, vdd, ... after the root and seed, in this order.
+struct DataDisk {
+  VolumeDisk volume;  // qcow2
+  std::string serial;  // the disk's spec name: /dev/disk/by-id/virtio-<serial>
+};
+
 struct DomainDefinition {
   std::string domain_type = "qemu";  // "kvm", "qemu", or "test" (test driver)
   // <cpu>: "host-passthrough", "host-model", or "custom" with `cpu_model`;
@@ -47,6 +53,7 @@ struct DomainDefinition {
   std::string cmdline;
   std::optional<VolumeDisk> root_disk;  // vda, read-write
   std::optional<VolumeDisk> seed;       // vdb, read-only raw ISO labelled cidata
+  std::vector<DataDisk> data_disks;     // vdc, vdd, ...
   std::vector<DomainInterface> interfaces;  // in order; the first is the one dialled
   std::string console_log;  // serial console log file; empty: none
   bool guest_agent_channel = true;  // virtio-serial port org.qemu.guest_agent.0

@@ -31,7 +31,7 @@ class LibvirtHypervisor final : public Hypervisor {
   absl::Status StartNode(std::string_view name) override;
   absl::Status StopNode(std::string_view name, absl::Duration grace) override;
   absl::StatusOr<UpdateEffect> UpdateNode(const NodeRequest& request) override;
-  absl::Status DeleteNode(std::string_view name) override;
+  absl::Status DeleteNode(std::string_view name, const DeleteOptions& options) override;
   absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(std::string_view pool,
                                                                std::string_view node_name) override;
   absl::StatusOr<std::string> DiscoverAddress(std::string_view name,

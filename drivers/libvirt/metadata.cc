@@ -20,6 +20,13 @@ absl::StatusOr<std::string> RequiredText(xmlNode* parent, std::string_view field
   return TextOf(node);
 }
 
+// A data disk's name and size; nothing for the overlay and seed, so their
+// elements read as they always have.
+std::string DataDiskAttributes(const OwnedVolume& volume) {
+  if (volume.disk.empty()) return "";
+  return fmt::format(" disk=\"{}\" bytes=\"{}\"", XmlEscape(volume.disk), volume.bytes);
+}
+
 }  // namespace
 
 bool IsOwnershipElement(const xmlNode* element) {
@@ -50,8 +57,8 @@ std::string RenderOwnershipXml(const Ownership& owner, int indent, bool prefixed
   } else {
     fmt::format_to(to, "{}  <{}volumes>\n", pad, p);
     for (const OwnedVolume& v : owner.volumes) {
-      fmt::format_to(to, "{}    <{}volume pool=\"{}\" name=\"{}\"/>\n", pad, p, XmlEscape(v.pool),
-                     XmlEscape(v.name));
+      fmt::format_to(to, "{}    <{}volume pool=\"{}\" name=\"{}\"{}/>\n", pad, p,
+                     XmlEscape(v.pool), XmlEscape(v.name), DataDiskAttributes(v));
     }
     fmt::format_to(to, "{}  </{}volumes>\n", pad, p);
   }
@@ -87,6 +94,11 @@ absl::StatusOr<Ownership> ParseOwnershipElement(xmlNode* element) {
     if (volume.pool.empty() || volume.name.empty()) {
       return absl::InvalidArgumentError(
           "ownership metadata: <volume> needs pool and name attributes");
+    }
+    volume.disk = AttributeOf(v, "disk");
+    if (!volume.disk.empty() && !absl::SimpleAtoi(AttributeOf(v, "bytes"), &volume.bytes)) {
+      return absl::InvalidArgumentError(fmt::format(
+          "ownership metadata: data disk \"{}\" has no size in bytes", volume.disk));
     }
     owner.volumes.push_back(std::move(volume));
   }

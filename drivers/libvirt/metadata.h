@@ -9,6 +9,8 @@
 //     <reconcile:host-key>ssh-ed25519 AAAA...</reconcile:host-key>
 //     <reconcile:volumes>
 //       <reconcile:volume pool="default" name="lab-worker-2-overlay.qcow2"/>
+//       <reconcile:volume pool="default" name="lab-worker-2-disk.data.qcow2"
+//                         disk="data" bytes="53687091200"/>
 //     </reconcile:volumes>
 //   </reconcile:node>
 #pragma once

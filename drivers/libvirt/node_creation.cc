@@ -2,10 +2,12 @@
 #include <libvirt/libvirt.h>
 
 #include <algorithm>
+#include <set>
 
 #include "absl/cleanup/cleanup.h"
 #include "base/status_macros.h"
 #include "drivers/host_key.h"
+#include "drivers/libvirt/data_disks.h"
 #include "drivers/libvirt/errors.h"
 #include "drivers/libvirt/guest_platform.h"
 #include "drivers/libvirt/image_upload.h"
@@ -96,6 +98,7 @@ absl::StatusOr<DomainDefinition> LibvirtHypervisor::DefinitionFor(const NodeRequ
   if (HasVolume(owner, SeedVolumeName(node.name))) {
     def.seed = VolumeDisk{pool, SeedVolumeName(node.name), "raw"};
   }
+  def.data_disks = AttachedDataDisks(owner);
   def.interfaces = Interfaces(request);
   if (!options_.console_log_dir.empty()) {
     def.console_log = fmt::format("{}/{}.console.log", options_.console_log_dir, node.name);
@@ -127,13 +130,18 @@ absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& req
                   .hardware_hash = node.hardware_hash, .host_public_key = host_key.public_line,
                   .image_hash = node.image_hash};
   DomainHandle domain;
+  // Data disks this attempt made; a kept disk it re-attached is not one.
+  std::set<std::string> created_disks;
   // Undo everything this attempt created unless it is dismissed at the end.
   absl::Cleanup undo = [&] {
     if (domain) {
       if (virDomainIsActive(domain.get()) == 1) virDomainDestroy(domain.get());
       UndefineWithNvram(domain.get());
     }
-    for (const OwnedVolume& v : owner.volumes) (void)DeleteVolume(conn, v.pool, v.name);
+    for (const OwnedVolume& v : owner.volumes) {
+      if (!v.disk.empty() && created_disks.count(v.name) == 0) continue;
+      (void)DeleteVolume(conn, v.pool, v.name);
+    }
     virResetLastError();
   };
 
@@ -165,6 +173,14 @@ absl::StatusOr<CreatedNode> LibvirtHypervisor::CreateNode(const NodeRequest& req
     owner.volumes.push_back({pool, name});
     RETURN_IF_ERROR(CreateVolumeWithContents(conn, pool, name, iso));
   }
+  if (!node.data_disks.empty()) {
+    RETURN_IF_ERROR(RunStep("disks"));
+    ASSIGN_OR_RETURN(std::set<std::string> in_use, DisksOfOtherDomains(conn, node.name));
+    auto used = [&](const std::string& disk_pool, const std::string& name) {
+      return UsedBy(conn, in_use, disk_pool, name);
+    };
+    RETURN_IF_ERROR(PrepareDataDisks(conn, request, used, owner, created_disks));
+  }
   RETURN_IF_ERROR(RunStep("define"));
   ASSIGN_OR_RETURN(DomainDefinition definition, DefinitionFor(request, owner));
   const std::string xml = RenderDomainXml(definition);
@@ -191,6 +207,7 @@ absl::StatusOr<UpdateEffect> LibvirtHypervisor::UpdateNode(const NodeRequest& re
       current.info.memory_bytes == node.memory_bytes) {
     return UpdateEffect::kUnchanged;
   }
+  RETURN_IF_ERROR(CheckDataDisksUnchanged(request, owner));
   ASSIGN_OR_RETURN(ConnectionHandle held, Conn());
   virConnectPtr conn = held.get();
   virDomainPtr domain = current.handle.get();

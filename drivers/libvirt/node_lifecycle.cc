@@ -4,6 +4,7 @@
 #include <set>
 
 #include "base/status_macros.h"
+#include "drivers/libvirt/data_disks.h"
 #include "drivers/libvirt/errors.h"
 #include "drivers/libvirt/libvirt_hypervisor_impl.h"
 #include "drivers/libvirt/storage.h"
@@ -57,7 +58,7 @@ absl::Status LibvirtHypervisor::StopNode(std::string_view name, absl::Duration g
   return absl::OkStatus();
 }
 
-absl::Status LibvirtHypervisor::DeleteNode(std::string_view name) {
+absl::Status LibvirtHypervisor::DeleteNode(std::string_view name, const DeleteOptions& options) {
   absl::StatusOr<OwnedDomain> domain = LookupOwned(name);
   if (absl::IsNotFound(domain.status())) return absl::OkStatus();
   RETURN_IF_ERROR(domain.status());
@@ -73,8 +74,14 @@ absl::Status LibvirtHypervisor::DeleteNode(std::string_view name) {
   // Only this node's own volumes (named after it) that no other domain uses:
   // metadata can be edited by hand, and a volume is never taken from under
   // a domain that uses it.
+  const std::set<std::string> keep(options.keep_disks.begin(), options.keep_disks.end());
   for (const OwnedVolume& volume : domain->info.owner->volumes) {
-    if (volume.name != OverlayVolumeName(name) && volume.name != SeedVolumeName(name)) continue;
+    const bool data_disk = IsDataDiskOf(volume, name);
+    if (data_disk && keep.count(volume.disk) != 0) continue;  // for the successor
+    if (!data_disk && volume.name != OverlayVolumeName(name) &&
+        volume.name != SeedVolumeName(name)) {
+      continue;
+    }
     if (UsedBy(conn, in_use, volume.pool, volume.name)) continue;
     RETURN_IF_ERROR(DeleteVolume(conn, volume.pool, volume.name));
   }

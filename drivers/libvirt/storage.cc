@@ -77,6 +77,29 @@ std::string SeedVolumeName(std::string_view node_name) {
   return fmt::format("{}-seed.iso", node_name);
 }
 
+std::string DataDiskVolumeName(std::string_view node_name, std::string_view disk) {
+  return fmt::format("{}-disk.{}.qcow2", node_name, disk);
+}
+
+std::string EmptyVolumeXml(std::string_view name, uint64_t capacity_bytes) {
+  return fmt::format(
+      "<volume>\n"
+      "  <name>{}</name>\n"
+      "  <capacity unit='bytes'>{}</capacity>\n"
+      "  <target><format type='qcow2'/></target>\n"
+      "</volume>\n",
+      XmlEscape(name), capacity_bytes);
+}
+
+absl::Status CreateEmptyVolume(virConnectPtr conn, std::string_view pool, std::string_view name,
+                               uint64_t capacity_bytes) {
+  ASSIGN_OR_RETURN(PoolHandle p, LookupPool(conn, pool));
+  const std::string xml = EmptyVolumeXml(name, capacity_bytes);
+  VolumeHandle vol(virStorageVolCreateXML(p.get(), xml.c_str(), 0));
+  if (!vol) return LastLibvirtError(fmt::format("create volume {}/{}", pool, name));
+  return absl::OkStatus();
+}
+
 std::string OverlayVolumeXml(std::string_view name, uint64_t capacity_bytes,
                              std::string_view base_path, std::string_view base_format) {
   return fmt::format(

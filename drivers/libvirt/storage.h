@@ -14,6 +14,16 @@ namespace reconcile::drivers::libvirt {
 
 std::string OverlayVolumeName(std::string_view node_name);  // "<node>-overlay.qcow2"
 std::string SeedVolumeName(std::string_view node_name);     // "<node>-seed.iso"
+// "<node>-disk.<disk>.qcow2". The dot, which no node or disk name holds,
+// keeps it from ever being another node's overlay, seed or data disk
+// ("<node>-<disk>.qcow2" would be the overlay for a disk named "overlay").
+std::string DataDiskVolumeName(std::string_view node_name, std::string_view disk);
+
+// Volume XML for an empty qcow2 volume of `capacity_bytes` (pure).
+std::string EmptyVolumeXml(std::string_view name, uint64_t capacity_bytes);
+// Creates that volume in `pool`. kAlreadyExists if the name is taken.
+absl::Status CreateEmptyVolume(virConnectPtr conn, std::string_view pool, std::string_view name,
+                               uint64_t capacity_bytes);
 
 // Volume XML for a qcow2 overlay of `base_path` (pure).
 std::string OverlayVolumeXml(std::string_view name, uint64_t capacity_bytes,

@@ -50,6 +50,8 @@ TEST(SpecSchemaTest, ListsTheSameKeysAsTheLoader) {
   EXPECT_EQ(Properties(host.at("properties").at("capacity")), Keys(keys::kCapacity));
   EXPECT_EQ(Properties(top.at("groups").at("additionalProperties").at("properties").at("placement")),
             Keys(keys::kPlacement));
+  EXPECT_EQ(Properties(top.at("groups").at("additionalProperties").at("properties").at("disks").at("items")),
+            Keys(keys::kDataDisk));
   EXPECT_EQ(Properties(top.at("ssh")), Keys(keys::kSsh));
   EXPECT_EQ(Properties(top.at("policy")), Keys(keys::kPolicy));
   EXPECT_EQ(Properties(top.at("images").at("additionalProperties")), Keys(keys::kImage));

@@ -1,11 +1,101 @@
 #include "tests/testing/fake_hypervisor.h"
 
+#include <algorithm>
+
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 
 namespace reconcile::testing {
 
 using drivers::DomainInfo;
 using model::DomainState;
+
+namespace {
+
+constexpr uint64_t kMiB = uint64_t{1} << 20;
+
+std::string DiskPool(const model::DataDiskSpec& disk, const drivers::NodeRequest& request) {
+  return disk.pool.empty() ? request.hypervisor.pool : disk.pool;
+}
+// The driver's names (drivers/libvirt/storage.h), so tests read the same.
+std::string DiskVolume(const std::string& node, const std::string& disk) {
+  return fmt::format("{}-disk.{}.qcow2", node, disk);
+}
+std::string Key(const std::string& pool, const std::string& name) {
+  return fmt::format("{}/{}", pool, name);
+}
+
+}  // namespace
+
+void FakeHypervisor::SetPoolFree(const std::string& pool, uint64_t bytes) {
+  absl::MutexLock lock(&mu_);
+  pool_free_[pool] = bytes;
+}
+
+std::map<std::string, uint64_t> FakeHypervisor::volumes() {
+  absl::MutexLock lock(&mu_);
+  return volumes_;
+}
+
+bool FakeHypervisor::VolumeUsedLocked(const std::string& key) {
+  for (const auto& [name, domain] : domains_) {
+    if (!domain.owner) continue;
+    for (const drivers::OwnedVolume& v : domain.owner->volumes) {
+      if (Key(v.pool, v.name) == key) return true;
+    }
+  }
+  return false;
+}
+
+// As the driver's CheckDataDisks: pools exist, room for what is created,
+// kept volumes not larger than asked.
+absl::Status FakeHypervisor::CheckDataDisksLocked(const drivers::NodeRequest& request) {
+  std::map<std::string, uint64_t> needed;
+  for (const model::DataDiskSpec& disk : request.node.data_disks) {
+    const std::string pool = DiskPool(disk, request);
+    if (missing_.count(pool) || (pools_ && !pools_->count(pool))) {
+      return absl::FailedPreconditionError(
+          fmt::format("data disks: storage pool \"{}\" does not exist", pool));
+    }
+    auto volume = volumes_.find(Key(pool, DiskVolume(request.node.name, disk.name)));
+    if (volume == volumes_.end()) {
+      needed[pool] += disk.size_bytes;
+    } else if (disk.keep && volume->second > disk.size_bytes) {
+      return absl::FailedPreconditionError(fmt::format(
+          "kept disk '{}' holds {} MiB, more than the {} MiB asked for; a disk is never shrunk",
+          disk.name, volume->second / kMiB, disk.size_bytes / kMiB));
+    }
+  }
+  for (const auto& [pool, bytes] : needed) {
+    auto free = pool_free_.find(pool);
+    if (free != pool_free_.end() && free->second < bytes) {
+      return absl::FailedPreconditionError(fmt::format(
+          "data disks: storage pool \"{}\" has {} KiB free; creating a node needs at least {} KiB",
+          pool, free->second >> 10, bytes >> 10));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FakeHypervisor::PrepareDataDisksLocked(const drivers::NodeRequest& request,
+                                                    drivers::Ownership& owner) {
+  const model::Node& node = request.node;
+  for (const model::DataDiskSpec& disk : node.data_disks) {
+    const std::string pool = DiskPool(disk, request);
+    const std::string name = DiskVolume(node.name, disk.name);
+    const std::string key = Key(pool, name);
+    if (volumes_.count(key) && VolumeUsedLocked(key)) {
+      return absl::FailedPreconditionError(
+          fmt::format("node {}: volume {} exists and a domain uses it", node.name, key));
+    }
+    // Kept: re-attached, grown (CheckDataDisksLocked refused a larger one).
+    // Not kept: a crashed attempt's remains, made anew.
+    uint64_t& bytes = volumes_[key];
+    bytes = disk.keep ? std::max(bytes, disk.size_bytes) : disk.size_bytes;
+    owner.volumes.push_back({pool, name, disk.name, disk.size_bytes});
+  }
+  return absl::OkStatus();
+}
 
 void FakeHypervisor::FailNext(const std::string& method, absl::Status status, int times) {
   absl::MutexLock lock(&mu_);
@@ -111,6 +201,7 @@ absl::Status FakeHypervisor::CheckCreateLocked(const drivers::NodeRequest& reque
     return absl::FailedPreconditionError(
         fmt::format("storage pool \"{}\" does not exist", request.hypervisor.pool));
   }
+  if (absl::Status s = CheckDataDisksLocked(request); !s.ok()) return s;
   // The node's NICs, as the driver's Interfaces(): without `networks`, one
   // on the host's network. After SetWorld no bridge exists (as in libvirt's
   // test driver); before it, every one does unless marked missing.
@@ -164,6 +255,8 @@ absl::StatusOr<drivers::CreatedNode> FakeHypervisor::CreateNode(const drivers::N
                                     .index = node.index, .hardware_hash = node.hardware_hash,
                                     .host_public_key = HostKeyOf(node.name),
                                     .image_hash = node.image_hash};
+  if (absl::Status s = PrepareDataDisksLocked(request, *domain.owner); !s.ok()) return s;
+  for (const drivers::OwnedVolume& v : domain.owner->volumes) domain.disks.push_back(Key(v.pool, v.name));
   domains_[node.name] = domain;
   disk_bytes_[node.name] = node.disk_bytes;
   addresses_[node.name] = fmt::format("192.0.2.{}", next_address_++);
@@ -206,6 +299,25 @@ absl::StatusOr<drivers::UpdateEffect> FakeHypervisor::UpdateNode(const drivers::
       domain.memory_bytes == node.memory_bytes) {
     return drivers::UpdateEffect::kUnchanged;
   }
+  // As the driver: data disks are not changed in place.
+  std::vector<drivers::OwnedVolume> wanted;
+  for (const model::DataDiskSpec& disk : node.data_disks) {
+    wanted.push_back({DiskPool(disk, request), DiskVolume(node.name, disk.name), disk.name,
+                      disk.size_bytes});
+  }
+  std::vector<drivers::OwnedVolume> recorded;
+  for (const drivers::OwnedVolume& v : domain.owner->volumes) {
+    if (!v.disk.empty()) recorded.push_back(v);
+  }
+  auto by_name = [](const drivers::OwnedVolume& a, const drivers::OwnedVolume& b) {
+    return a.disk < b.disk;
+  };
+  std::sort(wanted.begin(), wanted.end(), by_name);
+  std::sort(recorded.begin(), recorded.end(), by_name);
+  if (wanted != recorded) {
+    return absl::FailedPreconditionError(
+        fmt::format("node {}: data disks are not changed in place", node.name));
+  }
   uint64_t& disk = disk_bytes_[node.name];
   if (node.disk_bytes != 0 && node.disk_bytes < disk) {
     return absl::FailedPreconditionError(
@@ -227,11 +339,22 @@ absl::StatusOr<drivers::UpdateEffect> FakeHypervisor::UpdateNode(const drivers::
   return drivers::UpdateEffect::kApplied;
 }
 
-absl::Status FakeHypervisor::DeleteNode(std::string_view name) {
+absl::Status FakeHypervisor::DeleteNode(std::string_view name,
+                                        const drivers::DeleteOptions& options) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Injected("delete", name); !s.ok()) return s;
+  // "delete lab-db-1", or "delete lab-db-1 keeping data" for a replace's.
+  const std::string what =
+      options.keep_disks.empty()
+          ? std::string(name)
+          : fmt::format("{} keeping {}", name, fmt::join(options.keep_disks, ","));
+  if (absl::Status s = Injected("delete", what); !s.ok()) return s;
   if (!domains_.count(std::string(name))) return absl::OkStatus();
   if (absl::Status s = CheckOwned(name); !s.ok()) return s;
+  const auto& keep = options.keep_disks;
+  for (const drivers::OwnedVolume& v : domains_[std::string(name)].owner->volumes) {
+    if (v.disk.empty() || std::find(keep.begin(), keep.end(), v.disk) != keep.end()) continue;
+    volumes_.erase(Key(v.pool, v.name));
+  }
   domains_.erase(std::string(name));
   pending_.erase(std::string(name));
   disk_bytes_.erase(std::string(name));

@@ -37,6 +37,11 @@ class FakeHypervisor : public drivers::Hypervisor {
   // pool, network or image file is missing: `what` is a pool or network name
   // or an image's disk/kernel/initrd path. Everything exists until then.
   void MarkMissing(const std::string& what);
+  // Free bytes of a pool, for CheckCreate's room for data disks; a pool not
+  // set has room for anything.
+  void SetPoolFree(const std::string& pool, uint64_t bytes);
+  // Data disk volumes, as the driver makes them: pool/name -> capacity.
+  std::map<std::string, uint64_t> volumes();
   // Whether DiscoverAddress answers for running domains (a guest with no lease).
   void SetAddressesAvailable(bool available);
 
@@ -51,7 +56,7 @@ class FakeHypervisor : public drivers::Hypervisor {
   absl::Status StartNode(std::string_view name) override;
   absl::Status StopNode(std::string_view name, absl::Duration grace) override;
   absl::StatusOr<drivers::UpdateEffect> UpdateNode(const drivers::NodeRequest& request) override;
-  absl::Status DeleteNode(std::string_view name) override;
+  absl::Status DeleteNode(std::string_view name, const drivers::DeleteOptions& options) override;
   absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(std::string_view pool,
                                                                std::string_view node) override;
   absl::StatusOr<std::string> DiscoverAddress(std::string_view name,
@@ -67,6 +72,12 @@ class FakeHypervisor : public drivers::Hypervisor {
   absl::Status CheckOwned(std::string_view name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CheckCreateLocked(const drivers::NodeRequest& request)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status CheckDataDisksLocked(const drivers::NodeRequest& request)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // CreateNode's data disks, as the driver's PrepareDataDisks.
+  absl::Status PrepareDataDisksLocked(const drivers::NodeRequest& request,
+                                      drivers::Ownership& owner) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool VolumeUsedLocked(const std::string& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;
   std::map<std::string, drivers::DomainInfo> domains_ ABSL_GUARDED_BY(mu_);
@@ -80,6 +91,8 @@ class FakeHypervisor : public drivers::Hypervisor {
   std::optional<std::set<std::string>> networks_ ABSL_GUARDED_BY(mu_);
   std::string cluster_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> disk_bytes_ ABSL_GUARDED_BY(mu_);  // root disk per domain
+  std::map<std::string, uint64_t> volumes_ ABSL_GUARDED_BY(mu_);     // "pool/name" -> bytes
+  std::map<std::string, uint64_t> pool_free_ ABSL_GUARDED_BY(mu_);
   // Definitions stored while the domain ran: in effect at its next boot.
   std::map<std::string, drivers::DomainInfo> pending_ ABSL_GUARDED_BY(mu_);
   int next_address_ ABSL_GUARDED_BY(mu_) = 10;

@@ -96,6 +96,23 @@ TEST(DomainXmlTest, Aarch64MatchesGolden) {
   ExpectMatchesGolden(RenderDomainXml(def), "tests/drivers/libvirt/golden/aarch64.xml");
 }
 
+// This test verifies that data disks follow the root and seed as vdc, vdd in
+// order, each a qcow2 volume with its name as serial (escaped), and that
+// they read back as the domain's disks.
+TEST(DomainXmlTest, DataDisksMatchGolden) {
+  DomainDefinition def = OverlayDefinition();
+  def.data_disks = {{VolumeDisk{"default", "lab-worker-2-disk.data.qcow2", "qcow2"}, "data"},
+                    {VolumeDisk{"fast&ssd", "lab-worker-2-disk.wal.qcow2", "qcow2"}, "wal"}};
+  const std::string xml = RenderDomainXml(def);
+  ExpectMatchesGolden(xml, "tests/drivers/libvirt/golden/data_disks.xml");
+  absl::StatusOr<DomainInfo> info = ParseDomainXml(xml);
+  ASSERT_THAT(info, IsOk());
+  EXPECT_THAT(info->disks, ::testing::ElementsAre("default/lab-worker-2-overlay.qcow2",
+                                                  "default/lab-worker-2-seed.iso",
+                                                  "default/lab-worker-2-disk.data.qcow2",
+                                                  "fast&ssd/lab-worker-2-disk.wal.qcow2"));
+}
+
 // This test verifies that what is rendered reads back: the parser recovers
 // sizes, disks, MAC and the ownership record from the generated XML.
 TEST(DomainXmlTest, RenderedXmlParsesBack) {

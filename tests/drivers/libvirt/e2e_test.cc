@@ -202,7 +202,7 @@ TEST_F(LibvirtE2eTest, ThreeSeededGuestsOverVerifiedSshThenNothingLeft) {
     std::printf("[ FIGURE   ] %s %s in %.1f s\n", names[i].c_str(),
                 deaf ? "forced off" : "shut down (ACPI)", absl::ToDoubleSeconds(took));
   }
-  for (const std::string& name : names) EXPECT_THAT(hv.DeleteNode(name), IsOk());
+  for (const std::string& name : names) EXPECT_THAT(hv.DeleteNode(name, {}), IsOk());
 
   EXPECT_THAT(*hv.ListDomains(), IsEmpty());
   const std::string uri = ShellQuote(uri_);
@@ -249,7 +249,7 @@ TEST_F(LibvirtE2eTest, GuestThatDiesWhileBootingIsReportedAtOnceWithItsLogs) {
   EXPECT_LT(took, absl::Seconds(10));
   std::printf("[ FIGURE   ] dead guest reported after %.2f s (timeout 180 s)\n",
               absl::ToDoubleSeconds(took));
-  EXPECT_THAT(hv.DeleteNode(name), IsOk());
+  EXPECT_THAT(hv.DeleteNode(name, {}), IsOk());
 }
 
 // This test verifies that CheckCreate on a real host names what a create
@@ -348,7 +348,7 @@ TEST_F(LibvirtE2eTest, UefiGuestWithTwoNicsBootsAndLeavesNoNvram) {
   }
   EXPECT_EQ(seen.output, fmt::format("efi\n{}\n{}\n", created->domain.macs[0], created->domain.macs[1]));
 
-  EXPECT_THAT(hv.DeleteNode(request.node.name), IsOk());
+  EXPECT_THAT(hv.DeleteNode(request.node.name, {}), IsOk());
   EXPECT_NE(RunCommand("test -e " + ShellQuote(nvram)).exit_code, 0) << nvram << " was left behind";
 }
 
@@ -371,7 +371,7 @@ TEST_F(LibvirtE2eTest, LargerDiskGrowsTheRunningNodesOverlay) {
   EXPECT_THAT(info.output, HasSubstr("\"virtual-size\": 134217728"));
   EXPECT_EQ(hv.GetDomain(request.node.name)->owner->hardware_hash, "e2e-hw-2");
   EXPECT_EQ(hv.GetDomain(request.node.name)->state, DomainState::kRunning);
-  EXPECT_THAT(hv.DeleteNode(request.node.name), IsOk());
+  EXPECT_THAT(hv.DeleteNode(request.node.name, {}), IsOk());
 }
 
 // This test verifies that an image `source` beside reconcile is uploaded into
@@ -416,7 +416,7 @@ TEST_F(LibvirtE2eTest, SourceImageIsUploadedOnceAndSharedByNodes) {
   EXPECT_EQ(RunCommand("sha256sum < " + in_pool + " | cut -d' ' -f1").output, sha);
   EXPECT_EQ(RunCommand("ls " + StateDir() + "/pool | grep -c 'uploading' || true").output, "0\n");
 
-  for (int i : {10, 11, 12}) EXPECT_THAT(hv.DeleteNode(request(i).node.name), IsOk());
+  for (int i : {10, 11, 12}) EXPECT_THAT(hv.DeleteNode(request(i).node.name, {}), IsOk());
   EXPECT_EQ(RunCommand("ls " + StateDir() + "/pool").output, "base.qcow2\n" + volume + "\n")
       << "node volumes go with their nodes; the shared image stays";
 

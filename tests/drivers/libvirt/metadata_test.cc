@@ -19,6 +19,26 @@ TEST(MetadataTest, RoundTrip) {
   EXPECT_THAT(ParseOwnershipXml(RenderOwnershipXml(owner, 4)), IsOkAndHolds(owner));
 }
 
+// This test verifies that a data disk's spec name and size are recorded
+// beside its volume and read back, and that the overlay's element carries
+// neither (it reads as before data disks existed).
+TEST(MetadataTest, DataDisksRoundTripWithNameAndSize) {
+  Ownership owner{"lab", "db", 1, "h", "ssh-ed25519 AAAA",
+                  {{"rcl", "lab-db-1-overlay.qcow2"},
+                   {"fast", "lab-db-1-disk.data.qcow2", "data", uint64_t{50} << 30}},
+                  "i"};
+  const std::string xml = RenderOwnershipXml(owner);
+  EXPECT_THAT(xml, HasSubstr("<reconcile:volume pool=\"rcl\" name=\"lab-db-1-overlay.qcow2\"/>"));
+  EXPECT_THAT(xml, HasSubstr("name=\"lab-db-1-disk.data.qcow2\" disk=\"data\" "
+                             "bytes=\"53687091200\"/>"));
+  EXPECT_THAT(ParseOwnershipXml(xml), IsOkAndHolds(owner));
+  std::string no_size = xml;
+  const size_t bytes = no_size.find(" bytes=\"");
+  no_size.erase(bytes, no_size.find('"', bytes + 8) + 1 - bytes);
+  EXPECT_THAT(ParseOwnershipXml(no_size),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("\"data\" has no size")));
+}
+
 // This test verifies that an owner with no volumes (direct kernel boot, no
 // seed) round-trips with an empty list.
 TEST(MetadataTest, RoundTripWithoutVolumes) {

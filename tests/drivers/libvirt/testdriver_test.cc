@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "drivers/libvirt/mac.h"
+#include "drivers/libvirt/storage.h"
 #include "tests/drivers/libvirt/testdriver_fixture.h"
 
 namespace reconcile::drivers::libvirt {
@@ -98,14 +99,14 @@ TEST_F(TestDriverTest, ListReportsOwnedUnmanagedAndForeign) {
 TEST_F(TestDriverTest, DeleteRemovesDomainAndOnlyItsVolumes) {
   ASSERT_THAT(hypervisor_->CreateNode(Request("worker", 1)), IsOk());
   ASSERT_THAT(hypervisor_->CreateNode(Request("worker", 2)), IsOk());
-  EXPECT_THAT(hypervisor_->DeleteNode("lab-worker-1"), IsOk());
+  EXPECT_THAT(hypervisor_->DeleteNode("lab-worker-1", {}), IsOk());
   EXPECT_FALSE(DomainExists("lab-worker-1"));
   EXPECT_FALSE(VolumeExists("lab-worker-1-overlay.qcow2"));
   EXPECT_TRUE(DomainExists("lab-worker-2"));
   EXPECT_TRUE(VolumeExists("lab-worker-2-overlay.qcow2"));
   EXPECT_TRUE(VolumeExists("base.qcow2"));
   EXPECT_TRUE(VolumeExists("lab-web-1-overlay.qcow2"));
-  EXPECT_THAT(hypervisor_->DeleteNode("lab-worker-1"), IsOk());
+  EXPECT_THAT(hypervisor_->DeleteNode("lab-worker-1", {}), IsOk());
   EXPECT_THAT(hypervisor_->GetDomain("lab-worker-1"), StatusIs(absl::StatusCode::kNotFound));
 }
 
@@ -166,7 +167,7 @@ TEST_F(TestDriverTest, UnmanagedDomainWithANodeNameIsNeverTouched) {
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("not managed by reconcile")));
   const auto refused = StatusIs(absl::StatusCode::kFailedPrecondition,
                                 HasSubstr("not managed by reconcile"));
-  EXPECT_THAT(hypervisor_->DeleteNode("lab-web-1"), refused);
+  EXPECT_THAT(hypervisor_->DeleteNode("lab-web-1", {}), refused);
   EXPECT_THAT(hypervisor_->StopNode("lab-web-1", absl::Seconds(1)), refused);
   EXPECT_THAT(hypervisor_->StartNode("lab-web-1"), refused);
   EXPECT_THAT(hypervisor_->UpdateNode(Request("web", 1)), refused);
@@ -180,7 +181,7 @@ TEST_F(TestDriverTest, UnmanagedDomainWithANodeNameIsNeverTouched) {
 
 // This test verifies that another cluster's domains are refused too.
 TEST_F(TestDriverTest, OtherClustersDomainIsRefused) {
-  EXPECT_THAT(hypervisor_->DeleteNode("other-db-1"),
+  EXPECT_THAT(hypervisor_->DeleteNode("other-db-1", {}),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("cluster \"other\"")));
   EXPECT_THAT(hypervisor_->RemoveOrphanVolumes("rcl", "other-db-1"),
               StatusIs(absl::StatusCode::kInvalidArgument));
@@ -233,6 +234,68 @@ TEST_F(TestDriverTest, OrphansOfACrashedCreationAreCleanedUp) {
   EXPECT_TRUE(VolumeExists("lab-worker-1-overlay.qcow2"));
   EXPECT_THAT(hypervisor_->RemoveOrphanVolumes("rcl", "lab-worker-1"), IsOkAndHolds(IsEmpty()));
   EXPECT_TRUE(VolumeExists("lab-worker-1-overlay.qcow2"));
+}
+
+// A node with a kept data disk "data" and a plain one "scratch", 1 GiB each.
+NodeRequest WithDataDisks(NodeRequest request) {
+  constexpr uint64_t kGiB = uint64_t{1} << 30;
+  request.node.data_disks = {{.name = "data", .size_bytes = kGiB, .keep = true},
+                             {.name = "scratch", .size_bytes = kGiB}};
+  return request;
+}
+
+// This test verifies that data disks are attached after the root disk as
+// vdc, vdd in spec order, qcow2, with their names as serials.
+TEST_F(TestDriverTest, DataDisksAreAttachedInOrderWithSerials) {
+  absl::StatusOr<CreatedNode> created = hypervisor_->CreateNode(WithDataDisks(Request("db", 1)));
+  ASSERT_THAT(created, IsOk());
+  EXPECT_THAT(created->domain.disks,
+              ElementsAre("rcl/lab-db-1-overlay.qcow2", "rcl/lab-db-1-disk.data.qcow2",
+                          "rcl/lab-db-1-disk.scratch.qcow2"));
+  DomainHandle domain(virDomainLookupByName(Conn(), "lab-db-1"));
+  ASSERT_TRUE(domain);
+  char* raw = virDomainGetXMLDesc(domain.get(), 0);
+  ASSERT_NE(raw, nullptr);
+  const std::string xml(raw);
+  free(raw);
+  const size_t data = xml.find("volume='lab-db-1-disk.data.qcow2'");
+  const size_t scratch = xml.find("volume='lab-db-1-disk.scratch.qcow2'");
+  ASSERT_NE(data, std::string::npos);
+  ASSERT_NE(scratch, std::string::npos);
+  EXPECT_EQ(xml.find("<target dev='vdc'", data), xml.find("<target dev=", data));
+  EXPECT_EQ(xml.find("<serial>data</serial>", data), xml.find("<serial>", data));
+  EXPECT_EQ(xml.find("<target dev='vdd'", scratch), xml.find("<target dev=", scratch));
+  EXPECT_NE(xml.find("<serial>scratch</serial>", scratch), std::string::npos);
+}
+
+// This test verifies that a creation failing after its data disks removes
+// the disks it made, and never a kept disk it re-attached from the node's
+// predecessor (a failed replace must not lose the data it kept).
+TEST_F(TestDriverTest, FailureHalfWayRemovesMadeDisksButNeverAKeptOne) {
+  fail_at_ = "define";
+  EXPECT_FALSE(hypervisor_->CreateNode(WithDataDisks(Request("db", 1))).ok());
+  EXPECT_FALSE(VolumeExists("lab-db-1-disk.data.qcow2"));  // made by this attempt
+  EXPECT_FALSE(VolumeExists("lab-db-1-disk.scratch.qcow2"));
+
+  fail_at_ = "";
+  ASSERT_THAT(hypervisor_->CreateNode(WithDataDisks(Request("db", 1))), IsOk());
+  ASSERT_THAT(hypervisor_->DeleteNode("lab-db-1", {.keep_disks = {"data"}}), IsOk());
+  fail_at_ = "define";
+  EXPECT_FALSE(hypervisor_->CreateNode(WithDataDisks(Request("db", 1))).ok());
+  EXPECT_TRUE(VolumeExists("lab-db-1-disk.data.qcow2"));
+  EXPECT_FALSE(VolumeExists("lab-db-1-disk.scratch.qcow2"));
+  fail_at_ = "";
+  ASSERT_THAT(hypervisor_->CreateNode(WithDataDisks(Request("db", 1))), IsOk());
+  EXPECT_TRUE(VolumeExists("lab-db-1-disk.data.qcow2"));
+}
+
+// This test verifies that a plain data disk left by a crashed attempt (no
+// domain) is made anew at the spec's size, not re-attached as it was.
+TEST_F(TestDriverTest, LeftoverPlainDataDiskIsMadeAnew) {
+  PlantVolume("lab-db-1-disk.scratch.qcow2");  // 1 MiB: not what the spec asks
+  ASSERT_THAT(hypervisor_->CreateNode(WithDataDisks(Request("db", 1))), IsOk());
+  EXPECT_THAT(VolumeCapacity(Conn(), "rcl", "lab-db-1-disk.scratch.qcow2"),
+              IsOkAndHolds(uint64_t{1} << 30));
 }
 
 // This test verifies that request validation names the node and the problem.
@@ -341,7 +404,7 @@ TEST_F(TestDriverTest, DeleteNeverTakesAVolumeAnotherDomainUses) {
   DomainHandle edited(virDomainDefineXML(Conn(), xml.c_str()));
   ASSERT_NE(edited, nullptr);
 
-  EXPECT_THAT(hypervisor_->DeleteNode("lab-worker-1"), IsOk());
+  EXPECT_THAT(hypervisor_->DeleteNode("lab-worker-1", {}), IsOk());
   EXPECT_FALSE(DomainExists("lab-worker-1"));
   EXPECT_FALSE(VolumeExists("lab-worker-1-overlay.qcow2"));
   EXPECT_TRUE(VolumeExists("lab-web-1-overlay.qcow2")) << "another domain's disk was deleted";
