@@ -302,11 +302,12 @@ TEST_F(LibvirtE2eTest, CheckCreateNamesWhatACreateWouldMiss) {
   EXPECT_EQ(RunCommand("ls " + StateDir() + "/pool").output, "base.qcow2\n");
 }
 
-// This test verifies `firmware: uefi` and a second NIC on real QEMU: the guest
-// boots through OVMF (it sees /sys/firmware/efi), has both NICs with their
-// deterministic MACs, and its NVRAM file exists while the node does and is
-// deleted with it.
-TEST_F(LibvirtE2eTest, UefiGuestWithTwoNicsBootsAndLeavesNoNvram) {
+// This test verifies `firmware: uefi`, a second NIC and a data disk on real
+// QEMU: the guest boots through OVMF (it sees /sys/firmware/efi), has both
+// NICs with their deterministic MACs and the disk as vdc with its name as
+// serial and its size; the NVRAM file and the disk's volume exist while the
+// node does and are deleted with it.
+TEST_F(LibvirtE2eTest, UefiGuestWithTwoNicsAndADataDisk) {
   absl::StatusOr<HostKey> operator_key = GenerateHostKey();
   ASSERT_THAT(operator_key, IsOk());
   key_path_ = StateDir() + "/operator_ed25519";
@@ -321,6 +322,7 @@ TEST_F(LibvirtE2eTest, UefiGuestWithTwoNicsBootsAndLeavesNoNvram) {
   request.node.firmware = "uefi";
   request.node.image.kernel = image_dir_ + "/vmlinuz";  // OVMF loads EFI-stub kernels only
   request.node.nics = {{.network = "rcl-lab"}, {.network = "rcl-lab"}};
+  request.node.data_disks = {{.name = "data", .size_bytes = uint64_t{96} << 20}};
   absl::StatusOr<CreatedNode> created = hv.CreateNode(request);
   ASSERT_THAT(created, IsOk());
   ASSERT_EQ(created->domain.macs.size(), 2u);
@@ -343,13 +345,19 @@ TEST_F(LibvirtE2eTest, UefiGuestWithTwoNicsBootsAndLeavesNoNvram) {
   ::reconcile::testing::CommandResult seen;
   for (const absl::Time deadline = absl::Now() + absl::Seconds(90); absl::Now() < deadline;
        absl::SleepFor(absl::Milliseconds(500))) {
-    seen = Ssh(*ip, known, "test -d /sys/firmware/efi && echo efi; cat /sys/class/net/eth*/address");
+    seen = Ssh(*ip, known,
+               "test -d /sys/firmware/efi && echo efi; cat /sys/class/net/eth*/address; "
+               "cat /sys/block/vdc/serial; echo; cat /sys/block/vdc/size");
     if (seen.exit_code == 0) break;
   }
-  EXPECT_EQ(seen.output, fmt::format("efi\n{}\n{}\n", created->domain.macs[0], created->domain.macs[1]));
+  // The data disk: vdc, its serial the disk's name, 96 MiB in 512-byte sectors.
+  EXPECT_EQ(seen.output, fmt::format("efi\n{}\n{}\ndata\n{}\n", created->domain.macs[0],
+                                     created->domain.macs[1], (96 << 20) / 512));
+  EXPECT_EQ(RunCommand("test -f " + StateDir() + "/pool/e2e-node-12-disk.data.qcow2").exit_code, 0);
 
   EXPECT_THAT(hv.DeleteNode(request.node.name, {}), IsOk());
   EXPECT_NE(RunCommand("test -e " + ShellQuote(nvram)).exit_code, 0) << nvram << " was left behind";
+  EXPECT_EQ(RunCommand("ls " + StateDir() + "/pool").output, "base.qcow2\n");  // the data disk went too
 }
 
 // This test verifies that a larger disk grows a running node's overlay in
