@@ -13,9 +13,17 @@ void ValidateMachines(const Spec& spec, Diagnostics& diagnostics) {
   std::map<std::string, std::string> holder;  // address (no prefix) -> node
   for (const GroupSpec& group : spec.groups) {
     if (!group.hosts.empty()) continue;
+    const ImageSpec* image = spec.FindImage(group.image);
     for (const NicSpec& nic : group.networks) {
       // Without a static address, or already reported by the decoder.
       if ((nic.address.empty() && nic.range.empty()) || !NicProblem(nic).empty()) continue;
+      if (image != nullptr && !image->seed) {
+        diagnostics.Add(nic.location,
+                        fmt::format("group '{}': a static address reaches the node through its "
+                                    "first-boot seed, and image '{}' has 'seed: false'",
+                                    group.name, image->name));
+        continue;
+      }
       for (int index = 1; index <= group.count; ++index) {
         absl::StatusOr<std::string> address = StaticAddressFor(nic, index);
         if (!address.ok()) {
