@@ -91,6 +91,16 @@ class LibvirtE2eTest : public LabFixture {
     return made.ok() ? *std::move(made) : nullptr;
   }
 
+  // A fresh operator key pair, its private half in key_path_ for Ssh().
+  absl::StatusOr<HostKey> WriteOperatorKey() {
+    absl::StatusOr<HostKey> key = GenerateHostKey();
+    if (!key.ok()) return key;
+    key_path_ = StateDir() + "/operator_ed25519";
+    std::ofstream(key_path_) << key->private_openssh;
+    chmod(key_path_.c_str(), 0600);
+    return key;
+  }
+
   std::string key_path_;
 };
 
@@ -99,11 +109,8 @@ class LibvirtE2eTest : public LabFixture {
 // key, manageable across a libvirtd restart, and gone without a trace after
 // delete. It prints the time from creation to all three reachable.
 TEST_F(LibvirtE2eTest, ThreeSeededGuestsOverVerifiedSshThenNothingLeft) {
-  absl::StatusOr<HostKey> operator_key = GenerateHostKey();
+  absl::StatusOr<HostKey> operator_key = WriteOperatorKey();
   ASSERT_THAT(operator_key, IsOk());
-  key_path_ = StateDir() + "/operator_ed25519";
-  std::ofstream(key_path_) << operator_key->private_openssh;
-  chmod(key_path_.c_str(), 0600);
 
   LibvirtOptions options;
   options.cluster = "e2e";
@@ -308,11 +315,8 @@ TEST_F(LibvirtE2eTest, CheckCreateNamesWhatACreateWouldMiss) {
 // serial and its size; the NVRAM file and the disk's volume exist while the
 // node does and are deleted with it.
 TEST_F(LibvirtE2eTest, UefiGuestWithTwoNicsAndADataDisk) {
-  absl::StatusOr<HostKey> operator_key = GenerateHostKey();
+  absl::StatusOr<HostKey> operator_key = WriteOperatorKey();
   ASSERT_THAT(operator_key, IsOk());
-  key_path_ = StateDir() + "/operator_ed25519";
-  std::ofstream(key_path_) << operator_key->private_openssh;
-  chmod(key_path_.c_str(), 0600);
   LibvirtOptions options;
   options.console_log_dir = StateDir() + "/logs";
   std::unique_ptr<Hypervisor> driver = Driver(options);
