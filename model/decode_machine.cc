@@ -1,6 +1,5 @@
 // A group's machine keys beyond sizes: `networks`, `firmware`, `arch`,
 // `autostart`.
-#include <set>
 #include <string>
 
 #include "fmt/format.h"

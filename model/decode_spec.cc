@@ -112,7 +112,8 @@ void DecodeHosts(const YamlNode& body, YamlReader& r, GroupSpec& group, GroupSou
   where.has_hosts = true;
   const YamlNode& hosts = *body.Find("hosts");
   for (std::string_view machine_only :
-       {"count", "image", "cpus", "memory", "disk", "networks", "firmware", "arch", "autostart"}) {
+       {"count", "image", "cpus", "memory", "disk", "disks", "networks", "firmware", "arch",
+        "autostart"}) {
     if (const YamlNode* n = body.Find(machine_only)) {
       r.Error(*n, fmt::format("'{}' cannot be combined with 'hosts': existing machines are "
                               "configured, never created",
@@ -157,6 +158,7 @@ void DecodeGroup(const YamlNode& key, const YamlNode& body, YamlReader& r, Group
     if (auto* n = body.Find("memory")) group.memory_bytes = r.Size(*n, "memory", 64 * kMiB, 4 * kTiB).value_or(group.memory_bytes);
     if (auto* n = body.Find("disk")) group.disk_bytes = r.Size(*n, "disk", kGiB, 64 * kTiB).value_or(0);
     DecodeMachine(body, r, group);
+    if (auto* n = body.Find("disks")) DecodeDataDisks(*n, r, group);
   }
   if (auto* n = body.Find("roles")) DecodeStringList(r, *n, "roles", group.roles, where.roles);
   if (auto* n = body.Find("vars")) {
@@ -167,14 +169,6 @@ void DecodeGroup(const YamlNode& key, const YamlNode& body, YamlReader& r, Group
       r.Error(*n, "'placement' cannot be combined with 'hosts': existing machines are not placed");
     }
     DecodePlacement(*n, r, group, where);
-  }
-  if (auto* n = body.Find("disks")) {
-    if (body.Find("hosts")) {
-      r.Error(*n, "'disks' cannot be combined with 'hosts': existing machines are configured, "
-                  "never created");
-    } else {
-      DecodeDataDisks(*n, r, group);
-    }
   }
   if (auto* n = body.Find("max_unavailable")) {
     group.max_unavailable = static_cast<int>(r.Int(*n, "max_unavailable", 1, kMaxGroupCount).value_or(1));

@@ -61,7 +61,7 @@ std::string ImageHash(const ImageSpec& image) {
 }
 
 std::string BootHash(const Node& node) {
-  if (!node.custom_boot) return ImageHash(node.image);
+  if (!node.custom_boot()) return ImageHash(node.image);
   std::string canonical = "boot/v1\n";
   Field(canonical, "image", ImageHash(node.image));
   Field(canonical, "firmware", node.firmware);
@@ -84,7 +84,7 @@ std::string HardwareHash(const Node& node) {
   Field(canonical, "memory", std::to_string(node.memory_bytes));
   Field(canonical, "disk", std::to_string(node.disk_bytes));
   // Only when set, so nodes without them keep the hashes they record.
-  if (node.custom_boot) Field(canonical, "boot", node.image_hash);
+  if (node.custom_boot()) Field(canonical, "boot", node.image_hash);
   if (node.autostart) Field(canonical, "autostart", "true");
   AppendDataDisks(canonical, node.data_disks);
   return Sha256Hex(canonical);
@@ -171,7 +171,6 @@ absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
           if (!address.ok()) return address.status();  // validation reports it first
           node.nics.push_back(NodeNic{nic.network, nic.bridge, *address, nic.gateway, nic.dns});
         }
-        node.custom_boot = !node.nics.empty() || node.firmware != "bios" || node.arch != "x86_64";
         node.image_hash = BootHash(node);
         node.data_disks = group.disks;
       }

@@ -30,7 +30,7 @@ namespace reconcile::model {
 absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec);
 
 std::string ImageHash(const ImageSpec& image);
-// image_hash of an expanded node: ImageHash alone unless node.custom_boot.
+// image_hash of an expanded node: ImageHash alone unless node.custom_boot().
 std::string BootHash(const Node& node);
 std::string HardwareHash(const Node& node);  // node.image, cpus, memory, disk, data_disks
 

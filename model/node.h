@@ -46,7 +46,7 @@ struct Node {
   std::string image_hash;
   // Whether any of those boot settings differ from the defaults (then a
   // changed image_hash may be them, not the image).
-  bool custom_boot = false;
+  bool custom_boot() const { return !nics.empty() || firmware != "bios" || arch != "x86_64"; }
   // Per role (by role name): stable hex digest of the role as rendered for this
   // node with static values only; recorded on the node after a successful apply.
   std::map<std::string, std::string> role_hashes;

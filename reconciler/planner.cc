@@ -305,7 +305,7 @@ class PlanBuilder {
         }
         state.last_action =
             Add(ActionKind::kReplace, node.name, "",
-                node.custom_boot ? "image or boot settings (firmware, arch, networks) changed"
+                node.custom_boot() ? "image or boot settings (firmware, arch, networks) changed"
                                  : "image changed",
                 {});
         state.fresh = true;

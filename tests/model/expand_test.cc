@@ -103,7 +103,7 @@ TEST(ExpandTest, HardwareHashFollowsCpusAndImageHashFollowsOnlyTheImage) {
 TEST(ExpandTest, DefaultMachinesKeepTheHashesTheyHadBeforeMachineKeys) {
   std::vector<Node> nodes = Expand(kSpec);
   const Node& cp = nodes[0];
-  EXPECT_FALSE(cp.custom_boot);
+  EXPECT_FALSE(cp.custom_boot());
   const std::string image = Sha256Hex(
       "image/v1\ndisk=15:/img/base.qcow2\nkernel=0:\ninitrd=0:\ncmdline=0:\nseed=4:true\n");
   EXPECT_EQ(cp.image_hash, image);
@@ -121,7 +121,7 @@ TEST(ExpandTest, NetworksResolveEachNodesAddressAndReplaceWhenChanged) {
   EXPECT_EQ(nodes[2].nics[0], (NodeNic{.network = "lab"}));
   EXPECT_EQ(nodes[2].nics[1], (NodeNic{.network = "st", .address = "10.9.0.22/24",
                                        .gateway = "10.9.0.1", .dns = {"10.9.0.1"}}));
-  EXPECT_TRUE(nodes[1].custom_boot);
+  EXPECT_TRUE(nodes[1].custom_boot());
   EXPECT_TRUE(nodes[0].nics.empty());
   // Each node's address is part of how it is born: the two differ.
   EXPECT_NE(nodes[1].image_hash, nodes[2].image_hash);

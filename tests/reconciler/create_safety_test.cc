@@ -122,7 +122,6 @@ TEST_F(CreateSafetyTest, SecondNicOnAMissingNetworkReplacesNothing) {
   for (Node& node : nodes) {
     if (node.group != "wk") continue;
     node.nics = {{.network = "lab"}, {.network = "storrage"}};
-    node.custom_boot = true;
     node.image_hash = "img-two-nics";
     node.hardware_hash = "hw-two-nics";
   }
