@@ -49,6 +49,15 @@ class FixedAddressHypervisor final : public drivers::Hypervisor {
     return inner_->RemoveOrphanVolumes(pool, node);
   }
   absl::StatusOr<std::string> DiscoverAddress(std::string_view name, absl::Duration) override;
+  absl::StatusOr<std::vector<drivers::NetworkInfo>> ListNetworks(std::string_view cluster) override {
+    return inner_->ListNetworks(cluster);
+  }
+  absl::Status EnsureNetwork(const drivers::NetworkRequest& request) override {
+    return inner_->EnsureNetwork(request);
+  }
+  absl::Status DeleteNetwork(const drivers::NetworkRequest& request) override {
+    return inner_->DeleteNetwork(request);
+  }
 
  private:
   std::unique_ptr<drivers::Hypervisor> inner_;

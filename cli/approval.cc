@@ -9,8 +9,10 @@ namespace reconcile::cli {
 std::vector<std::string> DestructiveChanges(const model::Plan& plan) {
   std::vector<std::string> changes;
   for (const model::Action& action : plan.actions) {
-    if (action.kind == model::ActionKind::kDelete || action.kind == model::ActionKind::kReplace) {
-      changes.push_back(fmt::format("{} {}", model::ActionKindName(action.kind), action.node));
+    if (action.kind == model::ActionKind::kDelete || action.kind == model::ActionKind::kReplace ||
+        action.kind == model::ActionKind::kDeleteNetwork) {
+      changes.push_back(fmt::format("{} {}", model::ActionKindName(action.kind),
+                                    action.network.empty() ? action.node : action.network));
     }
   }
   return changes;

@@ -58,6 +58,18 @@ class ReconnectingHypervisor final : public drivers::Hypervisor {
     ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
     return h->DiscoverAddress(name, timeout);
   }
+  absl::StatusOr<std::vector<drivers::NetworkInfo>> ListNetworks(std::string_view cluster) override {
+    ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
+    return h->ListNetworks(cluster);
+  }
+  absl::Status EnsureNetwork(const drivers::NetworkRequest& request) override {
+    ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
+    return h->EnsureNetwork(request);
+  }
+  absl::Status DeleteNetwork(const drivers::NetworkRequest& request) override {
+    ASSIGN_OR_RETURN(drivers::Hypervisor * h, Get());
+    return h->DeleteNetwork(request);
+  }
 
  private:
   absl::StatusOr<drivers::Hypervisor*> Get() {

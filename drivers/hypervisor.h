@@ -70,6 +70,7 @@ struct DomainInfo {
   uint64_t memory_bytes = 0;
   std::vector<std::string> disks;  // source file paths (or pool/volume)
   std::vector<std::string> macs;
+  std::vector<std::string> networks;  // libvirt networks its interfaces join
   std::optional<Ownership> owner;
   bool managed() const { return owner.has_value(); }
 };
@@ -95,6 +96,24 @@ struct DeleteOptions {
   // successor to re-attach: a replace passes the node's disks marked
   // `keep: true`. Empty, as when a node leaves the spec: every volume goes.
   std::vector<std::string> keep_disks;
+};
+
+// A libvirt network on one host, as observed.
+struct NetworkInfo {
+  std::string name;
+  // Created by the cluster that listed it: its UUID is the one derived from
+  // the cluster's and the network's names (docs/libvirt.md, "Networks").
+  bool owned = false;
+  bool active = false;
+  std::string cidr;  // its first IPv4 subnet ("10.78.0.0/24"); empty when none
+  friend bool operator==(const NetworkInfo&, const NetworkInfo&) = default;
+};
+
+// A network the cluster creates (`create_network`) on `hypervisor`'s host.
+struct NetworkRequest {
+  std::string cluster;
+  model::HypervisorSpec hypervisor;  // the host; its name routes the call
+  model::OwnedNetworkSpec network;
 };
 
 // Result of CreateNode.
@@ -173,6 +192,24 @@ class Hypervisor {
   // between a replace's delete and create (CreateNode handles those).
   virtual absl::StatusOr<std::vector<std::string>> RemoveOrphanVolumes(
       std::string_view pool, std::string_view node_name) = 0;
+
+  // Every network on the host, each marked `owned` when `cluster` created it.
+  virtual absl::StatusOr<std::vector<NetworkInfo>> ListNetworks(std::string_view cluster) = 0;
+
+  // Makes the cluster's network exist and run: defines it (NAT or isolated,
+  // with the gateway and DHCP range of model/owned_network.h, under the
+  // cluster's UUID), starts it and marks it autostart; an owned one that is
+  // inactive is started. kFailedPrecondition, touching nothing, when a
+  // network of that name exists that the cluster did not create, or its
+  // subnet is not the requested one. If a step fails, a network this call
+  // defined is removed again.
+  virtual absl::Status EnsureNetwork(const NetworkRequest& request) = 0;
+
+  // Removes the cluster's network `request.network.name` (stops it, then
+  // undefines it). Missing: OK. kFailedPrecondition, touching nothing, when
+  // the cluster did not create it or any domain (of any owner) has an
+  // interface on it.
+  virtual absl::Status DeleteNetwork(const NetworkRequest& request) = 0;
 
   // The node's IPv4 address: DHCP lease, then guest agent, then ARP, retried
   // until `timeout`. kDeadlineExceeded names each source and its last error.

@@ -53,6 +53,8 @@ void DecodePlacement(const YamlNode& node, YamlReader& reader, GroupSpec& group,
                      GroupSources& where);
 // The `domain_type` and `cpu` keys of a hypervisor (either form), if given.
 void DecodeGuestPlatform(const YamlNode& node, YamlReader& reader, HypervisorSpec& host);
+// A hypervisor's `create_network` (either form of host; decode_networks.cc).
+void DecodeOwnedNetworks(const YamlNode& host_node, YamlReader& reader, HypervisorSpec& host);
 // A group's `networks`, `firmware`, `arch` and `autostart` (decode_machine.cc).
 void DecodeMachine(const YamlNode& body, YamlReader& reader, GroupSpec& group);
 // A string that must not be empty.

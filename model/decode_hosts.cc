@@ -48,6 +48,7 @@ void DecodeHost(const YamlNode& item, YamlReader& r, HypervisorSpec& host) {
   if (auto* n = item.Find("network")) host.network = NonEmptyString(r, *n, "network").value_or(host.network);
   if (auto* n = item.Find("pool")) host.pool = NonEmptyString(r, *n, "pool").value_or(host.pool);
   DecodeGuestPlatform(item, r, host);
+  DecodeOwnedNetworks(item, r, host);
   if (auto* n = item.Find("capacity")) DecodeCapacity(*n, r, host.capacity);
 }
 

@@ -31,6 +31,7 @@ void DecodeHypervisor(const YamlNode& node, YamlReader& r, HypervisorSpec& out) 
   if (auto* n = node.Find("network")) out.network = NonEmptyString(r, *n, "network").value_or(out.network);
   if (auto* n = node.Find("pool")) out.pool = NonEmptyString(r, *n, "pool").value_or(out.pool);
   DecodeGuestPlatform(node, r, out);
+  DecodeOwnedNetworks(node, r, out);
 }
 
 void DecodeSsh(const YamlNode& node, YamlReader& r, SshSpec& out) {

@@ -69,6 +69,16 @@ struct ObservedDomain {
   std::vector<ObservedDataDisk> data_disks;  // owned domains only
 };
 
+// A libvirt network on a hypervisor host, as listed.
+struct ObservedNetwork {
+  std::string name;
+  std::string host;    // spec name of its host
+  bool owned = false;  // created by this cluster (`create_network`)
+  bool active = false;
+  std::string cidr;    // its first IPv4 subnet; empty when none
+  friend bool operator==(const ObservedNetwork&, const ObservedNetwork&) = default;
+};
+
 // What one SSH probe of a node returned.
 struct NodeProbe {
   absl::Status status;  // OK when the probe ran; otherwise why it could not
@@ -91,6 +101,10 @@ struct ObservedState {
   // Hypervisor hosts that could not be listed this pass, with why. Their
   // domains are absent from `domains`: unknown, not missing.
   std::map<std::string, std::string> unreachable_hosts;
+  // Every network of every host that was listed, and why a listed host's
+  // networks could not be (host -> error).
+  std::vector<ObservedNetwork> networks;
+  std::map<std::string, std::string> network_errors;
   // Why a node of a group cannot be created on a host now (a missing base
   // image, pool, network or operator key): group -> host -> problem. Absent
   // means every check passed. The planner creates and replaces nothing that

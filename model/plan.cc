@@ -10,6 +10,8 @@ std::string_view ActionKindName(ActionKind kind) {
     case ActionKind::kReplace: return "replace";
     case ActionKind::kConfigure: return "configure";
     case ActionKind::kDelete: return "delete";
+    case ActionKind::kCreateNetwork: return "create-network";
+    case ActionKind::kDeleteNetwork: return "delete-network";
   }
   return "unknown";
 }
@@ -22,6 +24,8 @@ std::string_view ActionKindSymbol(ActionKind kind) {
     case ActionKind::kReplace: return "-/+";
     case ActionKind::kConfigure: return "~";
     case ActionKind::kDelete: return "-";
+    case ActionKind::kCreateNetwork: return "+";
+    case ActionKind::kDeleteNetwork: return "-";
   }
   return "?";
 }

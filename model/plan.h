@@ -16,6 +16,8 @@ enum class ActionKind {
   kReplace,    // delete then create: the image changed
   kConfigure,  // apply one role's steps on a node
   kDelete,     // destroy + undefine + remove the volumes it created
+  kCreateNetwork,  // define and start a network of `create_network` (or start it again)
+  kDeleteNetwork,  // stop and undefine an owned network that left the spec
 };
 
 // "create", "configure", ... as used in JSON and logs.
@@ -26,7 +28,8 @@ std::string_view ActionKindSymbol(ActionKind kind);
 struct Action {
   int id = 0;  // index into Plan::actions
   ActionKind kind = ActionKind::kCreate;
-  std::string node;
+  std::string node;    // empty for a network action
+  std::string network;  // kCreateNetwork, kDeleteNetwork only
   std::string role;    // kConfigure only
   std::string reason;  // for display
   std::vector<int> depends_on;  // ids of actions that must succeed first
@@ -47,6 +50,8 @@ struct Plan {
   std::vector<Action> actions;
   // Owned domains that left the spec while `policy.prune` is off.
   std::vector<std::string> orphans;
+  // Owned networks that left the spec while `policy.prune` is off.
+  std::vector<std::string> orphan_networks;
   // Nodes the planner will not touch, and why (e.g. an unmanaged domain holds
   // the name). A plan with problems still carries every action it can.
   std::vector<PlanProblem> problems;

@@ -21,6 +21,13 @@ std::span<const HypervisorSpec> Spec::Hosts() const {
   return hypervisors;
 }
 
+const OwnedNetworkSpec* HypervisorSpec::FindCreatedNetwork(std::string_view network) const {
+  for (const OwnedNetworkSpec& created : create_networks) {
+    if (created.name == network) return &created;
+  }
+  return nullptr;
+}
+
 const HypervisorSpec* Spec::FindHost(std::string_view name) const {
   for (const HypervisorSpec& host : Hosts()) {
     if (host.name == name) return &host;

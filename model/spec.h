@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -33,6 +34,18 @@ struct HostCapacity {
   friend bool operator==(const HostCapacity&, const HostCapacity&) = default;
 };
 
+// A libvirt network the cluster creates on its host and owns (`create_network`):
+// a fresh host needs no virsh step. Its gateway is the subnet's first address;
+// DHCP hands out the upper half, so the lower half is free for static addresses
+// (model/owned_network.h).
+struct OwnedNetworkSpec {
+  std::string name;  // a DNS label: the libvirt network's name
+  std::string cidr;  // "10.78.0.0/24": the subnet, host bits zero
+  bool nat = true;   // `forward: nat` (the host masquerades) or `none` (isolated)
+  SourceLocation location;
+  friend bool operator==(const OwnedNetworkSpec&, const OwnedNetworkSpec&) = default;
+};
+
 // One libvirt host. The single `hypervisor:` block is the host "default".
 struct HypervisorSpec {
   std::string name = "default";        // a DNS label; names the host in plans
@@ -46,7 +59,10 @@ struct HypervisorSpec {
   // "host-passthrough", "host-model", or a named CPU model ("Skylake-Server").
   std::string cpu = "auto";
   HostCapacity capacity;               // `hypervisors:` entries only
+  std::vector<OwnedNetworkSpec> create_networks;  // created before any node needs them
   SourceLocation location;
+  // The `create_network` entry of that name; nullptr when the host has none.
+  const OwnedNetworkSpec* FindCreatedNetwork(std::string_view network) const;
 };
 
 struct SshSpec {

@@ -9,11 +9,13 @@ namespace reconcile::model::keys {
 
 inline constexpr std::array<std::string_view, 9> kTopLevel = {
     "cluster", "hypervisor", "hypervisors", "ssh", "images", "groups", "roles", "vars", "policy"};
-inline constexpr std::array<std::string_view, 5> kHypervisor = {"uri", "network", "pool",
-                                                                "domain_type", "cpu"};
+inline constexpr std::array<std::string_view, 6> kHypervisor = {
+    "uri", "network", "pool", "domain_type", "cpu", "create_network"};
 // One entry of the `hypervisors:` list, and its `capacity`.
-inline constexpr std::array<std::string_view, 7> kHypervisorsItem = {
-    "name", "uri", "network", "pool", "domain_type", "cpu", "capacity"};
+inline constexpr std::array<std::string_view, 8> kHypervisorsItem = {
+    "name", "uri", "network", "pool", "domain_type", "cpu", "capacity", "create_network"};
+// One network of a host's `create_network` (a map, or a list of them).
+inline constexpr std::array<std::string_view, 3> kOwnedNetwork = {"name", "cidr", "forward"};
 inline constexpr std::array<std::string_view, 3> kCapacity = {"cpus", "memory", "domains"};
 inline constexpr std::array<std::string_view, 10> kSsh = {
     "user", "identity", "port", "connect_timeout", "known_hosts", "accept_unknown_host_keys",

@@ -99,7 +99,31 @@ drivers::NodeRequest ClusterActions::RequestFor(const model::Node& node,
                        options_.authorized_key);
 }
 
+absl::Status ClusterActions::RunNetwork(const model::Action& action) {
+  const model::HypervisorSpec* host =
+      action.host.empty() ? &spec_.Hosts().front() : spec_.FindHost(action.host);
+  if (host == nullptr) {
+    return absl::InvalidArgumentError(fmt::format("no hypervisor host named '{}'", action.host));
+  }
+  drivers::NetworkRequest request{.cluster = spec_.cluster, .hypervisor = *host};
+  if (action.kind == model::ActionKind::kDeleteNetwork) {
+    request.network.name = action.network;
+    return hypervisor_.DeleteNetwork(request);
+  }
+  const model::OwnedNetworkSpec* network = host->FindCreatedNetwork(action.network);
+  if (network == nullptr) {
+    return absl::InvalidArgumentError(
+        fmt::format("network {}: not in create_network of host {}", action.network, host->name));
+  }
+  request.network = *network;
+  return hypervisor_.EnsureNetwork(request);
+}
+
 absl::Status ClusterActions::Run(const model::Action& action, absl::Time deadline) {
+  if (action.kind == model::ActionKind::kCreateNetwork ||
+      action.kind == model::ActionKind::kDeleteNetwork) {
+    return RunNetwork(action);
+  }
   if (action.kind == model::ActionKind::kDelete) {
     addresses_.Forget(action.node);
     // Left the spec for good: its kept data disks go with it.
@@ -127,6 +151,8 @@ absl::Status ClusterActions::Run(const model::Action& action, absl::Time deadlin
     case model::ActionKind::kConfigure:
       return Redacted(Configure(*node, action.role, deadline));
     case model::ActionKind::kDelete:
+    case model::ActionKind::kCreateNetwork:
+    case model::ActionKind::kDeleteNetwork:
       break;  // handled above
   }
   return absl::InternalError("unknown action kind");

@@ -61,6 +61,8 @@ class ClusterActions final : public ActionRunner {
   std::vector<std::string> Secrets() const;
 
  private:
+  // kCreateNetwork, kDeleteNetwork: on the action's host.
+  absl::Status RunNetwork(const model::Action& action);
   const model::Node* FindNode(const std::string& name) const;
   // `host` is the action's host; empty for a one-host spec.
   drivers::NodeRequest RequestFor(const model::Node& node, const std::string& host) const;

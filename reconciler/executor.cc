@@ -106,7 +106,8 @@ class DagRun {
       ActionResult skip{.action_id = next, .outcome = Outcome::kSkipped,
                         .status = absl::AbortedError(fmt::format(
                             "{} {}{} did not succeed", model::ActionKindName(failed.kind),
-                            failed.node, failed.role.empty() ? "" : " " + failed.role))};
+                            failed.node.empty() ? failed.network : failed.node,
+                            failed.role.empty() ? "" : " " + failed.role))};
       if (skipped != nullptr) skipped->push_back(skip);
       Decide(next, std::move(skip), skipped);
     }

@@ -124,4 +124,38 @@ absl::StatusOr<std::string> HostSet::DiscoverAddress(std::string_view name,
   return hypervisor->DiscoverAddress(name, timeout);
 }
 
+absl::StatusOr<drivers::Hypervisor*> HostSet::RequestHost(const model::HypervisorSpec& named) const {
+  return Named(hosts_.size() == 1 ? hosts_.front().name : named.name);
+}
+
+absl::StatusOr<std::vector<drivers::NetworkInfo>> HostSet::ListNetworksOn(const std::string& host,
+                                                                          std::string_view cluster) {
+  ASSIGN_OR_RETURN(drivers::Hypervisor * hypervisor, Named(host));
+  return hypervisor->ListNetworks(cluster);
+}
+
+absl::StatusOr<std::vector<drivers::NetworkInfo>> HostSet::ListNetworks(std::string_view cluster) {
+  std::vector<drivers::NetworkInfo> all;
+  for (const HostConnection& connection : hosts_) {
+    absl::StatusOr<std::vector<drivers::NetworkInfo>> networks = ListNetworksOn(connection.name, cluster);
+    if (!networks.ok()) {
+      return absl::Status(networks.status().code(),
+                          fmt::format("host {}: {}", connection.name,
+                                      std::string(networks.status().message())));
+    }
+    for (drivers::NetworkInfo& network : *networks) all.push_back(std::move(network));
+  }
+  return all;
+}
+
+absl::Status HostSet::EnsureNetwork(const drivers::NetworkRequest& request) {
+  ASSIGN_OR_RETURN(drivers::Hypervisor * hypervisor, RequestHost(request.hypervisor));
+  return hypervisor->EnsureNetwork(request);
+}
+
+absl::Status HostSet::DeleteNetwork(const drivers::NetworkRequest& request) {
+  ASSIGN_OR_RETURN(drivers::Hypervisor * hypervisor, RequestHost(request.hypervisor));
+  return hypervisor->DeleteNetwork(request);
+}
+
 }  // namespace reconcile

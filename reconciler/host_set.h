@@ -38,6 +38,10 @@ class HostSet final : public drivers::Hypervisor {
 
   const std::vector<HostConnection>& hosts() const { return hosts_; }
 
+  // The networks of one host, by its spec name.
+  absl::StatusOr<std::vector<drivers::NetworkInfo>> ListNetworksOn(const std::string& host,
+                                                                   std::string_view cluster);
+
   // drivers::Hypervisor, routed to each node's host; these declarations repeat
   // the interface's, as every implementation's must.
   // Every domain of every host; fails when any host fails.
@@ -53,8 +57,15 @@ class HostSet final : public drivers::Hypervisor {
                                                                std::string_view node_name) override;
   absl::StatusOr<std::string> DiscoverAddress(std::string_view name,
                                               absl::Duration timeout) override;
+  // Every network of every host; fails when any host fails.
+  absl::StatusOr<std::vector<drivers::NetworkInfo>> ListNetworks(std::string_view cluster) override;
+  // Routed by request.hypervisor.name, as CreateNode.
+  absl::Status EnsureNetwork(const drivers::NetworkRequest& request) override;
+  absl::Status DeleteNetwork(const drivers::NetworkRequest& request) override;
 
  private:
+  // The host a request names; the only host when there is one.
+  absl::StatusOr<drivers::Hypervisor*> RequestHost(const model::HypervisorSpec& named) const;
   // The driver of the host `node` lives on; the only host when there is one.
   absl::StatusOr<drivers::Hypervisor*> Route(std::string_view node);
   absl::StatusOr<drivers::Hypervisor*> Named(const std::string& host) const;

@@ -110,6 +110,17 @@ absl::Status ListHosts(const model::Spec& spec, HostSet& hosts, int parallel,
       state.domains.push_back(ToObserved(info));
       state.domains.back().host = listing.host;
     }
+    // Networks too: the spec's `create_network` and owned ones that left it.
+    absl::StatusOr<std::vector<drivers::NetworkInfo>> networks =
+        hosts.ListNetworksOn(listing.host, spec.cluster);
+    if (!networks.ok()) {
+      state.network_errors[listing.host] = std::string(networks.status().message());
+      continue;
+    }
+    for (const drivers::NetworkInfo& network : *networks) {
+      state.networks.push_back({.name = network.name, .host = listing.host, .owned = network.owned,
+                                .active = network.active, .cidr = network.cidr});
+    }
   }
   for (const model::HypervisorSpec& host : spec.Hosts()) {
     const bool connected = std::any_of(hosts.hosts().begin(), hosts.hosts().end(),

@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "fmt/format.h"
 #include "reconciler/data_disk_changes.h"
+#include "reconciler/network_plan.h"
 #include "reconciler/placement.h"
 
 namespace reconcile {
@@ -89,6 +90,7 @@ class PlanBuilder {
 
   model::Plan Build() {
     PlanUnreachableHosts();
+    PlanNetworkCreates();
     for (const Node& node : nodes_) {
       PlanMachine(node);
       PlanProbeRefusal(node);
@@ -101,6 +103,7 @@ class PlanBuilder {
       }
     }
     PlanDeletes();
+    PlanNetworkDeletes();
     return Finish();
   }
 
@@ -113,6 +116,62 @@ class PlanBuilder {
                                    .depends_on = std::move(depends_on), .restart = restart});
     if (several_hosts_ && kind != ActionKind::kConfigure) plan_.actions.back().host = HostFor(node);
     return id;
+  }
+
+  int AddNetworkAction(ActionKind kind, const NetworkChange& change, std::vector<int> depends_on) {
+    int id = static_cast<int>(plan_.actions.size());
+    plan_.actions.push_back(Action{.id = id, .kind = kind, .network = change.network,
+                                   .reason = change.reason, .depends_on = std::move(depends_on),
+                                   .host = several_hosts_ ? change.host : ""});
+    return id;
+  }
+
+  void PlanNetworkCreates() {
+    for (const NetworkChange& change : networks_.creates) {
+      network_action_[{change.host, change.network}] =
+          AddNetworkAction(ActionKind::kCreateNetwork, change, {});
+    }
+    for (const model::PlanProblem& problem : networks_.problems) plan_.problems.push_back(problem);
+    plan_.orphan_networks = networks_.orphans;
+  }
+
+  // A network leaves last: after every delete of a domain on its host (the
+  // driver refuses while any domain still has an interface on it).
+  void PlanNetworkDeletes() {
+    for (const NetworkChange& change : networks_.deletes) {
+      std::vector<int> deletes;
+      for (const Action& action : plan_.actions) {
+        if (action.kind != ActionKind::kDelete) continue;
+        const std::string host = HostFor(action.node);
+        if ((host.empty() ? spec_.Hosts().front().name : host) == change.host) {
+          deletes.push_back(action.id);
+        }
+      }
+      AddNetworkAction(ActionKind::kDeleteNetwork, change, std::move(deletes));
+    }
+  }
+
+  // The cluster's networks that `node` joins on the host it is (to be)
+  // created on: the actions that make them, added to `deps`; or why the node
+  // cannot boot in this pass (a network that will not be there).
+  std::optional<std::string> NetworksFor(const Node& node, std::vector<int>& deps) const {
+    const std::string host_name = CreateHostFor(node);
+    const model::HypervisorSpec* host = spec_.FindHost(host_name);
+    if (host == nullptr || host->create_networks.empty()) return std::nullopt;
+    std::vector<std::string> joined;
+    for (const model::NodeNic& nic : node.nics) joined.push_back(nic.network);
+    if (node.nics.empty()) joined.push_back(host->network);
+    for (const std::string& network : joined) {
+      if (network.empty() || host->FindCreatedNetwork(network) == nullptr) continue;
+      if (networks_.unusable.count({host_name, network}) != 0) {
+        return fmt::format("network {} cannot be used in this pass (see the host's problem)",
+                           network);
+      }
+      if (auto id = network_action_.find({host_name, network}); id != network_action_.end()) {
+        deps.push_back(id->second);
+      }
+    }
+    return std::nullopt;
   }
 
   // Where a node lives or is about to be created.
@@ -261,7 +320,12 @@ class PlanBuilder {
         Block(state, node.name, fmt::format("cannot be created: {}", *why));
         return;
       }
-      state.last_action = Add(ActionKind::kCreate, node.name, "", "not found", {});
+      std::vector<int> deps;
+      if (std::optional<std::string> why = NetworksFor(node, deps)) {
+        Block(state, node.name, fmt::format("cannot be created: {}", *why));
+        return;
+      }
+      state.last_action = Add(ActionKind::kCreate, node.name, "", "not found", std::move(deps));
       state.fresh = true;
       return;
     }
@@ -283,6 +347,14 @@ class PlanBuilder {
       return;
     }
     const bool running = domain->state == DomainState::kRunning || domain->state == DomainState::kPaused;
+    // A boot (create, replace, start, restart) needs the node's networks.
+    std::vector<int> network_deps;
+    const std::optional<std::string> network_block = NetworksFor(node, network_deps);
+    const bool boots = domain->hardware_hash != node.hardware_hash || domain->state != DomainState::kRunning;
+    if (network_block && boots) {
+      Block(state, node.name, fmt::format("not booted: {}", *network_block));
+      return;
+    }
     if (domain->hardware_hash != node.hardware_hash) {
       const std::string disks = DataDiskProblem(*domain, node, CreateHostPool(node),
                                                 domain->image_hash != node.image_hash);
@@ -307,7 +379,7 @@ class PlanBuilder {
             Add(ActionKind::kReplace, node.name, "",
                 node.custom_boot() ? "image or boot settings (firmware, arch, networks) changed"
                                  : "image changed",
-                {});
+                network_deps);
         state.fresh = true;
         return;
       }
@@ -316,12 +388,13 @@ class PlanBuilder {
         return;
       }
       state.last_action = Add(ActionKind::kUpdate, node.name, "", HardwareChange(*domain, node),
-                              {}, /*restart=*/running);
+                              network_deps, /*restart=*/running);
       state.restarted = running;
     }
     if (domain->state != DomainState::kRunning) {
-      state.last_action = Add(ActionKind::kStart, node.name, "",
-                              StateReason(domain->state), After(state.last_action));
+      std::vector<int> deps = After(state.last_action);
+      deps.insert(deps.end(), network_deps.begin(), network_deps.end());
+      state.last_action = Add(ActionKind::kStart, node.name, "", StateReason(domain->state), deps);
       state.restarted = true;
     }
   }
@@ -448,6 +521,8 @@ class PlanBuilder {
   // ordered ones made the pass superlinear. The views point into the spec's
   // nodes, the observation and placement_, which outlive the builder.
   const model::ObservedState& observed_;
+  const NetworkPlan networks_ = PlanNetworks(spec_, observed_);
+  std::map<std::pair<std::string, std::string>, int> network_action_;  // (host, network) -> id
   absl::flat_hash_map<std::string_view, const ObservedDomain*> domains_by_name_;
   const Placement placement_;
   const absl::flat_hash_set<std::string_view> unknown_{placement_.unknown.begin(), placement_.unknown.end()};

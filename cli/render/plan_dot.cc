@@ -17,7 +17,9 @@ std::string_view FillColor(model::ActionKind kind) {
     case model::ActionKind::kUpdate: return "#f7f0c6";
     case model::ActionKind::kReplace: return "#f7dcc0";
     case model::ActionKind::kConfigure: return "#ffffff";
-    case model::ActionKind::kDelete: return "#f7c6c6";
+    case model::ActionKind::kDelete:
+    case model::ActionKind::kDeleteNetwork: return "#f7c6c6";
+    case model::ActionKind::kCreateNetwork: return "#d4f7d4";
   }
   return "#ffffff";
 }
@@ -25,7 +27,7 @@ std::string_view FillColor(model::ActionKind kind) {
 std::string Label(const model::Action& action) {
   std::string label(model::ActionKindName(action.kind));
   if (!action.role.empty()) label += " " + action.role;
-  label += "\n" + action.node;
+  label += "\n" + (action.network.empty() ? action.node : "network " + action.network);
   if (!action.host.empty()) label += "\non " + action.host;
   return label;
 }

@@ -11,13 +11,18 @@ using nlohmann::ordered_json;
 constexpr std::array kSummaryKinds = {
     model::ActionKind::kCreate,    model::ActionKind::kStart,   model::ActionKind::kUpdate,
     model::ActionKind::kConfigure, model::ActionKind::kReplace, model::ActionKind::kDelete,
+    model::ActionKind::kCreateNetwork, model::ActionKind::kDeleteNetwork,
 };
 
 ordered_json ActionToJson(const model::Action& action) {
   ordered_json out = ordered_json::object();
   out["id"] = action.id;
   out["kind"] = model::ActionKindName(action.kind);
-  out["node"] = action.node;
+  if (action.network.empty()) {
+    out["node"] = action.node;
+  } else {
+    out["network"] = action.network;  // network actions concern no node
+  }
   if (!action.host.empty()) out["host"] = action.host;  // specs with several hypervisors
   if (action.kind == model::ActionKind::kConfigure) out["role"] = action.role;
   out["reason"] = action.reason;
@@ -54,6 +59,7 @@ ordered_json PlanToJson(const model::Plan& plan, std::string_view cluster) {
   doc["actions"] = ordered_json::array();
   for (const model::Action& action : plan.actions) doc["actions"].push_back(ActionToJson(action));
   doc["orphans"] = plan.orphans;
+  doc["orphan_networks"] = plan.orphan_networks;
   doc["problems"] = ordered_json::array();
   for (const model::PlanProblem& p : plan.problems) doc["problems"].push_back(ProblemToJson(p));
   doc["deferred"] = ordered_json::array();

@@ -25,12 +25,14 @@ constexpr std::string_view kBoldGreen = "\x1b[1;32m";
 
 std::string_view KindColor(ActionKind kind) {
   switch (kind) {
-    case ActionKind::kCreate: return "\x1b[32m";  // green
+    case ActionKind::kCreate:
+    case ActionKind::kCreateNetwork: return "\x1b[32m";  // green
     case ActionKind::kStart:
     case ActionKind::kUpdate:
     case ActionKind::kConfigure: return "\x1b[33m";  // yellow
     case ActionKind::kReplace:
-    case ActionKind::kDelete: return "\x1b[31m";  // red
+    case ActionKind::kDelete:
+    case ActionKind::kDeleteNetwork: return "\x1b[31m";  // red
   }
   return "";
 }
@@ -45,6 +47,7 @@ struct Row {
 };
 
 std::string ActionTarget(const Action& action) {
+  if (!action.network.empty()) return "network " + TerminalSafe(action.network);
   if (action.kind == ActionKind::kConfigure) {
     return fmt::format("{} [{}]", TerminalSafe(action.node), TerminalSafe(action.role));
   }
@@ -68,6 +71,10 @@ std::vector<Row> TableRows(const model::Plan& plan) {
   for (const std::string& orphan : plan.orphans) {
     rows.push_back({"", TerminalSafe(orphan), "orphan (prune is off)",
                     "owned domain no longer in the spec; left untouched", ""});
+  }
+  for (const std::string& orphan : plan.orphan_networks) {
+    rows.push_back({"", "network " + TerminalSafe(orphan), "orphan (prune is off)",
+                    "owned network no longer in the spec; left untouched", ""});
   }
   for (const model::PlanProblem& deferred : plan.deferred) {
     rows.push_back({"", TerminalSafe(deferred.node), "deferred", TerminalSafe(deferred.message), ""});
@@ -106,13 +113,13 @@ std::string Plural(size_t n, std::string_view one, std::string_view many) {
 }
 
 std::string RenderSummary(const model::Plan& plan, bool color) {
-  std::array<size_t, 6> count{};  // indexed by ActionKind
+  std::array<size_t, 8> count{};  // indexed by ActionKind
   for (const Action& action : plan.actions) ++count[static_cast<size_t>(action.kind)];
   auto n = [&](ActionKind kind) { return count[static_cast<size_t>(kind)]; };
 
   std::string orphans;
-  if (!plan.orphans.empty()) {
-    orphans = Plural(plan.orphans.size(), "orphan", "orphans") + " left untouched (prune is off)";
+  if (const size_t left = plan.orphans.size() + plan.orphan_networks.size(); left > 0) {
+    orphans = Plural(left, "orphan", "orphans") + " left untouched (prune is off)";
   }
   if (plan.actions.empty() && plan.problems.empty() && plan.deferred.empty()) {
     std::string line = Paint("No changes.", kBoldGreen, color) + " The cluster matches the spec.";
@@ -124,6 +131,13 @@ std::string RenderSummary(const model::Plan& plan, bool color) {
       Paint("Plan:", kBold, color), n(ActionKind::kCreate), n(ActionKind::kStart),
       n(ActionKind::kUpdate), n(ActionKind::kConfigure), n(ActionKind::kReplace),
       n(ActionKind::kDelete));
+  // Networks only when there are any: most plans have none.
+  if (n(ActionKind::kCreateNetwork) > 0) {
+    line += fmt::format(", {} to create", Plural(n(ActionKind::kCreateNetwork), "network", "networks"));
+  }
+  if (n(ActionKind::kDeleteNetwork) > 0) {
+    line += fmt::format(", {} to delete", Plural(n(ActionKind::kDeleteNetwork), "network", "networks"));
+  }
   std::vector<std::string> extras;
   if (!plan.deferred.empty()) extras.push_back(fmt::format("{} deferred", plan.deferred.size()));
   if (!plan.problems.empty()) {

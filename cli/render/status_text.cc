@@ -160,6 +160,10 @@ std::string RenderStatusText(const std::vector<NodeStatus>& rows, const model::P
   for (const std::string& orphan : plan.orphans) {
     out += fmt::format("orphan: {} (owned, no longer in the spec; prune is off)\n", TerminalSafe(orphan));
   }
+  for (const std::string& orphan : plan.orphan_networks) {
+    out += fmt::format("orphan: network {} (owned, no longer in the spec; prune is off)\n",
+                       TerminalSafe(orphan));
+  }
   for (const model::PlanProblem& problem : plan.problems) {
     const std::string& where = problem.node.empty() ? problem.host : problem.node;
     out += fmt::format("problem: {}: {}\n", TerminalSafe(where), TerminalSafe(problem.message));
@@ -211,6 +215,7 @@ nlohmann::ordered_json StatusToJson(const std::string& cluster, const std::vecto
   doc["converged"] = plan.converged();
   doc["nodes"] = std::move(nodes);
   doc["orphans"] = plan.orphans;
+  doc["orphan_networks"] = plan.orphan_networks;
   doc["problems"] = ordered_json::array();
   for (const model::PlanProblem& p : plan.problems) doc["problems"].push_back(ProblemToJson(p));
   doc["deferred"] = ordered_json::array();

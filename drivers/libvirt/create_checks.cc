@@ -145,6 +145,9 @@ absl::Status LibvirtHypervisor::CheckCreate(const NodeRequest& request) {
     RETURN_IF_ERROR(CheckPoolUsable(conn, host.pool, kMinPoolFree + to_upload));
   }
   for (const DomainInterface& nic : Interfaces(request)) {
+    // A network the cluster creates is made before any node that needs it
+    // (the plan orders it first and checks it on its own).
+    if (!nic.network.empty() && host.FindCreatedNetwork(nic.network) != nullptr) continue;
     RETURN_IF_ERROR(nic.bridge.empty() ? CheckNetwork(conn, nic.network)
                                        : CheckBridge(conn, nic.bridge));
   }

@@ -51,6 +51,10 @@ absl::StatusOr<DomainInfo> ParseDomainXml(std::string_view xml) {
     if (std::string mac = AttributeOf(FirstChildElement(nic, "mac"), "address"); !mac.empty()) {
       info.macs.push_back(mac);
     }
+    if (AttributeOf(nic, "type") == "network") {
+      std::string network = AttributeOf(FirstChildElement(nic, "source"), "network");
+      if (!network.empty()) info.networks.push_back(std::move(network));
+    }
   }
   for (xmlNode* element : ChildElements(FirstChildElement(root, "metadata"), "node")) {
     if (!IsOwnershipElement(element)) continue;

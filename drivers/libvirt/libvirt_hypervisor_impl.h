@@ -1,6 +1,7 @@
 // Internal: the class behind MakeLibvirtHypervisor, split over
-// libvirt_hypervisor.cc (observation), node_creation.cc (create, update) and
-// node_lifecycle.cc (start, stop, delete, orphans).
+// libvirt_hypervisor.cc (observation), node_creation.cc (create, update),
+// node_lifecycle.cc (start, stop, delete, orphans) and network_lifecycle.cc
+// (the networks a cluster creates).
 #pragma once
 
 #include <memory>
@@ -36,6 +37,9 @@ class LibvirtHypervisor final : public Hypervisor {
                                                                std::string_view node_name) override;
   absl::StatusOr<std::string> DiscoverAddress(std::string_view name,
                                               absl::Duration timeout) override;
+  absl::StatusOr<std::vector<NetworkInfo>> ListNetworks(std::string_view cluster) override;
+  absl::Status EnsureNetwork(const NetworkRequest& request) override;
+  absl::Status DeleteNetwork(const NetworkRequest& request) override;
 
  private:
   struct OwnedDomain {

@@ -48,6 +48,7 @@ TEST(SpecSchemaTest, ListsTheSameKeysAsTheLoader) {
   const json& host = top.at("hypervisors").at("items");
   EXPECT_EQ(Properties(host), Keys(keys::kHypervisorsItem));
   EXPECT_EQ(Properties(host.at("properties").at("capacity")), Keys(keys::kCapacity));
+  EXPECT_EQ(Properties(schema.at("$defs").at("ownedNetwork")), Keys(keys::kOwnedNetwork));
   EXPECT_EQ(Properties(top.at("groups").at("additionalProperties").at("properties").at("placement")),
             Keys(keys::kPlacement));
   EXPECT_EQ(Properties(top.at("groups").at("additionalProperties").at("properties").at("disks").at("items")),

@@ -114,6 +114,102 @@ void FakeHypervisor::AddForeign(const std::string& name, const std::string& clus
                               .owner = drivers::Ownership{.cluster = cluster, .group = "db"}};
 }
 
+void FakeHypervisor::AddForeignNetwork(const std::string& name, const std::string& cidr) {
+  absl::MutexLock lock(&mu_);
+  defined_networks_[name] = Network{.cidr = cidr};
+}
+
+void FakeHypervisor::SetNetworkActive(const std::string& name, bool active) {
+  absl::MutexLock lock(&mu_);
+  defined_networks_[name].active = active;
+}
+
+std::map<std::string, drivers::NetworkInfo> FakeHypervisor::networks() {
+  absl::MutexLock lock(&mu_);
+  std::map<std::string, drivers::NetworkInfo> out;
+  for (const auto& [name, network] : defined_networks_) {
+    out[name] = drivers::NetworkInfo{.name = name, .owned = !network.cluster.empty() && network.cluster == cluster_,
+                                     .active = network.active, .cidr = network.cidr};
+  }
+  return out;
+}
+
+absl::Status FakeHypervisor::NetworkUsableLocked(const std::string& name) {
+  auto defined = defined_networks_.find(name);
+  if (defined != defined_networks_.end()) {
+    if (defined->second.active) return absl::OkStatus();
+    return absl::FailedPreconditionError(fmt::format("network \"{}\" is not active", name));
+  }
+  if (missing_.count(name) || (networks_ && !networks_->count(name))) {
+    return absl::FailedPreconditionError(fmt::format("network \"{}\" does not exist", name));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<drivers::NetworkInfo>> FakeHypervisor::ListNetworks(
+    std::string_view cluster) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Injected("list-networks", ""); !s.ok()) return s;
+  std::vector<drivers::NetworkInfo> out;
+  // The world's networks (SetWorld), of unknown subnet, then the defined ones.
+  if (networks_) {
+    for (const std::string& name : *networks_) {
+      if (!defined_networks_.count(name)) out.push_back({.name = name, .active = true});
+    }
+  }
+  for (const auto& [name, network] : defined_networks_) {
+    out.push_back({.name = name, .owned = !network.cluster.empty() && network.cluster == cluster,
+                   .active = network.active, .cidr = network.cidr});
+  }
+  return out;
+}
+
+absl::Status FakeHypervisor::EnsureNetwork(const drivers::NetworkRequest& request) {
+  absl::MutexLock lock(&mu_);
+  const std::string& name = request.network.name;
+  if (absl::Status s = Injected("ensure-network", name); !s.ok()) return s;
+  auto defined = defined_networks_.find(name);
+  const bool foreign = (networks_ && networks_->count(name)) ||
+                       (defined != defined_networks_.end() && defined->second.cluster != request.cluster);
+  if (foreign) {
+    return absl::FailedPreconditionError(fmt::format(
+        "network \"{}\" exists and was not created by cluster {}", name, request.cluster));
+  }
+  if (defined == defined_networks_.end()) {
+    defined_networks_[name] = Network{.cluster = request.cluster, .cidr = request.network.cidr};
+    return absl::OkStatus();
+  }
+  if (defined->second.cidr != request.network.cidr) {
+    return absl::FailedPreconditionError(fmt::format(
+        "network \"{}\" was created with subnet {}, the spec asks for {}", name,
+        defined->second.cidr, request.network.cidr));
+  }
+  defined->second.active = true;
+  return absl::OkStatus();
+}
+
+absl::Status FakeHypervisor::DeleteNetwork(const drivers::NetworkRequest& request) {
+  absl::MutexLock lock(&mu_);
+  const std::string& name = request.network.name;
+  if (absl::Status s = Injected("delete-network", name); !s.ok()) return s;
+  auto defined = defined_networks_.find(name);
+  if (defined == defined_networks_.end() && !(networks_ && networks_->count(name))) {
+    return absl::OkStatus();
+  }
+  if (defined == defined_networks_.end() || defined->second.cluster != request.cluster) {
+    return absl::FailedPreconditionError(
+        fmt::format("network \"{}\" was not created by cluster {}", name, request.cluster));
+  }
+  for (const auto& [domain_name, domain] : domains_) {
+    if (std::find(domain.networks.begin(), domain.networks.end(), name) != domain.networks.end()) {
+      return absl::FailedPreconditionError(fmt::format(
+          "network \"{}\" is not deleted: domain {} has an interface on it", name, domain_name));
+    }
+  }
+  defined_networks_.erase(defined);
+  return absl::OkStatus();
+}
+
 void FakeHypervisor::SetWorld(std::set<std::string> pools, std::set<std::string> networks) {
   absl::MutexLock lock(&mu_);
   pools_ = std::move(pools);
@@ -213,8 +309,9 @@ absl::Status FakeHypervisor::CheckCreateLocked(const drivers::NodeRequest& reque
         return absl::FailedPreconditionError(
             fmt::format("bridge \"{}\" does not exist on the host", nic.bridge));
       }
-    } else if (missing_.count(nic.network) || (networks_ && !networks_->count(nic.network))) {
-      return absl::FailedPreconditionError(fmt::format("network \"{}\" does not exist", nic.network));
+    } else if (request.hypervisor.FindCreatedNetwork(nic.network) == nullptr) {
+      // The driver skips the cluster's own networks: the plan makes them first.
+      if (absl::Status s = NetworkUsableLocked(nic.network); !s.ok()) return s;
     }
   }
   if (node.arch != "x86_64" && node.arch != "i686") {
@@ -245,12 +342,21 @@ absl::StatusOr<drivers::CreatedNode> FakeHypervisor::CreateNode(const drivers::N
   const model::Node& node = request.node;
   if (absl::Status s = Injected("create", node.name); !s.ok()) return s;
   if (absl::Status s = CheckCreateLocked(request); !s.ok()) return s;
+  // libvirt itself refuses to start a domain on a network that is not there.
+  std::vector<model::NodeNic> nics = node.nics;
+  if (nics.empty()) nics.push_back({.network = request.hypervisor.network});
+  std::vector<std::string> joined;
+  for (const model::NodeNic& nic : nics) {
+    if (nic.network.empty()) continue;
+    if (absl::Status s = NetworkUsableLocked(nic.network); !s.ok()) return s;
+    joined.push_back(nic.network);
+  }
   if (cluster_.empty()) cluster_ = request.cluster;
   if (domains_.count(node.name)) {
     return absl::AlreadyExistsError(fmt::format("domain {} exists", node.name));
   }
   DomainInfo domain{.name = node.name, .state = DomainState::kRunning, .vcpus = node.cpus,
-                    .memory_bytes = node.memory_bytes};
+                    .memory_bytes = node.memory_bytes, .networks = joined};
   domain.owner = drivers::Ownership{.cluster = request.cluster, .group = node.group,
                                     .index = node.index, .hardware_hash = node.hardware_hash,
                                     .host_public_key = HostKeyOf(node.name),

@@ -42,6 +42,13 @@ class FakeHypervisor : public drivers::Hypervisor {
   void SetPoolFree(const std::string& pool, uint64_t bytes);
   // Data disk volumes, as the driver makes them: pool/name -> capacity.
   std::map<std::string, uint64_t> volumes();
+  // A network on the host that this tool did not create, active, with its subnet.
+  void AddForeignNetwork(const std::string& name, const std::string& cidr);
+  // Behind the tool's back: stop (or start) a network.
+  void SetNetworkActive(const std::string& name, bool active);
+  // Every network known to the fake (created or added), as ListNetworks of
+  // cluster `cluster_` would describe it.
+  std::map<std::string, drivers::NetworkInfo> networks();
   // Whether DiscoverAddress answers for running domains (a guest with no lease).
   void SetAddressesAvailable(bool available);
 
@@ -61,6 +68,9 @@ class FakeHypervisor : public drivers::Hypervisor {
                                                                std::string_view node) override;
   absl::StatusOr<std::string> DiscoverAddress(std::string_view name,
                                               absl::Duration timeout) override;
+  absl::StatusOr<std::vector<drivers::NetworkInfo>> ListNetworks(std::string_view cluster) override;
+  absl::Status EnsureNetwork(const drivers::NetworkRequest& request) override;
+  absl::Status DeleteNetwork(const drivers::NetworkRequest& request) override;
 
   static std::string HostKeyOf(std::string_view node) {
     return "ssh-ed25519 AAAAfake" + std::string(node);
@@ -78,6 +88,14 @@ class FakeHypervisor : public drivers::Hypervisor {
   absl::Status PrepareDataDisksLocked(const drivers::NodeRequest& request,
                                       drivers::Ownership& owner) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool VolumeUsedLocked(const std::string& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Why a domain cannot join libvirt network `name` now; OK when it can.
+  absl::Status NetworkUsableLocked(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  struct Network {
+    std::string cluster;  // the creator; "" for a network this tool did not create
+    std::string cidr;
+    bool active = true;
+  };
 
   absl::Mutex mu_;
   std::map<std::string, drivers::DomainInfo> domains_ ABSL_GUARDED_BY(mu_);
@@ -89,6 +107,7 @@ class FakeHypervisor : public drivers::Hypervisor {
   int check_creates_ ABSL_GUARDED_BY(mu_) = 0;
   std::optional<std::set<std::string>> pools_ ABSL_GUARDED_BY(mu_);
   std::optional<std::set<std::string>> networks_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Network> defined_networks_ ABSL_GUARDED_BY(mu_);
   std::string cluster_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> disk_bytes_ ABSL_GUARDED_BY(mu_);  // root disk per domain
   std::map<std::string, uint64_t> volumes_ ABSL_GUARDED_BY(mu_);     // "pool/name" -> bytes

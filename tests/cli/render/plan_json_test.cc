@@ -39,6 +39,13 @@ model::Plan EverythingPlan() {
   plan.orphans = troubled.orphans;
   plan.problems = troubled.problems;
   plan.deferred = troubled.deferred;
+  model::Action network = MakeAction(9, ActionKind::kCreateNetwork, "", "", "NAT network 10.78.0.0/24 the cluster owns");
+  network.network = "storage";
+  plan.actions.push_back(network);
+  network = MakeAction(10, ActionKind::kDeleteNetwork, "", "", "owned network no longer in the spec", {8});
+  network.network = "old-net";
+  plan.actions.push_back(network);
+  plan.orphan_networks = {"lab-net"};
   return plan;
 }
 
@@ -50,10 +57,12 @@ TEST(PlanJsonTest, MatchesGolden) {
 TEST(PlanJsonTest, HasExactlyTheDocumentedKeysInOrder) {
   const ordered_json doc = ordered_json::parse(RenderPlanJson(EverythingPlan(), "lab"));
   EXPECT_THAT(Keys(doc), ElementsAre("format_version", "cluster", "converged", "actions", "orphans",
-                                     "problems", "deferred", "summary"));
-  ASSERT_EQ(doc["actions"].size(), 9u);
+                                     "orphan_networks", "problems", "deferred", "summary"));
+  ASSERT_EQ(doc["actions"].size(), 11u);
   for (const ordered_json& action : doc["actions"]) {
-    if (action["kind"] == "configure") {
+    if (action["kind"] == "create-network" || action["kind"] == "delete-network") {
+      EXPECT_THAT(Keys(action), ElementsAre("id", "kind", "network", "reason", "depends_on", "restart"));
+    } else if (action["kind"] == "configure") {
       EXPECT_THAT(Keys(action), ElementsAre("id", "kind", "node", "role", "reason", "depends_on",
                                             "restart"));
     } else {
@@ -65,8 +74,9 @@ TEST(PlanJsonTest, HasExactlyTheDocumentedKeysInOrder) {
     for (const ordered_json& item : doc[list]) EXPECT_THAT(Keys(item), ElementsAre("node", "message"));
   }
   for (const ordered_json& orphan : doc["orphans"]) EXPECT_TRUE(orphan.is_string());
-  EXPECT_THAT(Keys(doc["summary"]),
-              ElementsAre("create", "start", "update", "configure", "replace", "delete"));
+  EXPECT_THAT(doc["orphan_networks"], ElementsAre("lab-net"));
+  EXPECT_THAT(Keys(doc["summary"]), ElementsAre("create", "start", "update", "configure", "replace",
+                                                "delete", "create-network", "delete-network"));
 }
 
 TEST(PlanJsonTest, TypesAreStable) {
@@ -81,7 +91,7 @@ TEST(PlanJsonTest, TypesAreStable) {
   }
   // Empty lists are present as [], never dropped or null.
   const ordered_json empty = PlanToJson(model::Plan{}, "lab");
-  for (const char* list : {"actions", "orphans", "problems", "deferred"}) {
+  for (const char* list : {"actions", "orphans", "orphan_networks", "problems", "deferred"}) {
     EXPECT_TRUE(empty[list].is_array()) << list;
     EXPECT_TRUE(empty[list].empty()) << list;
   }
@@ -95,11 +105,13 @@ model::Plan PlanFromJson(const json& doc) {
     action.id = a.at("id").get<int>();
     const std::string kind = a.at("kind").get<std::string>();
     for (ActionKind k : {ActionKind::kCreate, ActionKind::kStart, ActionKind::kUpdate,
-                         ActionKind::kReplace, ActionKind::kConfigure, ActionKind::kDelete}) {
+                         ActionKind::kReplace, ActionKind::kConfigure, ActionKind::kDelete,
+                         ActionKind::kCreateNetwork, ActionKind::kDeleteNetwork}) {
       if (model::ActionKindName(k) == kind) action.kind = k;
     }
     EXPECT_EQ(model::ActionKindName(action.kind), kind);
-    action.node = a.at("node").get<std::string>();
+    action.node = a.value("node", "");
+    action.network = a.value("network", "");
     action.role = a.value("role", "");
     action.reason = a.at("reason").get<std::string>();
     action.depends_on = a.at("depends_on").get<std::vector<int>>();
@@ -107,6 +119,7 @@ model::Plan PlanFromJson(const json& doc) {
     plan.actions.push_back(action);
   }
   plan.orphans = doc.at("orphans").get<std::vector<std::string>>();
+  plan.orphan_networks = doc.at("orphan_networks").get<std::vector<std::string>>();
   for (const json& p : doc.at("problems")) plan.problems.push_back({p.at("node"), p.at("message")});
   for (const json& d : doc.at("deferred")) plan.deferred.push_back({d.at("node"), d.at("message")});
   return plan;
@@ -119,12 +132,14 @@ void ExpectSamePlan(const model::Plan& got, const model::Plan& want) {
     EXPECT_EQ(got.actions[i].id, want.actions[i].id);
     EXPECT_EQ(got.actions[i].kind, want.actions[i].kind);
     EXPECT_EQ(got.actions[i].node, want.actions[i].node);
+    EXPECT_EQ(got.actions[i].network, want.actions[i].network);
     EXPECT_EQ(got.actions[i].role, want.actions[i].role);
     EXPECT_EQ(got.actions[i].reason, want.actions[i].reason);
     EXPECT_EQ(got.actions[i].depends_on, want.actions[i].depends_on);
     EXPECT_EQ(got.actions[i].restart, want.actions[i].restart);
   }
   EXPECT_EQ(got.orphans, want.orphans);
+  EXPECT_EQ(got.orphan_networks, want.orphan_networks);
   ASSERT_EQ(got.problems.size(), want.problems.size());
   for (size_t i = 0; i < want.problems.size(); ++i) {
     EXPECT_EQ(got.problems[i].node, want.problems[i].node);
@@ -149,7 +164,7 @@ TEST(PlanJsonTest, RoundTripsThroughText) {
 TEST(PlanJsonTest, SummaryAndConvergedFollowThePlan) {
   const ordered_json doc = PlanToJson(MixedPlan(), "lab");
   EXPECT_EQ(doc["summary"], ordered_json::parse(R"({"create": 1, "start": 1, "update": 2,
-      "configure": 3, "replace": 1, "delete": 1})"));
+      "configure": 3, "replace": 1, "delete": 1, "create-network": 0, "delete-network": 0})"));
   EXPECT_FALSE(doc["converged"].get<bool>());
   EXPECT_TRUE(PlanToJson(model::Plan{}, "lab")["converged"].get<bool>());
 

@@ -113,7 +113,7 @@ TEST(StatusJsonTest, HasExactlyTheDocumentedKeysInOrder) {
   const Documented cluster;
   const ordered_json doc = StatusToJson("lab", cluster.Rows(), cluster.plan, cluster.observed, {"default"});
   EXPECT_THAT(Keys(doc), ElementsAre("format_version", "cluster", "converged", "nodes", "orphans",
-                                     "problems", "deferred"));
+                                     "orphan_networks", "problems", "deferred"));
   EXPECT_EQ(doc["format_version"], "1");
   ASSERT_EQ(doc["nodes"].size(), 5u);
   for (const ordered_json& node : doc["nodes"]) {
@@ -129,7 +129,7 @@ TEST(StatusJsonTest, HasExactlyTheDocumentedKeysInOrder) {
       "lab", BuildStatus("lab", cluster.nodes, observed, cluster.plan, {"h1", "h2"}), cluster.plan,
       observed, {"h1", "h2"});
   EXPECT_THAT(Keys(hosts), ElementsAre("format_version", "cluster", "converged", "nodes", "orphans",
-                                       "problems", "deferred", "hosts"));
+                                       "orphan_networks", "problems", "deferred", "hosts"));
   EXPECT_THAT(Keys(hosts["nodes"][0]), ElementsAre("node", "group", "host", "state", "address",
                                                    "converged", "roles_applied", "roles_pending",
                                                    "drift"));

@@ -17,6 +17,7 @@
 #include "drivers/libvirt/connection.h"
 #include "drivers/libvirt/handles.h"
 #include "drivers/libvirt/libvirt_hypervisor.h"
+#include "tests/drivers/libvirt/contract_worlds.h"
 #include "tests/drivers/libvirt/testdriver_fixture.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -32,75 +33,6 @@ using ::reconcile::testing::IsOk;
 using ::reconcile::testing::IsOkAndHolds;
 using ::reconcile::testing::StatusIs;
 using ::testing::HasSubstr;
-
-// One implementation, and how to pause a domain behind its back.
-struct World {
-  std::unique_ptr<Hypervisor> hypervisor;
-  std::function<void(const std::string&)> pause;
-  // The capacity of volume `name` in pool "rcl", or nullopt when it is absent.
-  std::function<std::optional<uint64_t>(const std::string&)> volume;
-  std::shared_ptr<libvirt::Connection> connection;  // the driver's, kept alive
-};
-
-World LibvirtWorld() {
-  char cwd[PATH_MAX];
-  EXPECT_NE(getcwd(cwd, sizeof cwd), nullptr);
-  World world;
-  world.connection = std::make_shared<libvirt::Connection>(
-      std::string("test://") + cwd + "/tests/drivers/libvirt/fixtures/cluster.xml");
-  libvirt::LibvirtOptions options;
-  options.cluster = "lab";
-  options.clock = std::make_shared<::reconcile::testing::SimulatedClock>();
-  auto made = libvirt::MakeLibvirtHypervisorOn(options, world.connection);
-  EXPECT_TRUE(made.ok()) << made.status();
-  if (made.ok()) world.hypervisor = *std::move(made);
-  auto connection = world.connection;
-  world.pause = [connection](const std::string& name) {
-    absl::StatusOr<libvirt::ConnectionHandle> conn = connection->Get();
-    ASSERT_TRUE(conn.ok());
-    libvirt::DomainHandle domain(virDomainLookupByName(conn->get(), name.c_str()));
-    ASSERT_EQ(virDomainSuspend(domain.get()), 0);
-  };
-  world.volume = [connection](const std::string& name) -> std::optional<uint64_t> {
-    absl::StatusOr<libvirt::ConnectionHandle> conn = connection->Get();
-    if (!conn.ok()) return std::nullopt;
-    libvirt::PoolHandle pool(virStoragePoolLookupByName(conn->get(), "rcl"));
-    libvirt::VolumeHandle vol(pool ? virStorageVolLookupByName(pool.get(), name.c_str()) : nullptr);
-    virStorageVolInfo info;
-    const bool found = vol && virStorageVolGetInfo(vol.get(), &info) == 0;
-    virResetLastError();
-    if (!found) return std::nullopt;
-    return info.capacity;
-  };
-  return world;
-}
-
-World FakeWorld() {
-  auto fake = std::make_unique<::reconcile::testing::FakeHypervisor>("lab");
-  fake->SetWorld({"rcl"}, {"lab"});
-  fake->AddUnmanaged("lab-web-1", DomainState::kRunning);
-  fake->AddForeign("other-db-1", "other");
-  fake->SetPoolFree("rcl", uint64_t{99} << 30);
-  World world;
-  auto* raw = fake.get();
-  world.pause = [raw](const std::string& name) { raw->SetState(name, DomainState::kPaused); };
-  world.volume = [raw](const std::string& name) -> std::optional<uint64_t> {
-    auto volumes = raw->volumes();
-    auto it = volumes.find("rcl/" + name);
-    if (it == volumes.end()) return std::nullopt;
-    return it->second;
-  };
-  world.hypervisor = std::move(fake);
-  return world;
-}
-
-struct Implementation {
-  std::string name;
-  std::function<World()> make;
-};
-void PrintTo(const Implementation& implementation, std::ostream* out) {
-  *out << implementation.name;
-}
 
 class HypervisorContract : public ::testing::TestWithParam<Implementation> {
  protected:
