@@ -58,6 +58,7 @@ ConvergeResult Converge(ClusterSession& session, const ConvergeOptions& options,
   int pass_number = 0;
   Tally tally;
   std::atomic<int> deleted{0};
+  std::atomic<int> deleted_networks{0};
   // Without a terminal nobody can answer: apply goes on (scripts, CI), and
   // destroy refused earlier unless --yes.
   Approval approval(!options.yes && Interactive(), in, out);
@@ -80,6 +81,9 @@ ConvergeResult Converge(ClusterSession& session, const ConvergeOptions& options,
     if (action.kind == model::ActionKind::kDelete && result.outcome == Outcome::kSucceeded) {
       ++deleted;
     }
+    if (action.kind == model::ActionKind::kDeleteNetwork && result.outcome == Outcome::kSucceeded) {
+      ++deleted_networks;
+    }
     return ProgressLine(action, result, clock.Now() - start);
   });
   Reconciler reconciler = session.MakeReconciler(clock);
@@ -98,26 +102,26 @@ ConvergeResult Converge(ClusterSession& session, const ConvergeOptions& options,
         "half-made: the next run finishes or removes what was cut short.\n",
         verb, seconds, Counted(tally.Of(Outcome::kSucceeded), "action", "actions"),
         tally.Of(Outcome::kFailed), tally.Of(Outcome::kSkipped));
-    return {kInterruptedExitCode, deleted.load()};
+    return {kInterruptedExitCode, deleted.load(), deleted_networks.load()};
   }
   if (outcome.declined) {
     out << fmt::format("{} stopped: {}. Nothing of that plan ran.\n", verb, outcome.stopped_because);
-    return {1, deleted.load()};
+    return {1, deleted.load(), deleted_networks.load()};
   }
   if (saved != nullptr) {
     const int done = tally.Of(Outcome::kSucceeded);
     const int failed = tally.Of(Outcome::kFailed) + tally.Of(Outcome::kSkipped);
     if (!outcome.error.ok()) {
       out << fmt::format("{} stopped: {}.\n", verb, std::string(outcome.error.message()));
-      return {1, deleted.load()};
+      return {1, deleted.load(), deleted_networks.load()};
     }
     out << fmt::format("{} of the saved plan {} in {:.1f}s: {} done, {} failed or skipped.\n",
                        verb, failed == 0 ? "complete" : "incomplete", seconds,
                        Counted(done, "action", "actions"), failed);
-    return {failed == 0 ? 0 : 1, deleted.load()};
+    return {failed == 0 ? 0 : 1, deleted.load(), deleted_networks.load()};
   }
   out << ReportLine(verb, outcome, clock.Now() - start) << "\n";
-  return {outcome.converged ? 0 : 1, deleted.load()};
+  return {outcome.converged ? 0 : 1, deleted.load(), deleted_networks.load()};
 }
 
 }  // namespace reconcile::cli

@@ -22,6 +22,7 @@ struct SavedPlanCheck {
 struct ConvergeResult {
   int exit_code = 1;  // 0 converged, 130 interrupted, 1 otherwise (declined, stopped, lock held)
   int deleted = 0;    // delete actions that succeeded
+  int deleted_networks = 0;  // delete-network actions that succeeded
 };
 
 // Takes the cluster lock and runs passes until converged. `verb` names the

@@ -22,6 +22,9 @@ int RunDestroy(const DestroyOptions& options, std::ostream& out, std::ostream& e
   const std::string cluster = session->desired.spec.cluster;
   session->desired.nodes.clear();
   session->desired.spec.policy.prune = true;
+  // The cluster's own networks go too, after the domains on them.
+  session->desired.spec.hypervisor.create_networks.clear();
+  for (model::HypervisorSpec& host : session->desired.spec.hypervisors) host.create_networks.clear();
   bool has_existing = false;
   for (const model::GroupSpec& group : session->desired.spec.groups) {
     has_existing = has_existing || !group.hosts.empty();
@@ -30,6 +33,9 @@ int RunDestroy(const DestroyOptions& options, std::ostream& out, std::ostream& e
   if (result.exit_code == 0) {
     out << fmt::format("Cluster {}: {} deleted with the volumes made for them", cluster,
                        Counted(result.deleted, "domain", "domains"));
+    if (result.deleted_networks > 0) {
+      out << fmt::format(", and {} it created", Counted(result.deleted_networks, "network", "networks"));
+    }
     out << (has_existing ? "; existing machines (hosts:) are left as they are.\n" : ".\n");
   }
   return result.exit_code;

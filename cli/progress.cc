@@ -12,8 +12,9 @@ std::string ProgressLine(const model::Action& action, const ActionResult& result
   std::string_view outcome = result.outcome == Outcome::kSucceeded ? "ok"
                              : result.outcome == Outcome::kFailed  ? "FAILED"
                                                                    : "skipped";
-  std::string target = action.role.empty() ? action.node
-                                           : fmt::format("{} [{}]", action.node, action.role);
+  std::string target = !action.network.empty() ? "network " + action.network
+                       : action.role.empty()    ? action.node
+                                                : fmt::format("{} [{}]", action.node, action.role);
   std::string line = fmt::format("[{:6.1f}s] {:<7} {:<3} {:<28} {}",
                                  absl::ToDoubleSeconds(since_start), outcome,
                                  model::ActionKindSymbol(action.kind), render::TerminalSafe(target),

@@ -52,7 +52,7 @@ std::string HardwareChange(const ObservedDomain& domain, const Node& node) {
     parts.push_back(fmt::format("memory {} MiB -> {} MiB", domain.memory_bytes >> 20,
                                 node.memory_bytes >> 20));
   }
-  if (parts.empty()) return "hardware definition changed";
+  if (parts.empty()) return "root disk, autostart or data disks changed (in place, no restart)";
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
@@ -383,13 +383,18 @@ class PlanBuilder {
         state.fresh = true;
         return;
       }
-      if (running && !TakeUnavailableSlot(node, "restart")) {
+      // Only cpus and memory need a boot to take effect (the driver's
+      // kNeedsRestart); a grown root disk or autostart applies to the running
+      // domain, so it costs no slot of the rolling budget.
+      const bool restart =
+          running && (domain->vcpus != node.cpus || domain->memory_bytes != node.memory_bytes);
+      if (restart && !TakeUnavailableSlot(node, "restart")) {
         state.deferred = true;
         return;
       }
       state.last_action = Add(ActionKind::kUpdate, node.name, "", HardwareChange(*domain, node),
-                              network_deps, /*restart=*/running);
-      state.restarted = running;
+                              network_deps, restart);
+      state.restarted = restart;
     }
     if (domain->state != DomainState::kRunning) {
       std::vector<int> deps = After(state.last_action);

@@ -184,4 +184,24 @@ inline std::string Trimmed(std::string text) {
   return text;
 }
 
+// `command` as root (sudo -n) on the managed domain `node`, over SSH as
+// `user` from inside namespace `netns`, trusting only the host key recorded
+// in the domain's metadata (what real cloud-init installed from the seed).
+// `work_dir` holds the per-node known_hosts file.
+inline CommandResult SudoOverSsh(drivers::Hypervisor& libvirt, const std::string& netns,
+                                 const std::string& user, const std::string& key,
+                                 const std::string& work_dir, const std::string& node,
+                                 const std::string& command) {
+  absl::StatusOr<drivers::DomainInfo> info = libvirt.GetDomain(node);
+  if (!info.ok() || !info->owner) return {-1, node + ": not a managed domain"};
+  absl::StatusOr<std::string> ip = libvirt.DiscoverAddress(node, absl::Seconds(120));
+  if (!ip.ok()) return {-1, node + ": no address: " + ip.status().ToString()};
+  const std::string known = work_dir + "/known_hosts-" + node;
+  std::ofstream(known) << *ip << " " << info->owner->host_public_key << "\n";
+  return RunCommand(fmt::format(
+      "ip netns exec {} ssh -i {} -o BatchMode=yes -o StrictHostKeyChecking=yes -o "
+      "ConnectTimeout=5 -o LogLevel=ERROR -o UserKnownHostsFile={} {}@{} sudo -n sh -c {} 2>&1",
+      netns, ShellQuote(key), ShellQuote(known), user, *ip, ShellQuote(ShellQuote(command))));
+}
+
 }  // namespace reconcile::testing

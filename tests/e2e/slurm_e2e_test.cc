@@ -103,17 +103,7 @@ class SlurmE2eTest : public LabFixture {
   // namespace, as user debian, trusting only the host key in the domain's
   // metadata: what real cloud-init installed from the seed.
   static CommandResult SshTo(const std::string& node, const std::string& command) {
-    absl::StatusOr<drivers::DomainInfo> info = Libvirt().GetDomain(node);
-    if (!info.ok() || !info->owner) return {-1, node + ": not a managed domain"};
-    absl::StatusOr<std::string> ip = Libvirt().DiscoverAddress(node, absl::Seconds(120));
-    if (!ip.ok()) return {-1, node + ": no address: " + ip.status().ToString()};
-    const std::string known = work_ + "/known_hosts-" + node;
-    std::ofstream(known) << *ip << " " << info->owner->host_public_key << "\n";
-    return RunCommand(fmt::format(
-        "ip netns exec {} ssh -i {} -o BatchMode=yes -o StrictHostKeyChecking=yes -o "
-        "ConnectTimeout=5 -o LogLevel=ERROR -o UserKnownHostsFile={} debian@{} sudo -n sh -c {} "
-        "2>&1",
-        kNamespace, ShellQuote(key_), ShellQuote(known), *ip, ShellQuote(ShellQuote(command))));
+    return SudoOverSsh(Libvirt(), kNamespace, "debian", key_, work_, node, command);
   }
 
   // Polls `sinfo` on the controller until exactly `nodes` are listed, all

@@ -218,6 +218,25 @@ TEST(Planner, HardwareChangeUpdatesInPlace) {
   EXPECT_THAT(stopped.actions[1].depends_on, ElementsAre(0));
 }
 
+// This test verifies that a change that applies to the running domain (a
+// grown root disk, autostart: the hash moves, cpus and memory do not) is an
+// update without restart: no role is re-applied and no rolling slot taken,
+// so every member of the group is updated in the same pass.
+TEST(Planner, InPlaceOnlyChangeNeedsNoRestartNorRollingSlot) {
+  std::vector<Node> nodes = TwoTierNodes();
+  ObservedState observed = Converged(nodes);
+  for (Node& node : nodes) {
+    if (node.group == "wk") node.hardware_hash = "hw-bigger-disk";
+  }
+  Plan plan = ComputePlan(TwoTierSpec(), nodes, observed);
+  ASSERT_THAT(Summary(plan), ElementsAre("update lab-wk-1", "update lab-wk-2"));
+  for (const model::Action& action : plan.actions) {
+    EXPECT_FALSE(action.restart);
+    EXPECT_EQ(action.reason, "root disk, autostart or data disks changed (in place, no restart)");
+  }
+  EXPECT_THAT(plan.deferred, IsEmpty());
+}
+
 // This test verifies that a changed image replaces nodes, at most
 // max_unavailable per group in one pass, the rest deferred to later passes.
 TEST(Planner, ImageChangeReplacesRollingThroughGroup) {
