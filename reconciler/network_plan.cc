@@ -27,6 +27,17 @@ const model::ObservedNetwork* Overlapping(const std::vector<const model::Observe
   return nullptr;
 }
 
+bool NamedBySpec(const model::Spec& spec, const model::HypervisorSpec& host,
+                 const std::string& network) {
+  if (host.network == network) return true;
+  for (const model::GroupSpec& group : spec.groups) {
+    for (const model::NicSpec& nic : group.networks) {
+      if (nic.network == network) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 NetworkPlan PlanNetworks(const model::Spec& spec, const model::ObservedState& observed) {
@@ -92,6 +103,9 @@ NetworkPlan PlanNetworks(const model::Spec& spec, const model::ObservedState& ob
     }
     for (const model::ObservedNetwork* network : on_host) {
       if (!network->owned || host.FindCreatedNetwork(network->name) != nullptr) continue;
+      // Dropped from create_network but still named by the spec: the spec now
+      // uses it as an existing network; it is neither deleted nor an orphan.
+      if (NamedBySpec(spec, host, network->name)) continue;
       if (spec.policy.prune) {
         plan.deletes.push_back({host.name, network->name, "owned network no longer in the spec"});
       } else {

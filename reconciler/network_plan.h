@@ -11,8 +11,9 @@
 //   owned, not active          -> create (starts it again)
 //   owned, another subnet      -> problem (never changed under its nodes)
 //   not owned                  -> problem (never touched)
-// An owned network that left the spec: deleted when `policy.prune` is on,
-// else an orphan. A host whose networks could not be listed: a problem when
+// An owned network that left the spec (no `create_network` entry and no NIC
+// or host `network` naming it): deleted when `policy.prune` is on, else an
+// orphan. A host whose networks could not be listed: a problem when
 // it has networks to create.
 #pragma once
 

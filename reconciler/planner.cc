@@ -350,7 +350,11 @@ class PlanBuilder {
     // A boot (create, replace, start, restart) needs the node's networks.
     std::vector<int> network_deps;
     const std::optional<std::string> network_block = NetworksFor(node, network_deps);
-    const bool boots = domain->hardware_hash != node.hardware_hash || domain->state != DomainState::kRunning;
+    const bool changed = domain->hardware_hash != node.hardware_hash;
+    const bool boots = domain->state != DomainState::kRunning ||
+                       (changed && (domain->image_hash != node.image_hash ||
+                                    domain->vcpus != node.cpus ||
+                                    domain->memory_bytes != node.memory_bytes));
     if (network_block && boots) {
       Block(state, node.name, fmt::format("not booted: {}", *network_block));
       return;

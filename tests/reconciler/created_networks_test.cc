@@ -164,5 +164,22 @@ TEST_F(CreatedNetworksTest, NetworkThatLeftTheSpecGoesAfterItsNodes) {
             std::find(calls.begin(), calls.end(), "delete-network storage") - calls.begin());
 }
 
+// This test verifies that a network dropped from create_network while the
+// spec's nodes still join it is kept and used as an existing network:
+// neither deleted nor an orphan.
+TEST_F(CreatedNetworksTest, NetworkStillJoinedByTheSpecIsKept) {
+  Reconciler reconciler = Make(StorageSpec(), StorageNodes());
+  ASSERT_TRUE(Apply(reconciler).converged);
+  model::Spec adopted = StorageSpec();
+  adopted.hypervisor.create_networks.clear();
+  adopted.groups[1].networks = {{.network = "default"}, {.network = "storage"}};
+  reconciler.SetDesired(adopted, StorageNodes());
+  absl::StatusOr<PassResult> plan = reconciler.PlanPass();
+  ASSERT_TRUE(plan.ok());
+  EXPECT_TRUE(plan->plan.converged());
+  EXPECT_THAT(plan->plan.orphan_networks, ::testing::IsEmpty());
+  EXPECT_TRUE(hypervisor_.networks().at("storage").active);
+}
+
 }  // namespace
 }  // namespace reconcile
