@@ -27,11 +27,15 @@ const model::ObservedNetwork* Overlapping(const std::vector<const model::Observe
   return nullptr;
 }
 
-bool NamedBySpec(const model::Spec& spec, const model::HypervisorSpec& host,
-                 const std::string& network) {
-  if (host.network == network) return true;
-  for (const model::GroupSpec& group : spec.groups) {
-    for (const model::NicSpec& nic : group.networks) {
+// Whether a node of the spec joins `network` on some host (the first NIC of
+// a node without `networks` joins its host's `network`). By the nodes, not
+// the groups: `destroy` keeps the groups and drops every node.
+bool JoinedByANode(const std::vector<model::Node>& nodes, const model::HypervisorSpec& host,
+                   const std::string& network) {
+  for (const model::Node& node : nodes) {
+    if (node.existing) continue;
+    if (node.nics.empty() && host.network == network) return true;
+    for (const model::NodeNic& nic : node.nics) {
       if (nic.network == network) return true;
     }
   }
@@ -40,7 +44,8 @@ bool NamedBySpec(const model::Spec& spec, const model::HypervisorSpec& host,
 
 }  // namespace
 
-NetworkPlan PlanNetworks(const model::Spec& spec, const model::ObservedState& observed) {
+NetworkPlan PlanNetworks(const model::Spec& spec, const std::vector<model::Node>& nodes,
+                         const model::ObservedState& observed) {
   NetworkPlan plan;
   const bool several = spec.Hosts().size() > 1;
   for (const model::HypervisorSpec& host : spec.Hosts()) {
@@ -105,7 +110,7 @@ NetworkPlan PlanNetworks(const model::Spec& spec, const model::ObservedState& ob
       if (!network->owned || host.FindCreatedNetwork(network->name) != nullptr) continue;
       // Dropped from create_network but still named by the spec: the spec now
       // uses it as an existing network; it is neither deleted nor an orphan.
-      if (NamedBySpec(spec, host, network->name)) continue;
+      if (JoinedByANode(nodes, host, network->name)) continue;
       if (spec.policy.prune) {
         plan.deletes.push_back({host.name, network->name, "owned network no longer in the spec"});
       } else {

@@ -11,8 +11,8 @@
 //   owned, not active          -> create (starts it again)
 //   owned, another subnet      -> problem (never changed under its nodes)
 //   not owned                  -> problem (never touched)
-// An owned network that left the spec (no `create_network` entry and no NIC
-// or host `network` naming it): deleted when `policy.prune` is on, else an
+// An owned network that left the spec (no `create_network` entry and no
+// node of the spec joining it): deleted when `policy.prune` is on, else an
 // orphan. A host whose networks could not be listed: a problem when
 // it has networks to create.
 #pragma once
@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/node.h"
 #include "model/observed.h"
 #include "model/plan.h"
 #include "model/spec.h"
@@ -44,6 +45,8 @@ struct NetworkPlan {
   std::set<std::pair<std::string, std::string>> unusable;
 };
 
-NetworkPlan PlanNetworks(const model::Spec& spec, const model::ObservedState& observed);
+// `nodes` is the spec's expansion.
+NetworkPlan PlanNetworks(const model::Spec& spec, const std::vector<model::Node>& nodes,
+                         const model::ObservedState& observed);
 
 }  // namespace reconcile

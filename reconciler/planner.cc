@@ -530,7 +530,7 @@ class PlanBuilder {
   // ordered ones made the pass superlinear. The views point into the spec's
   // nodes, the observation and placement_, which outlive the builder.
   const model::ObservedState& observed_;
-  const NetworkPlan networks_ = PlanNetworks(spec_, observed_);
+  const NetworkPlan networks_ = PlanNetworks(spec_, nodes_, observed_);
   std::map<std::pair<std::string, std::string>, int> network_action_;  // (host, network) -> id
   absl::flat_hash_map<std::string_view, const ObservedDomain*> domains_by_name_;
   const Placement placement_;

@@ -166,7 +166,8 @@ TEST_F(CreatedNetworksTest, NetworkThatLeftTheSpecGoesAfterItsNodes) {
 
 // This test verifies that a network dropped from create_network while the
 // spec's nodes still join it is kept and used as an existing network:
-// neither deleted nor an orphan.
+// neither deleted nor an orphan; and that with no node left (what destroy
+// asks for: the groups stay, the nodes go) it is deleted after them.
 TEST_F(CreatedNetworksTest, NetworkStillJoinedByTheSpecIsKept) {
   Reconciler reconciler = Make(StorageSpec(), StorageNodes());
   ASSERT_TRUE(Apply(reconciler).converged);
@@ -179,6 +180,11 @@ TEST_F(CreatedNetworksTest, NetworkStillJoinedByTheSpecIsKept) {
   EXPECT_TRUE(plan->plan.converged());
   EXPECT_THAT(plan->plan.orphan_networks, ::testing::IsEmpty());
   EXPECT_TRUE(hypervisor_.networks().at("storage").active);
+
+  reconciler.SetDesired(adopted, {});
+  ASSERT_TRUE(Apply(reconciler).converged);
+  EXPECT_EQ(hypervisor_.networks().count("storage"), 0u);
+  EXPECT_EQ(hypervisor_.domains().count("lab-wk-1"), 0u);
 }
 
 }  // namespace
