@@ -55,7 +55,6 @@ absl::StatusOr<std::string> RenderAddressTemplate(std::string_view text, int ind
   return out;
 }
 
-uint32_t Mask(int prefix) { return prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix); }
 
 absl::StatusOr<std::string> FromRange(std::string_view range, int index) {
   const size_t dash = range.find('-');
@@ -88,6 +87,8 @@ absl::StatusOr<std::string> FromRange(std::string_view range, int index) {
 
 }  // namespace
 
+uint32_t Ipv4Mask(int prefix) { return prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix); }
+
 std::optional<uint32_t> ParseIpv4(std::string_view text) {
   std::vector<std::string_view> parts = Split(text, '.');
   if (parts.size() != 4) return std::nullopt;
@@ -106,7 +107,7 @@ std::string FormatIpv4(uint32_t a) {
 }
 
 bool Ipv4Cidr::Contains(uint32_t other) const {
-  return (address & Mask(prefix)) == (other & Mask(prefix));
+  return (address & Ipv4Mask(prefix)) == (other & Ipv4Mask(prefix));
 }
 
 std::optional<Ipv4Cidr> ParseIpv4Cidr(std::string_view text) {
@@ -129,8 +130,8 @@ absl::StatusOr<std::string> StaticAddressFor(const NicSpec& nic, int index) {
         fmt::format("address '{}' (node {}) is not an IPv4 address with a prefix, e.g. 10.0.0.11/24",
                     rendered->substr(0, 60), index));
   }
-  const uint32_t host = cidr->address & ~Mask(cidr->prefix);
-  if (cidr->prefix < 31 && (host == 0 || host == ~Mask(cidr->prefix))) {
+  const uint32_t host = cidr->address & ~Ipv4Mask(cidr->prefix);
+  if (cidr->prefix < 31 && (host == 0 || host == ~Ipv4Mask(cidr->prefix))) {
     return absl::InvalidArgumentError(
         fmt::format("address '{}' (node {}) is the network or broadcast address of its subnet",
                     *rendered, index));

@@ -21,6 +21,9 @@ namespace reconcile::model {
 std::optional<uint32_t> ParseIpv4(std::string_view text);
 std::string FormatIpv4(uint32_t address);
 
+// The netmask of a prefix length (0..32): 24 -> 255.255.255.0.
+uint32_t Ipv4Mask(int prefix);
+
 // "a.b.c.d/p" split; nullopt unless both parts are valid (p in 1..32).
 struct Ipv4Cidr {
   uint32_t address = 0;

@@ -3,16 +3,10 @@
 #include "fmt/format.h"
 
 namespace reconcile::model {
-namespace {
-
-uint32_t MaskOf(int prefix) { return prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix); }
-
-}  // namespace
-
 std::optional<OwnedNetworkLayout> LayoutOwnedNetwork(std::string_view cidr) {
   std::optional<Ipv4Cidr> subnet = ParseIpv4Cidr(cidr);
   if (!subnet || subnet->prefix < kOwnedNetworkMinPrefix || subnet->prefix > kOwnedNetworkMaxPrefix ||
-      (subnet->address & ~MaskOf(subnet->prefix)) != 0) {
+      (subnet->address & ~Ipv4Mask(subnet->prefix)) != 0) {
     return std::nullopt;
   }
   const uint32_t size = uint32_t{1} << (32 - subnet->prefix);
@@ -34,15 +28,15 @@ std::string OwnedNetworkCidrProblem(std::string_view cidr) {
     return fmt::format("'cidr' {} has prefix /{}; a created network's prefix must be /{} to /{}",
                        cidr, subnet->prefix, kOwnedNetworkMinPrefix, kOwnedNetworkMaxPrefix);
   }
-  if ((subnet->address & ~MaskOf(subnet->prefix)) != 0) {
+  if ((subnet->address & ~Ipv4Mask(subnet->prefix)) != 0) {
     return fmt::format("'cidr' {} has host bits set; the subnet is {}/{}", cidr,
-                       FormatIpv4(subnet->address & MaskOf(subnet->prefix)), subnet->prefix);
+                       FormatIpv4(subnet->address & Ipv4Mask(subnet->prefix)), subnet->prefix);
   }
   return "";
 }
 
 bool SubnetsOverlap(const Ipv4Cidr& a, const Ipv4Cidr& b) {
-  const uint32_t mask = MaskOf(std::min(a.prefix, b.prefix));
+  const uint32_t mask = Ipv4Mask(std::min(a.prefix, b.prefix));
   return (a.address & mask) == (b.address & mask);
 }
 

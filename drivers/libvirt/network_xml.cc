@@ -58,8 +58,7 @@ absl::StatusOr<std::string> NetworkSubnetOf(std::string_view network_xml) {
       prefix = std::popcount(*mask);
     }
     if (prefix < 0 || prefix > 32) continue;
-    const uint32_t mask = prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix);
-    return fmt::format("{}/{}", model::FormatIpv4(*address & mask), prefix);
+    return fmt::format("{}/{}", model::FormatIpv4(*address & model::Ipv4Mask(prefix)), prefix);
   }
   return std::string();
 }
