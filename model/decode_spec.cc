@@ -64,6 +64,9 @@ void DecodePolicy(const YamlNode& node, YamlReader& r, PolicySpec& out) {
   r.CheckKeys(node, keys::kPolicy, "policy");
   if (auto* n = node.Find("prune")) out.prune = r.Bool(*n, "prune").value_or(out.prune);
   if (auto* n = node.Find("parallel")) out.parallel = static_cast<int>(r.Int(*n, "parallel", 1, 1024).value_or(out.parallel));
+  if (auto* n = node.Find("probe_parallel")) {
+    out.probe_parallel = static_cast<int>(r.Int(*n, "probe_parallel", 1, 1024).value_or(out.probe_parallel));
+  }
   if (auto* n = node.Find("retries")) out.retries = static_cast<int>(r.Int(*n, "retries", 0, 100).value_or(out.retries));
   if (auto* n = node.Find("interval")) {
     out.interval = r.Duration(*n, "interval", absl::Seconds(1), absl::Hours(24)).value_or(out.interval);

@@ -40,7 +40,7 @@ inline constexpr std::array<std::string_view, 2> kOutput = {"command", "secret"}
 inline constexpr std::array<std::string_view, 2> kVariable = {"value", "secret"};
 // `secret: {file: ...}` or `secret: {env: ...}`.
 inline constexpr std::array<std::string_view, 2> kSecretSource = {"file", "env"};
-inline constexpr std::array<std::string_view, 4> kPolicy = {"prune", "parallel", "retries",
-                                                            "interval"};
+inline constexpr std::array<std::string_view, 5> kPolicy = {"prune", "parallel", "probe_parallel",
+                                                            "retries", "interval"};
 
 }  // namespace reconcile::model::keys

@@ -14,7 +14,7 @@ ReconcilerOptions OptionsFromPolicy(const model::Spec& spec) {
   ReconcilerOptions options;
   options.executor.parallel = spec.policy.parallel;
   options.executor.retries = spec.policy.retries;
-  options.observe.parallel = spec.policy.parallel;
+  options.observe.parallel = spec.policy.probe_parallel;
   options.observe.state_dir = spec.ssh.state_dir;
   options.actions.state_dir = spec.ssh.state_dir;
   return options;
@@ -39,7 +39,7 @@ void Reconciler::SetDesired(model::Spec spec, std::vector<model::Node> nodes) {
   const ReconcilerOptions from_policy = OptionsFromPolicy(spec);
   options_.executor.parallel = from_policy.executor.parallel;
   options_.executor.retries = from_policy.executor.retries;
-  options_.observe.parallel = from_policy.observe.parallel;
+  options_.observe.parallel = from_policy.observe.parallel;  // probe_parallel
   options_.observe.state_dir = from_policy.observe.state_dir;
   options_.actions.state_dir = from_policy.actions.state_dir;
   spec_ = std::move(spec);

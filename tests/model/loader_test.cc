@@ -45,7 +45,7 @@ roles:
     steps: [{name: install, check: test -x /usr/bin/db, run: "apt-get install -y db"}]
     outputs:
       url: {command: cat /etc/db.url, secret: true}
-policy: {prune: true, parallel: 2, retries: 0, interval: 30s}
+policy: {prune: true, parallel: 2, probe_parallel: 300, retries: 0, interval: 30s}
 )";
 
 TEST(LoaderTest, DecodesEveryField) {
@@ -88,6 +88,8 @@ TEST(LoaderTest, DecodesEveryField) {
   EXPECT_TRUE(spec->FindRole("db")->outputs[0].secret);
   EXPECT_FALSE(app->outputs[0].secret);
   EXPECT_TRUE(spec->policy.prune);
+  EXPECT_EQ(spec->policy.parallel, 2);
+  EXPECT_EQ(spec->policy.probe_parallel, 300);
   EXPECT_EQ(spec->policy.retries, 0);
   EXPECT_EQ(spec->policy.interval, absl::Seconds(30));
 }
@@ -104,6 +106,8 @@ TEST(LoaderTest, AppliesDefaults) {
   EXPECT_EQ(spec->groups[0].cpus, 1);
   EXPECT_EQ(spec->groups[0].memory_bytes, 1ull << 30);
   EXPECT_EQ(spec->policy.interval, absl::Minutes(5));
+  EXPECT_EQ(spec->policy.parallel, 8);
+  EXPECT_EQ(spec->policy.probe_parallel, 64);
 }
 
 // This test verifies that a secret variable's value can come from a file
