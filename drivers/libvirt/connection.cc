@@ -84,9 +84,14 @@ absl::StatusOr<ConnectionHandle> Connection::Get() {
     // loop has read the end of file, so also make one cheap round trip
     // (bounded by keepalive on a silent link).
     unsigned long version = 0;
-    if (closed_reason_.load() < 0 && virConnectIsAlive(conn_) == 1 &&
-        virConnectGetLibVersion(conn_, &version) == 0) {
-      return shared();
+    const auto now = std::chrono::steady_clock::now();
+    if (closed_reason_.load() < 0 && virConnectIsAlive(conn_) == 1) {
+      if (now - verified_at_ < trusted_for_) return shared();
+      ++pings_;
+      if (virConnectGetLibVersion(conn_, &version) == 0) {
+        verified_at_ = now;
+        return shared();
+      }
     }
     // Read again: a ping that just failed ran the close callback itself.
     const int closed = closed_reason_.load();
@@ -108,6 +113,7 @@ absl::StatusOr<ConnectionHandle> Connection::Get() {
   }
   lost_.clear();
   closed_reason_.store(-1);
+  verified_at_ = std::chrono::steady_clock::now();
   if (virConnectRegisterCloseCallback(conn_, &Connection::OnClosed, this, nullptr) < 0) {
     virResetLastError();  // the IsAlive check and the ping still notice a dead one
   }

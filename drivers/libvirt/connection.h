@@ -4,6 +4,7 @@
 #include <libvirt/libvirt.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <string>
 
@@ -39,8 +40,18 @@ enum class KeepaliveState {
 
 class Connection {
  public:
-  explicit Connection(std::string uri, KeepaliveOptions keepalive = {})
-      : uri_(std::move(uri)), keepalive_options_(keepalive) {}
+  // How long a connection that answered a round trip is trusted without
+  // another: Get() runs under one mutex, and a ping per call serialised every
+  // domain of a pass behind a round trip to the daemon (over qemu+ssh, one
+  // network RTT each). A daemon restarted inside the window fails the next
+  // call (a retryable error); the close callback or the next ping then
+  // reopens.
+  static constexpr absl::Duration kTrustedFor = absl::Seconds(1);
+
+  explicit Connection(std::string uri, KeepaliveOptions keepalive = {},
+                      absl::Duration trusted_for = kTrustedFor)
+      : uri_(std::move(uri)), keepalive_options_(keepalive),
+        trusted_for_(absl::ToChronoNanoseconds(trusted_for)) {}
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -48,7 +59,8 @@ class Connection {
   // A live connection: opens it on first use and reopens it when the old
   // one is gone: libvirt closed it (its close callback: keepalive timeout,
   // end of file) or it fails virConnectIsAlive or one cheap RPC
-  // (virConnectGetLibVersion), as after a daemon restart. kUnavailable when
+  // (virConnectGetLibVersion, at most once per trusted_for), as after a
+  // daemon restart. kUnavailable when
   // the daemon cannot be reached; the message says why the previous
   // connection was closed when libvirt said so. The handle holds its own
   // reference: a call in another thread that reconnects closes only this
@@ -62,6 +74,8 @@ class Connection {
 
   const std::string& uri() const { return uri_; }
   int reconnects() const { return reconnects_; }
+  // Round trips Get() made to check the connection (for tests).
+  int pings() const { return pings_; }
   // Keepalive on the connection opened last (kOff before the first open).
   KeepaliveState keepalive() const { return keepalive_state_.load(); }
 
@@ -79,6 +93,11 @@ class Connection {
   std::mutex mu_;
   virConnectPtr conn_ = nullptr;
   int reconnects_ = 0;
+  int pings_ = 0;
+  const std::chrono::nanoseconds trusted_for_;
+  // When conn_ was opened or last answered a ping (steady clock: a wall
+  // clock step must not extend the trust).
+  std::chrono::steady_clock::time_point verified_at_;
   // virConnectCloseReason of conn_ once libvirt closed it; -1 while open.
   std::atomic<int> closed_reason_{-1};
   // Why libvirt closed the previous connection, until a new one opens:

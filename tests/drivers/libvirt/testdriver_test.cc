@@ -446,5 +446,20 @@ TEST(ConnectionTest, AHeldConnectionOutlivesAReconnect) {
   EXPECT_NE(virConnectGetType(held->get()), nullptr);
 }
 
+// This test verifies that Get() checks a connection with a round trip at most
+// once per trust window: a pass asks for the connection once per domain, under
+// one mutex, and a ping each time serialised the pass behind the daemon.
+TEST(ConnectionTest, PingsAtMostOncePerTrustWindow) {
+  Connection trusting("test:///default", {}, absl::Hours(1));
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(trusting.Get().ok());
+  EXPECT_EQ(trusting.pings(), 0);  // opened, then trusted
+  EXPECT_EQ(trusting.reconnects(), 0);
+
+  Connection checking("test:///default", {}, absl::ZeroDuration());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(checking.Get().ok());
+  EXPECT_EQ(checking.pings(), 2);  // every use after the open
+  EXPECT_EQ(checking.reconnects(), 0);
+}
+
 }  // namespace
 }  // namespace reconcile::drivers::libvirt
