@@ -60,10 +60,14 @@ TEST_F(RoleOutputsTest, CheckUsingAnOutputConvergesAndSeesTheOutputChange) {
   absl::StatusOr<PassResult> planned = reconciler.PlanPass();
   ASSERT_TRUE(planned.ok()) << planned.status();
   EXPECT_TRUE(planned->plan.converged()) << "a plan runs no output command";
+  const int before = CommandsLike(shell_, "lab-cp-1", "print-token");
   absl::StatusOr<PassResult> rotated = reconciler.ApplyPass();
   ASSERT_TRUE(rotated.ok()) << rotated.status();
   ASSERT_EQ(rotated->plan.actions.size(), 2u);
   EXPECT_EQ(rotated->plan.actions[0].reason, "a check fails");
+  // Taken once while observing, for the checks, and given to the configures
+  // that pass: not read a second time for them.
+  EXPECT_EQ(CommandsLike(shell_, "lab-cp-1", "print-token"), before + 1);
   ASSERT_TRUE(Apply(reconciler).converged);
   EXPECT_THAT(shell_.files("lab-wk-2")["/etc/join.conf"], HasSubstr("token=tok-rotated\n"));
 }
