@@ -28,9 +28,9 @@ LAB=(
   mmdebstrap e2fsprogs fdisk grub-pc-bin grub-common
 )
 
-# Benchmark comparisons only (bench/compare-probe.sh), installed with --bench;
+# Benchmark comparisons only (bench/compare-probe.sh, bench/fleet-compare.sh), installed with --bench;
 # CI does not run benchmarks.
-BENCH=(ansible)
+BENCH=(ansible ansible-mitogen)
 
 want=("${BUILD[@]}")
 [[ ${1:-} == --build-only ]] || want+=("${LAB[@]}")
