@@ -1,23 +1,17 @@
 #include "model/expand.h"
 
 #include <algorithm>
-#include <iterator>
 #include <set>
 
 #include "base/status_macros.h"
 #include "fmt/format.h"
+#include "model/canonical_field.h"
 #include "model/nic_address.h"
 #include "model/role_graph.h"
 #include "model/sha256.h"
 
 namespace reconcile::model {
 namespace {
-
-// Canonical form: one "key=length:value" line per field. Length-prefixing
-// keeps fields with newlines or '=' from colliding with neighbouring fields.
-void Field(std::string& out, std::string_view key, std::string_view value) {
-  fmt::format_to(std::back_inserter(out), "{}={}:{}\n", key, value.size(), value);
-}
 
 absl::Status AppendRendered(std::string& out, std::string_view key, const std::string& text,
                             const RenderContext& context, Quoting quoting) {
@@ -27,7 +21,7 @@ absl::Status AppendRendered(std::string& out, std::string_view key, const std::s
   }
   absl::StatusOr<std::string> rendered = Render(tmpl, context, quoting, Missing::kKeepReference);
   if (!rendered.ok()) return rendered.status();
-  Field(out, key, *rendered);
+  AppendField(out, key, *rendered);
   return absl::OkStatus();
 }
 
@@ -40,9 +34,9 @@ void AppendDataDisks(std::string& out, const std::vector<DataDiskSpec>& disks) {
   std::sort(by_name.begin(), by_name.end(),
             [](const DataDiskSpec* a, const DataDiskSpec* b) { return a->name < b->name; });
   for (const DataDiskSpec* disk : by_name) {
-    Field(out, "data-disk", disk->name);
-    Field(out, "data-disk-size", std::to_string(disk->size_bytes));
-    Field(out, "data-disk-pool", disk->pool);
+    AppendField(out, "data-disk", disk->name);
+    AppendField(out, "data-disk-size", disk->size_bytes);
+    AppendField(out, "data-disk-pool", disk->pool);
   }
 }
 
@@ -50,42 +44,42 @@ void AppendDataDisks(std::string& out, const std::vector<DataDiskSpec>& disks) {
 
 std::string ImageHash(const ImageSpec& image) {
   std::string canonical = "image/v1\n";
-  Field(canonical, "disk", image.disk);
-  Field(canonical, "kernel", image.kernel);
-  Field(canonical, "initrd", image.initrd);
-  Field(canonical, "cmdline", image.cmdline);
-  Field(canonical, "seed", image.seed ? "true" : "false");
+  AppendField(canonical, "disk", image.disk);
+  AppendField(canonical, "kernel", image.kernel);
+  AppendField(canonical, "initrd", image.initrd);
+  AppendField(canonical, "cmdline", image.cmdline);
+  AppendField(canonical, "seed", image.seed ? "true" : "false");
   // Only when set, so images without it keep the hashes their nodes record.
-  if (!image.source.empty()) Field(canonical, "source", image.source);
+  if (!image.source.empty()) AppendField(canonical, "source", image.source);
   return Sha256Hex(canonical);
 }
 
 std::string BootHash(const Node& node) {
   if (!node.custom_boot()) return ImageHash(node.image);
   std::string canonical = "boot/v1\n";
-  Field(canonical, "image", ImageHash(node.image));
-  Field(canonical, "firmware", node.firmware);
-  Field(canonical, "arch", node.arch);
+  AppendField(canonical, "image", ImageHash(node.image));
+  AppendField(canonical, "firmware", node.firmware);
+  AppendField(canonical, "arch", node.arch);
   for (const NodeNic& nic : node.nics) {
-    Field(canonical, "network", nic.network);
-    Field(canonical, "bridge", nic.bridge);
-    Field(canonical, "address", nic.address);
-    Field(canonical, "gateway", nic.gateway);
-    for (const std::string& server : nic.dns) Field(canonical, "dns", server);
+    AppendField(canonical, "network", nic.network);
+    AppendField(canonical, "bridge", nic.bridge);
+    AppendField(canonical, "address", nic.address);
+    AppendField(canonical, "gateway", nic.gateway);
+    for (const std::string& server : nic.dns) AppendField(canonical, "dns", server);
   }
   return Sha256Hex(canonical);
 }
 
 std::string HardwareHash(const Node& node) {
   std::string canonical = "hardware/v1\n";
-  Field(canonical, "existing", node.existing ? node.address : "");
-  Field(canonical, "image", node.existing ? "" : ImageHash(node.image));
-  Field(canonical, "cpus", std::to_string(node.cpus));
-  Field(canonical, "memory", std::to_string(node.memory_bytes));
-  Field(canonical, "disk", std::to_string(node.disk_bytes));
+  AppendField(canonical, "existing", node.existing ? node.address : "");
+  AppendField(canonical, "image", node.existing ? "" : ImageHash(node.image));
+  AppendField(canonical, "cpus", node.cpus);
+  AppendField(canonical, "memory", node.memory_bytes);
+  AppendField(canonical, "disk", node.disk_bytes);
   // Only when set, so nodes without them keep the hashes they record.
-  if (node.custom_boot()) Field(canonical, "boot", node.image_hash);
-  if (node.autostart) Field(canonical, "autostart", "true");
+  if (node.custom_boot()) AppendField(canonical, "boot", node.image_hash);
+  if (node.autostart) AppendField(canonical, "autostart", "true");
   AppendDataDisks(canonical, node.data_disks);
   return Sha256Hex(canonical);
 }
@@ -110,31 +104,31 @@ RenderContext StaticRenderContext(const Spec& spec, const std::vector<Node>& nod
 
 absl::StatusOr<std::string> RoleHash(const RoleSpec& role, const RenderContext& context) {
   std::string canonical = "role/v1\n";
-  Field(canonical, "name", role.name);
-  for (const auto& after : role.after) Field(canonical, "after", after);
+  AppendField(canonical, "name", role.name);
+  for (const auto& after : role.after) AppendField(canonical, "after", after);
   for (const auto& step : role.steps) {
-    Field(canonical, "step", step.name);
+    AppendField(canonical, "step", step.name);
     RETURN_IF_ERROR(AppendRendered(canonical, "run", step.run, context, Quoting::kShell));
     RETURN_IF_ERROR(AppendRendered(canonical, "check", step.check, context, Quoting::kShell));
     for (const auto& file : step.files) {
-      Field(canonical, "file", file.path);
+      AppendField(canonical, "file", file.path);
       RETURN_IF_ERROR(AppendRendered(canonical, "content", file.content, context, Quoting::kNone));
-      Field(canonical, "mode", std::to_string(file.mode));
-      Field(canonical, "owner", file.owner);
+      AppendField(canonical, "mode", file.mode);
+      AppendField(canonical, "owner", file.owner);
     }
     // Only present for nixos steps, so the hashes of other roles are unchanged.
     if (step.nixos) {
-      Field(canonical, "nixos", step.nixos->module_path);
+      AppendField(canonical, "nixos", step.nixos->module_path);
       RETURN_IF_ERROR(
           AppendRendered(canonical, "module", step.nixos->module, context, Quoting::kNone));
-      Field(canonical, "rebuild",
+      AppendField(canonical, "rebuild",
             step.nixos->rebuild == NixosSpec::Rebuild::kTest ? "test" : "switch");
     }
   }
   for (const auto& output : role.outputs) {
-    Field(canonical, "output", output.name);
+    AppendField(canonical, "output", output.name);
     RETURN_IF_ERROR(AppendRendered(canonical, "command", output.command, context, Quoting::kShell));
-    Field(canonical, "secret", output.secret ? "true" : "false");
+    AppendField(canonical, "secret", output.secret ? "true" : "false");
   }
   return Sha256Hex(canonical);
 }
