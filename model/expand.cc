@@ -40,6 +40,39 @@ void AppendDataDisks(std::string& out, const std::vector<DataDiskSpec>& disks) {
   }
 }
 
+// BootHash and HardwareHash given ImageHash(node.image), which expansion
+// computes once per group rather than twice per node.
+std::string BootHashWithImage(const Node& node, std::string_view image_hash) {
+  if (!node.custom_boot()) return std::string(image_hash);
+  std::string canonical = "boot/v1\n";
+  AppendField(canonical, "image", image_hash);
+  AppendField(canonical, "firmware", node.firmware);
+  AppendField(canonical, "arch", node.arch);
+  for (const NodeNic& nic : node.nics) {
+    AppendField(canonical, "network", nic.network);
+    AppendField(canonical, "bridge", nic.bridge);
+    AppendField(canonical, "address", nic.address);
+    AppendField(canonical, "gateway", nic.gateway);
+    for (const std::string& server : nic.dns) AppendField(canonical, "dns", server);
+  }
+  return Sha256Hex(canonical);
+}
+
+// `image_hash` is empty for existing machines.
+std::string HardwareHashWithImage(const Node& node, std::string_view image_hash) {
+  std::string canonical = "hardware/v1\n";
+  AppendField(canonical, "existing", node.existing ? std::string_view(node.address) : "");
+  AppendField(canonical, "image", image_hash);
+  AppendField(canonical, "cpus", node.cpus);
+  AppendField(canonical, "memory", node.memory_bytes);
+  AppendField(canonical, "disk", node.disk_bytes);
+  // Only when set, so nodes without them keep the hashes they record.
+  if (node.custom_boot()) AppendField(canonical, "boot", node.image_hash);
+  if (node.autostart) AppendField(canonical, "autostart", "true");
+  AppendDataDisks(canonical, node.data_disks);
+  return Sha256Hex(canonical);
+}
+
 }  // namespace
 
 std::string ImageHash(const ImageSpec& image) {
@@ -54,34 +87,10 @@ std::string ImageHash(const ImageSpec& image) {
   return Sha256Hex(canonical);
 }
 
-std::string BootHash(const Node& node) {
-  if (!node.custom_boot()) return ImageHash(node.image);
-  std::string canonical = "boot/v1\n";
-  AppendField(canonical, "image", ImageHash(node.image));
-  AppendField(canonical, "firmware", node.firmware);
-  AppendField(canonical, "arch", node.arch);
-  for (const NodeNic& nic : node.nics) {
-    AppendField(canonical, "network", nic.network);
-    AppendField(canonical, "bridge", nic.bridge);
-    AppendField(canonical, "address", nic.address);
-    AppendField(canonical, "gateway", nic.gateway);
-    for (const std::string& server : nic.dns) AppendField(canonical, "dns", server);
-  }
-  return Sha256Hex(canonical);
-}
+std::string BootHash(const Node& node) { return BootHashWithImage(node, ImageHash(node.image)); }
 
 std::string HardwareHash(const Node& node) {
-  std::string canonical = "hardware/v1\n";
-  AppendField(canonical, "existing", node.existing ? node.address : "");
-  AppendField(canonical, "image", node.existing ? "" : ImageHash(node.image));
-  AppendField(canonical, "cpus", node.cpus);
-  AppendField(canonical, "memory", node.memory_bytes);
-  AppendField(canonical, "disk", node.disk_bytes);
-  // Only when set, so nodes without them keep the hashes they record.
-  if (node.custom_boot()) AppendField(canonical, "boot", node.image_hash);
-  if (node.autostart) AppendField(canonical, "autostart", "true");
-  AppendDataDisks(canonical, node.data_disks);
-  return Sha256Hex(canonical);
+  return HardwareHashWithImage(node, node.existing ? "" : ImageHash(node.image));
 }
 
 RenderContext StaticRenderContext(const Spec& spec, const std::vector<Node>& nodes,
@@ -135,6 +144,9 @@ absl::StatusOr<std::string> RoleHash(const RoleSpec& role, const RenderContext& 
 
 absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
   std::vector<Node> nodes;
+  size_t total = 0;
+  for (const GroupSpec& group : spec.groups) total += static_cast<size_t>(std::max(group.count, 0));
+  nodes.reserve(total);
   const std::vector<std::string> role_order = OrderRoles(spec.roles);
   for (const GroupSpec& group : spec.groups) {
     const bool existing = !group.hosts.empty();
@@ -143,7 +155,13 @@ absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
       return absl::InvalidArgumentError(
           fmt::format("group '{}' uses unknown image '{}'", group.name, group.image));
     }
+    const std::string image_hash = existing ? "" : ImageHash(*image);
     const std::set<std::string> wanted(group.roles.begin(), group.roles.end());
+    std::vector<std::string> roles;
+    for (const auto& role : role_order) {
+      if (wanted.contains(role)) roles.push_back(role);
+    }
+    std::string group_hardware_hash;
     for (int index = 1; index <= group.count; ++index) {
       Node node;
       node.name = fmt::format("{}-{}-{}", spec.cluster, group.name, index);
@@ -165,13 +183,17 @@ absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
           if (!address.ok()) return address.status();  // validation reports it first
           node.nics.push_back(NodeNic{nic.network, nic.bridge, *address, nic.gateway, nic.dns});
         }
-        node.image_hash = BootHash(node);
+        node.image_hash = BootHashWithImage(node, image_hash);
         node.data_disks = group.disks;
       }
-      for (const auto& role : role_order) {
-        if (wanted.contains(role)) node.roles.push_back(role);
+      node.roles = roles;
+      // Every node of a group has the same hardware hash unless it takes in
+      // something of the node's own: an existing machine's address, or the
+      // per-node NIC addresses in a custom boot's image_hash.
+      if (group_hardware_hash.empty() || node.existing || node.custom_boot()) {
+        group_hardware_hash = HardwareHashWithImage(node, image_hash);
       }
-      node.hardware_hash = HardwareHash(node);
+      node.hardware_hash = group_hardware_hash;
       nodes.push_back(std::move(node));
     }
   }
