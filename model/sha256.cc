@@ -100,17 +100,21 @@ std::array<uint8_t, 32> Sha256::Finish() {
   return digest;
 }
 
-std::string Sha256Hex(std::string_view data) {
-  Sha256 hasher;
-  hasher.Update(data);
+std::string Sha256::FinishHex() {
   static constexpr char kHex[] = "0123456789abcdef";
-  const std::array<uint8_t, 32> digest = hasher.Finish();
+  const std::array<uint8_t, 32> digest = Finish();
   std::string out(2 * digest.size(), '\0');
   for (size_t i = 0; i < digest.size(); ++i) {
     out[2 * i] = kHex[digest[i] >> 4];
     out[2 * i + 1] = kHex[digest[i] & 15];
   }
   return out;
+}
+
+std::string Sha256Hex(std::string_view data) {
+  Sha256 hasher;
+  hasher.Update(data);
+  return hasher.FinishHex();
 }
 
 }  // namespace reconcile::model
