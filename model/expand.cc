@@ -1,29 +1,18 @@
 #include "model/expand.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
-#include "base/status_macros.h"
 #include "fmt/format.h"
 #include "model/canonical_field.h"
 #include "model/nic_address.h"
+#include "model/role_hasher.h"
 #include "model/role_graph.h"
 #include "model/sha256.h"
 
 namespace reconcile::model {
 namespace {
-
-absl::Status AppendRendered(std::string& out, std::string_view key, const std::string& text,
-                            const RenderContext& context, Quoting quoting) {
-  Template tmpl;
-  if (auto error = ParseTemplate(text, tmpl)) {
-    return absl::InvalidArgumentError(fmt::format("{}: {}", key, error->message));
-  }
-  absl::StatusOr<std::string> rendered = Render(tmpl, context, quoting, Missing::kKeepReference);
-  if (!rendered.ok()) return rendered.status();
-  AppendField(out, key, *rendered);
-  return absl::OkStatus();
-}
 
 // Only when there are any, so nodes without data disks keep the hashes their
 // domains record. By name: reordering the list changes no disk. `keep` is
@@ -112,34 +101,7 @@ RenderContext StaticRenderContext(const Spec& spec, const std::vector<Node>& nod
 }
 
 absl::StatusOr<std::string> RoleHash(const RoleSpec& role, const RenderContext& context) {
-  std::string canonical = "role/v1\n";
-  AppendField(canonical, "name", role.name);
-  for (const auto& after : role.after) AppendField(canonical, "after", after);
-  for (const auto& step : role.steps) {
-    AppendField(canonical, "step", step.name);
-    RETURN_IF_ERROR(AppendRendered(canonical, "run", step.run, context, Quoting::kShell));
-    RETURN_IF_ERROR(AppendRendered(canonical, "check", step.check, context, Quoting::kShell));
-    for (const auto& file : step.files) {
-      AppendField(canonical, "file", file.path);
-      RETURN_IF_ERROR(AppendRendered(canonical, "content", file.content, context, Quoting::kNone));
-      AppendField(canonical, "mode", file.mode);
-      AppendField(canonical, "owner", file.owner);
-    }
-    // Only present for nixos steps, so the hashes of other roles are unchanged.
-    if (step.nixos) {
-      AppendField(canonical, "nixos", step.nixos->module_path);
-      RETURN_IF_ERROR(
-          AppendRendered(canonical, "module", step.nixos->module, context, Quoting::kNone));
-      AppendField(canonical, "rebuild",
-            step.nixos->rebuild == NixosSpec::Rebuild::kTest ? "test" : "switch");
-    }
-  }
-  for (const auto& output : role.outputs) {
-    AppendField(canonical, "output", output.name);
-    RETURN_IF_ERROR(AppendRendered(canonical, "command", output.command, context, Quoting::kShell));
-    AppendField(canonical, "secret", output.secret ? "true" : "false");
-  }
-  return Sha256Hex(canonical);
+  return RoleHasher(role).ForGroup(context).Hash(context);
 }
 
 absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
@@ -198,24 +160,35 @@ absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
     }
   }
   // One context reused for all nodes: rebuilding group_nodes per node would
-  // make expansion quadratic in the number of nodes.
+  // make expansion quadratic in the number of nodes. Nodes come group by
+  // group, and within a group only self.* changes.
   RenderContext context;
   if (!nodes.empty()) context = StaticRenderContext(spec, nodes, nodes.front());
+  std::vector<RoleHasher> role_hashers;  // parallel to spec.roles
+  role_hashers.reserve(spec.roles.size());
+  for (const RoleSpec& role : spec.roles) role_hashers.emplace_back(role);
+  std::vector<std::optional<GroupRoleHasher>> group_hashers(spec.roles.size());
+  const std::string* current_group = nullptr;
   for (Node& node : nodes) {
+    if (current_group == nullptr || node.group != *current_group) {
+      current_group = &node.group;
+      context.vars.clear();
+      for (const auto& var : spec.vars) context.vars[var.name] = var.value;
+      for (const auto& var : spec.FindGroup(node.group)->vars) context.vars[var.name] = var.value;
+      for (auto& hasher : group_hashers) hasher.reset();
+    }
     context.self_name = node.name;
     context.self_group = node.group;
     context.self_index = node.index;
-    context.vars.clear();
-    for (const auto& var : spec.vars) context.vars[var.name] = var.value;
-    for (const auto& var : spec.FindGroup(node.group)->vars) context.vars[var.name] = var.value;
     for (const auto& role_name : node.roles) {
-      const RoleSpec* role = spec.FindRole(role_name);
-      absl::StatusOr<std::string> hash = RoleHash(*role, context);
+      const size_t r = static_cast<size_t>(spec.FindRole(role_name) - spec.roles.data());
+      if (!group_hashers[r]) group_hashers[r] = role_hashers[r].ForGroup(context);
+      absl::StatusOr<std::string> hash = group_hashers[r]->Hash(context);
       if (!hash.ok()) {
         return absl::InvalidArgumentError(
             fmt::format("role '{}': {}", role_name, std::string(hash.status().message())));
       }
-      node.role_hashes[role_name] = *hash;
+      node.role_hashes[role_name] = *std::move(hash);
     }
   }
   return nodes;
