@@ -1,35 +1,18 @@
 #include "model/expand.h"
 
 #include <algorithm>
-#include <iterator>
+#include <optional>
 #include <set>
 
-#include "base/status_macros.h"
 #include "fmt/format.h"
+#include "model/canonical_field.h"
 #include "model/nic_address.h"
+#include "model/role_hasher.h"
 #include "model/role_graph.h"
 #include "model/sha256.h"
 
 namespace reconcile::model {
 namespace {
-
-// Canonical form: one "key=length:value" line per field. Length-prefixing
-// keeps fields with newlines or '=' from colliding with neighbouring fields.
-void Field(std::string& out, std::string_view key, std::string_view value) {
-  fmt::format_to(std::back_inserter(out), "{}={}:{}\n", key, value.size(), value);
-}
-
-absl::Status AppendRendered(std::string& out, std::string_view key, const std::string& text,
-                            const RenderContext& context, Quoting quoting) {
-  Template tmpl;
-  if (auto error = ParseTemplate(text, tmpl)) {
-    return absl::InvalidArgumentError(fmt::format("{}: {}", key, error->message));
-  }
-  absl::StatusOr<std::string> rendered = Render(tmpl, context, quoting, Missing::kKeepReference);
-  if (!rendered.ok()) return rendered.status();
-  Field(out, key, *rendered);
-  return absl::OkStatus();
-}
 
 // Only when there are any, so nodes without data disks keep the hashes their
 // domains record. By name: reordering the list changes no disk. `keep` is
@@ -40,54 +23,63 @@ void AppendDataDisks(std::string& out, const std::vector<DataDiskSpec>& disks) {
   std::sort(by_name.begin(), by_name.end(),
             [](const DataDiskSpec* a, const DataDiskSpec* b) { return a->name < b->name; });
   for (const DataDiskSpec* disk : by_name) {
-    Field(out, "data-disk", disk->name);
-    Field(out, "data-disk-size", std::to_string(disk->size_bytes));
-    Field(out, "data-disk-pool", disk->pool);
+    AppendField(out, "data-disk", disk->name);
+    AppendField(out, "data-disk-size", disk->size_bytes);
+    AppendField(out, "data-disk-pool", disk->pool);
   }
+}
+
+// BootHash and HardwareHash given ImageHash(node.image), which expansion
+// computes once per group rather than twice per node.
+std::string BootHashWithImage(const Node& node, std::string_view image_hash) {
+  if (!node.custom_boot()) return std::string(image_hash);
+  std::string canonical = "boot/v1\n";
+  AppendField(canonical, "image", image_hash);
+  AppendField(canonical, "firmware", node.firmware);
+  AppendField(canonical, "arch", node.arch);
+  for (const NodeNic& nic : node.nics) {
+    AppendField(canonical, "network", nic.network);
+    AppendField(canonical, "bridge", nic.bridge);
+    AppendField(canonical, "address", nic.address);
+    AppendField(canonical, "gateway", nic.gateway);
+    for (const std::string& server : nic.dns) AppendField(canonical, "dns", server);
+  }
+  return Sha256Hex(canonical);
+}
+
+// `image_hash` is empty for existing machines.
+std::string HardwareHashWithImage(const Node& node, std::string_view image_hash) {
+  std::string canonical = "hardware/v1\n";
+  AppendField(canonical, "existing", node.existing ? std::string_view(node.address) : "");
+  AppendField(canonical, "image", image_hash);
+  AppendField(canonical, "cpus", node.cpus);
+  AppendField(canonical, "memory", node.memory_bytes);
+  AppendField(canonical, "disk", node.disk_bytes);
+  // Only when set, so nodes without them keep the hashes they record.
+  if (node.custom_boot()) AppendField(canonical, "boot", node.image_hash);
+  if (node.autostart) AppendField(canonical, "autostart", "true");
+  AppendDataDisks(canonical, node.data_disks);
+  return Sha256Hex(canonical);
 }
 
 }  // namespace
 
 std::string ImageHash(const ImageSpec& image) {
   std::string canonical = "image/v1\n";
-  Field(canonical, "disk", image.disk);
-  Field(canonical, "kernel", image.kernel);
-  Field(canonical, "initrd", image.initrd);
-  Field(canonical, "cmdline", image.cmdline);
-  Field(canonical, "seed", image.seed ? "true" : "false");
+  AppendField(canonical, "disk", image.disk);
+  AppendField(canonical, "kernel", image.kernel);
+  AppendField(canonical, "initrd", image.initrd);
+  AppendField(canonical, "cmdline", image.cmdline);
+  AppendField(canonical, "seed", image.seed ? "true" : "false");
   // Only when set, so images without it keep the hashes their nodes record.
-  if (!image.source.empty()) Field(canonical, "source", image.source);
+  if (!image.source.empty()) AppendField(canonical, "source", image.source);
   return Sha256Hex(canonical);
 }
 
-std::string BootHash(const Node& node) {
-  if (!node.custom_boot()) return ImageHash(node.image);
-  std::string canonical = "boot/v1\n";
-  Field(canonical, "image", ImageHash(node.image));
-  Field(canonical, "firmware", node.firmware);
-  Field(canonical, "arch", node.arch);
-  for (const NodeNic& nic : node.nics) {
-    Field(canonical, "network", nic.network);
-    Field(canonical, "bridge", nic.bridge);
-    Field(canonical, "address", nic.address);
-    Field(canonical, "gateway", nic.gateway);
-    for (const std::string& server : nic.dns) Field(canonical, "dns", server);
-  }
-  return Sha256Hex(canonical);
-}
+std::string BootHash(const Node& node) { return BootHashWithImage(node, ImageHash(node.image)); }
 
 std::string HardwareHash(const Node& node) {
-  std::string canonical = "hardware/v1\n";
-  Field(canonical, "existing", node.existing ? node.address : "");
-  Field(canonical, "image", node.existing ? "" : ImageHash(node.image));
-  Field(canonical, "cpus", std::to_string(node.cpus));
-  Field(canonical, "memory", std::to_string(node.memory_bytes));
-  Field(canonical, "disk", std::to_string(node.disk_bytes));
-  // Only when set, so nodes without them keep the hashes they record.
-  if (node.custom_boot()) Field(canonical, "boot", node.image_hash);
-  if (node.autostart) Field(canonical, "autostart", "true");
-  AppendDataDisks(canonical, node.data_disks);
-  return Sha256Hex(canonical);
+  return HardwareHashWithImage(node, node.existing ? "" : ImageHash(node.image));
 }
 
 RenderContext StaticRenderContext(const Spec& spec, const std::vector<Node>& nodes,
@@ -109,38 +101,14 @@ RenderContext StaticRenderContext(const Spec& spec, const std::vector<Node>& nod
 }
 
 absl::StatusOr<std::string> RoleHash(const RoleSpec& role, const RenderContext& context) {
-  std::string canonical = "role/v1\n";
-  Field(canonical, "name", role.name);
-  for (const auto& after : role.after) Field(canonical, "after", after);
-  for (const auto& step : role.steps) {
-    Field(canonical, "step", step.name);
-    RETURN_IF_ERROR(AppendRendered(canonical, "run", step.run, context, Quoting::kShell));
-    RETURN_IF_ERROR(AppendRendered(canonical, "check", step.check, context, Quoting::kShell));
-    for (const auto& file : step.files) {
-      Field(canonical, "file", file.path);
-      RETURN_IF_ERROR(AppendRendered(canonical, "content", file.content, context, Quoting::kNone));
-      Field(canonical, "mode", std::to_string(file.mode));
-      Field(canonical, "owner", file.owner);
-    }
-    // Only present for nixos steps, so the hashes of other roles are unchanged.
-    if (step.nixos) {
-      Field(canonical, "nixos", step.nixos->module_path);
-      RETURN_IF_ERROR(
-          AppendRendered(canonical, "module", step.nixos->module, context, Quoting::kNone));
-      Field(canonical, "rebuild",
-            step.nixos->rebuild == NixosSpec::Rebuild::kTest ? "test" : "switch");
-    }
-  }
-  for (const auto& output : role.outputs) {
-    Field(canonical, "output", output.name);
-    RETURN_IF_ERROR(AppendRendered(canonical, "command", output.command, context, Quoting::kShell));
-    Field(canonical, "secret", output.secret ? "true" : "false");
-  }
-  return Sha256Hex(canonical);
+  return RoleHasher(role).ForGroup(context).Hash(context);
 }
 
 absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
   std::vector<Node> nodes;
+  size_t total = 0;
+  for (const GroupSpec& group : spec.groups) total += static_cast<size_t>(std::max(group.count, 0));
+  nodes.reserve(total);
   const std::vector<std::string> role_order = OrderRoles(spec.roles);
   for (const GroupSpec& group : spec.groups) {
     const bool existing = !group.hosts.empty();
@@ -149,7 +117,13 @@ absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
       return absl::InvalidArgumentError(
           fmt::format("group '{}' uses unknown image '{}'", group.name, group.image));
     }
+    const std::string image_hash = existing ? "" : ImageHash(*image);
     const std::set<std::string> wanted(group.roles.begin(), group.roles.end());
+    std::vector<std::string> roles;
+    for (const auto& role : role_order) {
+      if (wanted.contains(role)) roles.push_back(role);
+    }
+    std::string group_hardware_hash;
     for (int index = 1; index <= group.count; ++index) {
       Node node;
       node.name = fmt::format("{}-{}-{}", spec.cluster, group.name, index);
@@ -171,35 +145,50 @@ absl::StatusOr<std::vector<Node>> ExpandSpec(const Spec& spec) {
           if (!address.ok()) return address.status();  // validation reports it first
           node.nics.push_back(NodeNic{nic.network, nic.bridge, *address, nic.gateway, nic.dns});
         }
-        node.image_hash = BootHash(node);
+        node.image_hash = BootHashWithImage(node, image_hash);
         node.data_disks = group.disks;
       }
-      for (const auto& role : role_order) {
-        if (wanted.contains(role)) node.roles.push_back(role);
+      node.roles = roles;
+      // Every node of a group has the same hardware hash unless it takes in
+      // something of the node's own: an existing machine's address, or the
+      // per-node NIC addresses in a custom boot's image_hash.
+      if (group_hardware_hash.empty() || node.existing || node.custom_boot()) {
+        group_hardware_hash = HardwareHashWithImage(node, image_hash);
       }
-      node.hardware_hash = HardwareHash(node);
+      node.hardware_hash = group_hardware_hash;
       nodes.push_back(std::move(node));
     }
   }
   // One context reused for all nodes: rebuilding group_nodes per node would
-  // make expansion quadratic in the number of nodes.
+  // make expansion quadratic in the number of nodes. Nodes come group by
+  // group, and within a group only self.* changes.
   RenderContext context;
   if (!nodes.empty()) context = StaticRenderContext(spec, nodes, nodes.front());
+  std::vector<RoleHasher> role_hashers;  // parallel to spec.roles
+  role_hashers.reserve(spec.roles.size());
+  for (const RoleSpec& role : spec.roles) role_hashers.emplace_back(role);
+  std::vector<std::optional<GroupRoleHasher>> group_hashers(spec.roles.size());
+  const std::string* current_group = nullptr;
   for (Node& node : nodes) {
+    if (current_group == nullptr || node.group != *current_group) {
+      current_group = &node.group;
+      context.vars.clear();
+      for (const auto& var : spec.vars) context.vars[var.name] = var.value;
+      for (const auto& var : spec.FindGroup(node.group)->vars) context.vars[var.name] = var.value;
+      for (auto& hasher : group_hashers) hasher.reset();
+    }
     context.self_name = node.name;
     context.self_group = node.group;
     context.self_index = node.index;
-    context.vars.clear();
-    for (const auto& var : spec.vars) context.vars[var.name] = var.value;
-    for (const auto& var : spec.FindGroup(node.group)->vars) context.vars[var.name] = var.value;
     for (const auto& role_name : node.roles) {
-      const RoleSpec* role = spec.FindRole(role_name);
-      absl::StatusOr<std::string> hash = RoleHash(*role, context);
+      const size_t r = static_cast<size_t>(spec.FindRole(role_name) - spec.roles.data());
+      if (!group_hashers[r]) group_hashers[r] = role_hashers[r].ForGroup(context);
+      absl::StatusOr<std::string> hash = group_hashers[r]->Hash(context);
       if (!hash.ok()) {
         return absl::InvalidArgumentError(
             fmt::format("role '{}': {}", role_name, std::string(hash.status().message())));
       }
-      node.role_hashes[role_name] = *hash;
+      node.role_hashes[role_name] = *std::move(hash);
     }
   }
   return nodes;

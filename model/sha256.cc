@@ -60,29 +60,39 @@ void Sha256::Compress(const uint8_t* block) {
 }
 
 void Sha256::Update(std::string_view data) {
+  if (data.empty()) return;
   total_bytes_ += data.size();
   const auto* bytes = reinterpret_cast<const uint8_t*>(data.data());
   size_t n = data.size();
-  while (n > 0) {
-    size_t take = std::min(n, buffer_.size() - buffered_);
+  if (buffered_ > 0) {  // top up the partial block first
+    const size_t take = std::min(n, buffer_.size() - buffered_);
     std::memcpy(buffer_.data() + buffered_, bytes, take);
     buffered_ += take;
     bytes += take;
     n -= take;
-    if (buffered_ == buffer_.size()) {
-      Compress(buffer_.data());
-      buffered_ = 0;
-    }
+    if (buffered_ < buffer_.size()) return;
+    Compress(buffer_.data());
+    buffered_ = 0;
   }
+  // Whole blocks straight from the input: no copy through the buffer.
+  for (; n >= buffer_.size(); bytes += buffer_.size(), n -= buffer_.size()) Compress(bytes);
+  std::memcpy(buffer_.data(), bytes, n);
+  buffered_ = n;
 }
 
 std::array<uint8_t, 32> Sha256::Finish() {
   const uint64_t bit_length = total_bytes_ * 8;
-  Update(std::string_view("\x80", 1));
-  while (buffered_ != 56) Update(std::string_view("\0", 1));
-  char length[8];
-  for (int i = 0; i < 8; ++i) length[i] = static_cast<char>(bit_length >> (56 - 8 * i));
-  Update(std::string_view(length, 8));
+  // Padding: 0x80, zeros up to 56 mod 64, then the big-endian bit length.
+  buffer_[buffered_++] = 0x80;
+  if (buffered_ > 56) {
+    std::memset(buffer_.data() + buffered_, 0, buffer_.size() - buffered_);
+    Compress(buffer_.data());
+    buffered_ = 0;
+  }
+  std::memset(buffer_.data() + buffered_, 0, 56 - buffered_);
+  for (int i = 0; i < 8; ++i) buffer_[56 + i] = static_cast<uint8_t>(bit_length >> (56 - 8 * i));
+  Compress(buffer_.data());
+  buffered_ = 0;
   std::array<uint8_t, 32> digest;
   for (int i = 0; i < 8; ++i) {
     for (int j = 0; j < 4; ++j) digest[4 * i + j] = static_cast<uint8_t>(state_[i] >> (24 - 8 * j));
@@ -90,16 +100,21 @@ std::array<uint8_t, 32> Sha256::Finish() {
   return digest;
 }
 
+std::string Sha256::FinishHex() {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const std::array<uint8_t, 32> digest = Finish();
+  std::string out(2 * digest.size(), '\0');
+  for (size_t i = 0; i < digest.size(); ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 15];
+  }
+  return out;
+}
+
 std::string Sha256Hex(std::string_view data) {
   Sha256 hasher;
   hasher.Update(data);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t byte : hasher.Finish()) {
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 15]);
-  }
-  return out;
+  return hasher.FinishHex();
 }
 
 }  // namespace reconcile::model

@@ -15,6 +15,8 @@ class Sha256 {
   Sha256();
   void Update(std::string_view data);
   std::array<uint8_t, 32> Finish();
+  // Finish, as lower-case hex.
+  std::string FinishHex();
 
  private:
   void Compress(const uint8_t* block);

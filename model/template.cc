@@ -177,8 +177,16 @@ std::optional<TemplateError> ParseTemplate(std::string_view text, Template& out)
 
 absl::StatusOr<std::string> Render(const Template& tmpl, const RenderContext& context,
                                    Quoting quoting, Missing missing) {
-  using Kind = TemplateRef::Kind;
   std::string out;
+  if (absl::Status status = RenderTo(out, tmpl, context, quoting, missing); !status.ok()) {
+    return status;
+  }
+  return out;
+}
+
+absl::Status RenderTo(std::string& out, const Template& tmpl, const RenderContext& context,
+                      Quoting quoting, Missing missing) {
+  using Kind = TemplateRef::Kind;
   for (const auto& part : tmpl.parts) {
     if (!part.ref) {
       out += part.literal;
@@ -231,7 +239,7 @@ absl::StatusOr<std::string> Render(const Template& tmpl, const RenderContext& co
       return absl::FailedPreconditionError(fmt::format("no value for {} yet", ref.Canonical()));
     }
   }
-  return out;
+  return absl::OkStatus();
 }
 
 }  // namespace reconcile::model

@@ -84,6 +84,10 @@ enum class Missing { kError, kKeepReference };
 
 absl::StatusOr<std::string> Render(const Template& tmpl, const RenderContext& context,
                                    Quoting quoting, Missing missing = Missing::kError);
+// Render, appending to `out`, so a caller rendering many times reuses one
+// buffer. On failure `out` holds the text rendered up to the failing reference.
+absl::Status RenderTo(std::string& out, const Template& tmpl, const RenderContext& context,
+                      Quoting quoting, Missing missing = Missing::kError);
 
 
 }  // namespace reconcile::model

@@ -1,9 +1,10 @@
 #include "model/validate.h"
 
+#include <algorithm>
 #include <iterator>
-#include <map>
 #include <set>
 
+#include "absl/container/flat_hash_map.h"
 #include "fmt/format.h"
 #include "model/names.h"
 #include "model/role_graph.h"
@@ -72,8 +73,14 @@ void CheckRoleGraph(const Spec& spec, const SpecSources& sources, Diagnostics& o
 // is what bites: the longest name of every group must be a DNS label.
 void CheckNodeNames(const Spec& spec, const SpecSources& sources, Diagnostics& out) {
   if (spec.cluster.empty()) return;
-  std::map<std::string, std::string> node_owner;
-  std::map<std::string, std::string> host_owner;
+  // Hashed, not ordered: thousands of names sharing the "<cluster>-<group>-"
+  // prefix made every ordered comparison scan it (a sixth of loading a
+  // 10,000-node spec). Only lookups are needed; reports follow spec order.
+  absl::flat_hash_map<std::string, std::string_view> node_owner;
+  absl::flat_hash_map<std::string_view, std::string_view> host_owner;
+  size_t nodes = 0;
+  for (const GroupSpec& group : spec.groups) nodes += static_cast<size_t>(std::max(group.count, 0));
+  node_owner.reserve(nodes);
   for (size_t g = 0; g < spec.groups.size(); ++g) {
     const GroupSpec& group = spec.groups[g];
     if (group.count == 0) continue;
