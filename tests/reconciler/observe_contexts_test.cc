@@ -51,7 +51,9 @@ TEST(ObserveContextsTest, EachProbeCarriesItsOwnNodesValues) {
         "check-" + node.name + "-" + std::to_string(node.index) + "-" + color;
     EXPECT_THAT(shell.commands(node.name), Contains(expected)) << node.name;
     for (const std::string& command : shell.commands(node.name)) {
-      if (command.rfind("check-", 0) == 0) EXPECT_EQ(command, expected) << node.name;
+      if (command.rfind("check-", 0) == 0) {
+        EXPECT_EQ(command, expected) << node.name;
+      }
     }
   }
 }
