@@ -296,8 +296,8 @@ for N in $SIZES; do
     mit_noop=$(ansible_run mitogen_linear mitogen-noop)
   fi
   close_masters
-  best_cold=$(printf '%s\n' "$ans_cold" "$mit_cold" | grep -v '^-$' | sort -g | head -1)
-  best_noop=$(printf '%s\n' "$ans_noop" "$mit_noop" | grep -v '^-$' | sort -g | head -1)
+  best_cold=$(printf '%s\n' "$ans_cold" "$mit_cold" | { grep -v '^-$' || true; } | sort -g | head -1)
+  best_noop=$(printf '%s\n' "$ans_noop" "$mit_noop" | { grep -v '^-$' || true; } | sort -g | head -1)
   rows+=("$(printf '| %4d | %6s | %6s | %7s | %7s | %7s | %7s | %7s | %7s | %6s | %6s | %6s | %6s |' \
     "$N" "$rc_cold" "$rc_noop" "$first_pass" "$warm_pass" "$ans_cold" "$ans_noop" "$mit_cold" "$mit_noop" \
     "$openssh" "$libssh" "$(ratio "${best_cold:--}" "$rc_cold")" "$(ratio "${best_noop:--}" "$rc_noop")")")
