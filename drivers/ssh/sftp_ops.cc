@@ -117,6 +117,18 @@ absl::Status SshSession::Upload(std::string_view path, std::string_view content,
   };
   RETURN_IF_ERROR(WriteNewFile(tmp, path, content, deadline));
   if (sftp_chmod(sftp_, tmp.c_str(), mode) != 0) return fail(SftpError("chmod", tmp));
+  if (owner.empty()) {
+    // A new file needs no command on the node: SFTP's rename (link + unlink
+    // in OpenSSH's sftp-server) makes it appear whole, and refuses to
+    // replace an existing file, which the `mv` below then does. A command
+    // is a channel and a shell the node forks: three per configure of a
+    // fresh node saved.
+    const std::string final_path(path);
+    if (sftp_rename(sftp_, tmp.c_str(), final_path.c_str()) == 0) return absl::OkStatus();
+    if (ssh_is_connected(session_) != 1 || ssh_get_error_code(session_) == SSH_FATAL) {
+      return fail(SftpError("rename", tmp));
+    }
+  }
   // The replace itself is rename(2) on the node. libssh 0.10's sftp_rename
   // sends plain SSH_FXP_RENAME, which OpenSSH's sftp-server implements with
   // link()+unlink() and so refuses to overwrite, and libssh 0.10 has no call
