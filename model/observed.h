@@ -111,6 +111,7 @@ struct ObservedState {
   // is listed here, so nothing is deleted before its replacement can exist.
   std::map<std::string, std::map<std::string, std::string>> create_problems;
 
+  // A scan: for one lookup. Loops over nodes use model::DomainIndex.
   const ObservedDomain* FindDomain(const std::string& name) const;
   const NodeProbe* FindProbe(const std::string& name) const;
 };

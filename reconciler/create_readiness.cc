@@ -1,10 +1,9 @@
 #include "reconciler/create_readiness.h"
 
 #include <set>
-#include <string_view>
-#include <unordered_map>
 
 #include "fmt/format.h"
+#include "model/domain_index.h"
 
 namespace reconcile {
 
@@ -28,15 +27,13 @@ std::map<std::string, std::map<std::string, std::string>> CheckCreateReadiness(
     const model::ObservedState& observed) {
   // Only groups with a node to create or replace: a converged pass (watch's
   // every few minutes) asks the hypervisor nothing more than before.
-  std::unordered_map<std::string_view, const model::ObservedDomain*> domains;
-  for (const model::ObservedDomain& domain : observed.domains) domains.emplace(domain.name, &domain);
+  const model::DomainIndex domains(observed.domains);
   std::set<std::string> wanted;
   for (const model::Node& node : nodes) {
     if (node.existing) continue;
-    auto found = domains.find(node.name);
-    if (found == domains.end() ||
-        (found->second->managed && found->second->cluster == spec.cluster &&
-         found->second->image_hash != node.image_hash)) {
+    const model::ObservedDomain* found = domains.Find(node.name);
+    if (found == nullptr ||
+        (found->managed && found->cluster == spec.cluster && found->image_hash != node.image_hash)) {
       wanted.insert(node.group);
     }
   }

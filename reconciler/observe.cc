@@ -8,6 +8,7 @@
 #include "base/parallel.h"
 #include "base/shell_quote.h"
 #include "base/status_macros.h"
+#include "model/domain_index.h"
 #include "model/expand.h"
 #include "reconciler/node_state_paths.h"
 #include "reconciler/render_context.h"
@@ -35,9 +36,9 @@ model::ObservedDomain ToObserved(const drivers::DomainInfo& info) {
 }
 
 bool ShouldAnswer(const model::Spec& spec, const model::Node& node,
-                  const model::ObservedState& state) {
+                  const model::DomainIndex& domains) {
   if (node.existing) return true;
-  const model::ObservedDomain* domain = state.FindDomain(node.name);
+  const model::ObservedDomain* domain = domains.Find(node.name);
   return domain != nullptr && domain->managed && domain->cluster == spec.cluster &&
          domain->state == model::DomainState::kRunning;
 }
@@ -254,8 +255,9 @@ absl::StatusOr<model::ObservedState> Observe(const model::Spec& spec,
   RETURN_IF_ERROR(ListHosts(spec, hosts, options.parallel, state));
 
   std::vector<const model::Node*> to_probe;
+  const model::DomainIndex domains(state.domains);
   for (const model::Node& node : nodes) {
-    if (ShouldAnswer(spec, node, state)) to_probe.push_back(&node);
+    if (ShouldAnswer(spec, node, domains)) to_probe.push_back(&node);
   }
   const RoleOutputs outputs =
       OutputsForChecks(spec, nodes, to_probe, shell, addresses, options, clock);

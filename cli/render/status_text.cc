@@ -6,6 +6,7 @@
 #include "base/text.h"
 #include "cli/render/terminal_text.h"
 #include "fmt/format.h"
+#include "model/domain_index.h"
 
 namespace reconcile::render {
 namespace {
@@ -85,8 +86,9 @@ std::vector<NodeStatus> BuildStatus(const std::string& cluster,
                                     const model::Plan& plan,
                                     const std::vector<std::string>& host_names) {
   std::vector<NodeStatus> rows;
+  const model::DomainIndex domains(observed.domains);
   for (const model::Node& node : nodes) {
-    const model::ObservedDomain* domain = observed.FindDomain(node.name);
+    const model::ObservedDomain* domain = domains.Find(node.name);
     const model::NodeProbe* probe = observed.FindProbe(node.name);
     NodeStatus row{.node = node.name, .group = node.group,
                    .state = StateId(cluster, node, domain, probe)};

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "fmt/format.h"
+#include "model/domain_index.h"
 
 namespace reconcile::metrics {
 namespace {
@@ -42,8 +43,12 @@ std::string PassResultLabel(const PassSummary& summary) {
 }
 
 std::string NodeStateLabel(const model::Node& node, const model::ObservedState& observed) {
+  return NodeStateLabel(node, observed.FindDomain(node.name), observed);
+}
+
+std::string NodeStateLabel(const model::Node& node, const model::ObservedDomain* domain,
+                           const model::ObservedState& observed) {
   if (node.existing) return "existing";
-  const model::ObservedDomain* domain = observed.FindDomain(node.name);
   if (domain == nullptr) return "missing";
   if (!domain->managed) return "unmanaged";
   if (domain->state == model::DomainState::kRunning) {
@@ -116,7 +121,10 @@ void WatchMetrics::PassDone(const PassSummary& summary, const PassResult* result
     if (converged_once_ && done.outcome == Outcome::kSucceeded) registry_.Add(kDrift, {{"kind", kind}});
   }
   std::map<std::pair<std::string, std::string>, int> by_state;
-  for (const model::Node& node : nodes) ++by_state[{node.group, NodeStateLabel(node, result->observed)}];
+  const model::DomainIndex domains(result->observed.domains);
+  for (const model::Node& node : nodes) {
+    ++by_state[{node.group, NodeStateLabel(node, domains.Find(node.name), result->observed)}];
+  }
   registry_.Clear(kNodes);
   for (const auto& [key, count] : by_state) {
     registry_.Set(kNodes, {{"group", key.first}, {"state", key.second}}, count);

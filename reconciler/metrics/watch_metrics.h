@@ -28,6 +28,9 @@ std::string PassResultLabel(const PassSummary& summary);
 // answered), unreachable (running, no probe), missing, paused, shut_off,
 // crashed, other, unmanaged (a foreign domain holds the name), existing.
 std::string NodeStateLabel(const model::Node& node, const model::ObservedState& observed);
+// The same with the node's domain already looked up (nullptr: none).
+std::string NodeStateLabel(const model::Node& node, const model::ObservedDomain* domain,
+                           const model::ObservedState& observed);
 
 class WatchMetrics {
  public:
