@@ -22,7 +22,10 @@
 #include "bench/cluster_fixture.h"
 #include "bench/testdriver_world.h"
 #include "drivers/libvirt/libvirt_hypervisor.h"
+#include "fmt/format.h"
+#include "reconciler/node_state_paths.h"
 #include "reconciler/reconciler.h"
+#include "reconciler/role_outputs.h"
 #include "tests/testing/fake_node_shell.h"
 
 namespace {
@@ -70,14 +73,19 @@ int main(int argc, char** argv) {
   bench::FixedAddressHypervisor hypervisor(*std::move(libvirt));
 
   testing::FakeNodeShell shell;
+  shell.AcceptEveryCommand();  // every check passes: the cluster is converged
   ReconcilerOptions options = OptionsFromPolicy(cluster->spec);
   for (const model::Node& node : cluster->nodes) {
     for (const auto& [role, hash] : node.role_hashes) {
       shell.WriteFile(node.name, options.observe.state_dir + "/roles/" + role + ".hash", hash);
     }
   }
-  // The leader's output, which every member's check renders with.
+  // The leader's output, which every member's check renders with, as the
+  // leader recorded it when it was last given (a plan reads, never runs it).
   shell.WriteFile(cluster->nodes.front().name, "/var/lib/lab/token", "0123456789abcdef");
+  shell.WriteFile(cluster->nodes.front().name,
+                  RecordedOutputsPath(options.observe.state_dir, "leader"),
+                  EncodeOutputs({{"token", "0123456789abcdef"}}));
   const double world_mb = MaxRssMb();
 
   Reconciler reconciler(cluster->spec, cluster->nodes, hypervisor, shell, Clock::Real(), options);
@@ -89,6 +97,13 @@ int main(int argc, char** argv) {
     const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
     if (!result.ok()) return Fail(std::string(result.status().message()));
     actions = result->plan.actions.size();
+    // The figures are those of a no-op pass only if nothing is planned (an
+    // unanswered check once made every node a configure, unnoticed).
+    if (actions != 0) {
+      return Fail(fmt::format("the converged world planned {} actions, the first: {} {}: {}", actions,
+                              model::ActionKindName(result->plan.actions[0].kind),
+                              result->plan.actions[0].node, result->plan.actions[0].reason));
+    }
     (pass == 0 ? first_s : next_s) = seconds;
   }
   std::printf("nodes=%d baseline_mb=%.1f world_mb=%.1f peak_mb=%.1f first_pass_s=%.3f next_pass_s=%.3f actions=%zu\n",
