@@ -2,19 +2,22 @@
 # run.sh - the performance suite in one command; prints one table.
 # Figures only: nothing is asserted (docs/performance.md records a run).
 #
-# usage: bench/run.sh [--quick] [-b BUILD_DIR]
+# usage: bench/run.sh [--quick] [--fleet] [-b BUILD_DIR]
 #   --quick  planner and memory only (no root, no lab; ~1 min)
 #   default  also the SSH probe comparison (compare-probe.sh) and the
 #            end-to-end convergence of 3 real guests (e2e-converge.sh); both
 #            need root and take the shared lab lock /tmp/reconcile-lab.lock
-# Build first: ninja -C BUILD_DIR plan_bench pass_memory probe_bench reconcile
+#   --fleet  also reconcile beside Ansible configuring 50 / 200 / 500 fleet
+#            nodes (fleet-compare.sh, ~40 min; prints its own table)
+# Build first: ninja -C BUILD_DIR plan_bench pass_memory probe_bench libssh_floor reconcile
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=$ROOT/build QUICK=0
+BUILD=$ROOT/build QUICK=0 FLEET=0
 while (( $# )); do
   case $1 in
     --quick) QUICK=1 ;;
+    --fleet) FLEET=1 ;;
     -b) BUILD=$2; shift ;;
     *) sed -n '2,/^set /s/^# \{0,1\}//p' "$0" >&2; exit 64 ;;
   esac
@@ -35,7 +38,11 @@ while IFS=, read -r name _ real cpu unit _; do
   name=${name//\"/}
   [[ $name == BM_* ]] || continue
   target=""
-  [[ $name == BM_Plan*/10000 ]] && target="< 100 ms"
+  case $name in
+    BM_PlanConverged/10000) target="< 20 ms" ;;
+    BM_PlanFromEmpty/10000) target="< 100 ms" ;;
+    BM_LoadAndExpand/10000) target="< 50 ms" ;;
+  esac
   row "${name#BM_} (cpu)" "$(printf '%.2f %s' "$cpu" "$unit")" "$target"
 done <"$LOG"
 
@@ -78,3 +85,9 @@ echo "reconcile performance suite, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, 
 printf '| %-44s | %14s | %-22s |\n' "measure" "value" "target"
 printf '|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "$(printf -- '-%.0s' {1..16})" "$(printf -- '-%.0s' {1..24})"
 printf '%s\n' "${rows[@]}"
+
+if (( FLEET )); then
+  (( EUID == 0 )) || { echo "run.sh: --fleet needs root" >&2; exit 1; }
+  echo
+  flock /tmp/reconcile-lab.lock "$ROOT/bench/fleet-compare.sh" -b "$BUILD"
+fi
