@@ -51,10 +51,11 @@ int RunWatch(const WatchCommandOptions& options, std::ostream& log) {
   });
   Reconciler reconciler = session->MakeReconciler(clock);
   metrics::WatchMetrics metrics;
+  StatusBoard board;
   std::unique_ptr<MetricsServer> server;
   if (options.listen) {
     absl::StatusOr<std::unique_ptr<MetricsServer>> started =
-        MetricsServer::Start(*options.listen, metrics, clock);
+        MetricsServer::Start(*options.listen, metrics, clock, &board);
     if (!started.ok()) {
       log << "reconcile: " << started.status().message() << "\n";
       return 1;
@@ -68,12 +69,13 @@ int RunWatch(const WatchCommandOptions& options, std::ostream& log) {
   log << stamp() << "watching " << options.target.spec << " (cluster " << spec.cluster
       << ", drift check every " << absl::FormatDuration(watch.interval) << ")\n";
   if (server) {
-    log << stamp() << "serving /metrics and /healthz on " << options.listen->host << ":"
-        << server->port() << "\n";
+    log << stamp() << "serving the status page (/), /status.json, /metrics and /healthz on "
+        << options.listen->host << ":" << server->port() << "\n";
   }
   log << std::flush;
   watch.on_pass_done = [&](const PassSummary& summary, const PassResult* result) {
     metrics.PassDone(summary, result, reconciler.nodes(), clock.Now());
+    if (server) board.PassDone(summary, result, reconciler.spec(), reconciler.nodes(), clock.Now());
   };
   std::ostringstream reload_errors;
   auto reload = [&]() -> absl::StatusOr<Desired> {
@@ -100,6 +102,7 @@ int RunWatch(const WatchCommandOptions& options, std::ostream& log) {
       return s;
     }
     metrics.SpecReloaded();
+    board.SpecReloaded();
     return desired;
   };
   metrics.Started(clock.Now(), watch.interval);

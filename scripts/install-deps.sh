@@ -24,6 +24,7 @@ LAB=(
   openssh-server openssh-sftp-server qemu-guest-agent sudo
   cpio xz-utils kmod linux-image-amd64 genisoimage qemu-utils bc procps util-linux
   graphviz                                           # tests check `reconcile graph` with dot
+  chromium                                           # the watch status page, in a headless browser
   # tests/lab/build-debian-image.sh: a generic Debian 12 disk image, no loop devices
   mmdebstrap e2fsprogs fdisk grub-pc-bin grub-common
 )

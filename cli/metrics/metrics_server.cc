@@ -4,13 +4,15 @@
 
 #include <chrono>
 
+#include "cli/metrics/status_page.h"
 #include "fmt/format.h"
 #include "httplib.h"
 
 namespace reconcile::cli {
 
 absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
-    const ListenAddress& address, const metrics::WatchMetrics& metrics, Clock& clock) {
+    const ListenAddress& address, const metrics::WatchMetrics& metrics, Clock& clock,
+    const StatusBoard* board) {
   std::unique_ptr<MetricsServer> self(new MetricsServer());
   self->server_ = std::make_unique<httplib::Server>();
   httplib::Server& server = *self->server_;
@@ -32,6 +34,23 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
     response.status = health.healthy ? 200 : 503;
     response.set_content(health.reason + "\n", "text/plain; charset=utf-8");
   });
+  if (board != nullptr) {
+    // The page's script is inline and it fetches only from this server.
+    const httplib::Headers page_headers = {
+        {"Content-Security-Policy",
+         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'"},
+        {"X-Content-Type-Options", "nosniff"}};
+    server.Get("/", [page_headers](const httplib::Request&, httplib::Response& response) {
+      response.headers.insert(page_headers.begin(), page_headers.end());
+      response.set_content(std::string(StatusPageHtml()), "text/html; charset=utf-8");
+    });
+    server.Get("/status.json", [board](const httplib::Request&, httplib::Response& response) {
+      response.set_content(board->StatusJson(), "application/json");
+    });
+    server.Get("/history.json", [board](const httplib::Request&, httplib::Response& response) {
+      response.set_content(board->HistoryJson(), "application/json");
+    });
+  }
 
   if (address.port == 0) {
     self->port_ = server.bind_to_any_port(address.host);

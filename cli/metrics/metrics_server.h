@@ -1,6 +1,7 @@
 // The HTTP side of `reconcile watch --listen`: GET /metrics (Prometheus text
-// format 0.0.4) and GET /healthz (200 "ok" / 503 and why), served by
-// cpp-httplib on threads of its own so a slow scrape never delays a pass.
+// format 0.0.4), GET /healthz (200 "ok" / 503 and why) and, with a status
+// board, the status page at / with /status.json and /history.json; served by
+// cpp-httplib on threads of its own so a slow client never delays a pass.
 #pragma once
 
 #include <atomic>
@@ -10,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "base/clock.h"
 #include "cli/metrics/listen_address.h"
+#include "cli/metrics/status_board.h"
 #include "reconciler/metrics/watch_metrics.h"
 
 namespace httplib {
@@ -22,10 +24,12 @@ class MetricsServer {
  public:
   // Binds `address` (port 0: any free port) and starts serving. Fails with
   // kUnavailable when the address cannot be bound (in use, not local).
-  // `metrics` and `clock` must outlive the server.
+  // `metrics`, `clock` and `board` must outlive the server; without a board
+  // only /metrics and /healthz are served.
   static absl::StatusOr<std::unique_ptr<MetricsServer>> Start(const ListenAddress& address,
                                                               const metrics::WatchMetrics& metrics,
-                                                              Clock& clock);
+                                                              Clock& clock,
+                                                              const StatusBoard* board = nullptr);
   ~MetricsServer();  // stops
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;

@@ -76,6 +76,43 @@ TEST_F(MetricsServerTest, UnknownPathsAre404AndStopClosesThePort) {
   EXPECT_FALSE(after) << "still answering after Stop()";
 }
 
+// This test verifies that with a status board the server serves the page
+// (self-contained: no external script, style, image or font, and a policy
+// that forbids loading any) and the board's documents as they are.
+TEST(MetricsServerPageTest, ServesThePageAndTheBoardsDocuments) {
+  testing::SimulatedClock clock;
+  metrics::WatchMetrics metrics;
+  StatusBoard board;
+  model::Spec spec;
+  spec.cluster = "lab";
+  PassResult converged;
+  board.PassDone({.pass = 1, .converged = true}, &converged, spec, {}, clock.Now());
+  absl::StatusOr<std::unique_ptr<MetricsServer>> server =
+      MetricsServer::Start({.host = "127.0.0.1", .port = 0}, metrics, clock, &board);
+  ASSERT_TRUE(server.ok()) << server.status();
+  httplib::Client client("127.0.0.1", (*server)->port());
+  client.set_read_timeout(5);
+
+  httplib::Result page = client.Get("/");
+  ASSERT_TRUE(page) << httplib::to_string(page.error());
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_THAT(page->get_header_value("Content-Security-Policy"), HasSubstr("default-src 'none'"));
+  EXPECT_THAT(page->body, HasSubstr("fetch(path"));
+  for (const char* external : {"src=", "href=", "http://", "https://", "@import", "url("}) {
+    EXPECT_THAT(page->body, ::testing::Not(HasSubstr(external))) << external;
+  }
+  EXPECT_THAT(page->body, ::testing::Not(HasSubstr("innerHTML")));
+
+  httplib::Result status = client.Get("/status.json");
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(status->body, board.StatusJson());
+  httplib::Result history = client.Get("/history.json");
+  ASSERT_TRUE(history);
+  EXPECT_EQ(history->body, board.HistoryJson());
+}
+
 TEST(MetricsServerStartTest, APortInUseIsAClearError) {
   testing::SimulatedClock clock;
   metrics::WatchMetrics metrics;

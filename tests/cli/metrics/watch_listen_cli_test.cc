@@ -52,7 +52,7 @@ class WatchProcess {
 
   // The port from the "serving ... on 127.0.0.1:PORT" line; 0 after a timeout.
   int WaitForPort() const {
-    const std::regex serving("serving /metrics and /healthz on 127\\.0\\.0\\.1:([0-9]+)");
+    const std::regex serving("serving .* on 127\\.0\\.0\\.1:([0-9]+)");
     for (int i = 0; i < 300; ++i) {
       std::smatch match;
       const std::string log = Log();

@@ -1,0 +1,91 @@
+#include "cli/metrics/status_board.h"
+
+#include "cli/render/status_text.h"
+#include "nlohmann/json.hpp"
+#include "reconciler/metrics/watch_metrics.h"
+
+namespace reconcile::cli {
+namespace {
+
+std::string Utc(absl::Time t) { return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone()); }
+
+std::string_view OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kSucceeded: return "succeeded";
+    case Outcome::kFailed: return "failed";
+    case Outcome::kSkipped: return "skipped";
+  }
+  return "unknown";
+}
+
+// An action as the page lists it. Errors were redacted where they arose
+// (ClusterActions), as for the watch log.
+nlohmann::ordered_json ActionJson(const model::Action& action, const ActionResult& done) {
+  return {{"kind", std::string(model::ActionKindName(action.kind))},
+          {"node", action.node.empty() ? action.network : action.node},
+          {"role", action.role},
+          {"reason", action.reason},
+          {"outcome", std::string(OutcomeName(done.outcome))},
+          {"error", done.status.ok() ? "" : std::string(done.status.message())}};
+}
+
+// The JSON of `text` with invalid UTF-8 replaced, as RenderStatusJson writes.
+std::string Dump(const nlohmann::ordered_json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+void StatusBoard::PassDone(const PassSummary& summary, const PassResult* result,
+                           const model::Spec& spec, const std::vector<model::Node>& nodes,
+                           absl::Time now) {
+  nlohmann::ordered_json pass = {{"pass", summary.pass},
+                                 {"finished", Utc(now)},
+                                 {"result", metrics::PassResultLabel(summary)},
+                                 {"summary", summary.Line()},
+                                 {"actions", nlohmann::ordered_json::array()}};
+  std::string status;
+  if (result != nullptr) {
+    for (const ActionResult& done : result->execution.results) {
+      const model::Action& action = result->plan.actions.at(done.action_id);
+      pass["actions"].push_back(ActionJson(action, done));
+      if (converged_once_ && done.outcome == Outcome::kSucceeded) {
+        nlohmann::ordered_json drift = ActionJson(action, done);
+        drift["pass"] = summary.pass;
+        drift["corrected"] = Utc(now);
+        drift_.push_front(Dump(drift));
+      }
+    }
+    std::vector<std::string> hosts;
+    for (const model::HypervisorSpec& host : spec.Hosts()) hosts.push_back(host.name);
+    const std::vector<render::NodeStatus> rows =
+        render::BuildStatus(spec.cluster, nodes, result->observed, result->plan, hosts);
+    status = render::RenderStatusJson(spec.cluster, rows, result->plan, result->observed, hosts);
+  }
+  if (summary.converged) converged_once_ = true;
+  passes_.push_front(Dump(pass));
+  if (passes_.size() > kPassesKept) passes_.pop_back();
+  if (drift_.size() > kDriftKept) drift_.pop_back();
+
+  std::string history = "{\"passes\": [";
+  for (size_t i = 0; i < passes_.size(); ++i) history += (i ? ", " : "") + passes_[i];
+  history += "], \"drift\": [";
+  for (size_t i = 0; i < drift_.size(); ++i) history += (i ? ", " : "") + drift_[i];
+  history += "]}\n";
+
+  absl::MutexLock lock(&mu_);
+  if (!status.empty()) status_json_ = std::move(status);  // a failed pass keeps the last view
+  history_json_ = std::move(history);
+}
+
+std::string StatusBoard::StatusJson() const {
+  absl::MutexLock lock(&mu_);
+  return status_json_;
+}
+
+std::string StatusBoard::HistoryJson() const {
+  absl::MutexLock lock(&mu_);
+  return history_json_;
+}
+
+}  // namespace reconcile::cli

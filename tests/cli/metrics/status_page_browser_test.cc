@@ -1,0 +1,218 @@
+// This test verifies the status page of `reconcile watch --listen` in a real
+// headless browser (Debian's chromium) against a real watch over a real sshd
+// fleet (tests/lab/fleet.sh): the page shows the cluster converged; after a
+// node drifts in a way its role cannot repair yet, the node's row shows the
+// drift and the failed passes; once it can, the node is converged again and
+// the correction is in the drift history. The page's script runs, fetches
+// /status.json and /history.json from the watch and renders them.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "httplib.h"
+#include "nlohmann/json.hpp"
+#include "tests/testing/ci.h"
+
+namespace reconcile::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using namespace std::chrono_literals;
+
+constexpr const char* kFleetDir = "/tmp/reconcile-page-fleet";
+constexpr const char* kChromium = "/usr/bin/chromium";
+
+std::string Name(int k) { return "rcsp-" + std::to_string(k); }
+std::string Address(int k) { return "10.218.1." + std::to_string(k); }
+fs::path Home(int k) { return fs::path(kFleetDir) / "run/nodes" / Name(k) / "home"; }
+
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+int Shell(const std::string& command) {
+  const int rc = std::system(command.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+class StatusPageBrowser : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (::geteuid() != 0) {
+      skip_reason_ = "the sshd fleet needs root (network namespaces, sshd)";
+    } else if (::access(kChromium, X_OK) != 0) {
+      skip_reason_ = "no /usr/bin/chromium (scripts/install-deps.sh installs it)";
+    }
+    if (!skip_reason_.empty()) {
+      if (InCi()) FAIL() << skip_reason_ << " and CI=true";
+      return;
+    }
+    ::setenv("FLEET_DIR", kFleetDir, 1);
+    ::setenv("FLEET_PREFIX", "rcsp-", 1);
+    ::setenv("FLEET_NET", "10.218", 1);
+    ::setenv("FLEET_BRIDGE", "rcspbr0", 1);
+    if (Shell("tests/lab/fleet.sh down --purge >/dev/null 2>&1; tests/lab/fleet.sh up 2 >/dev/null 2>&1") != 0) {
+      setup_error_ = "could not start the fleet (tests/lab/fleet.sh up 2)";
+    }
+  }
+  static void TearDownTestSuite() {
+    if (skip_reason_.empty()) Shell("tests/lab/fleet.sh down --purge >/dev/null 2>&1");
+  }
+
+  void SetUp() override {
+    if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_;
+    ASSERT_TRUE(setup_error_.empty()) << setup_error_;
+    dir_ = fs::temp_directory_path() / ("reconcile-page-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "locks");
+    std::ofstream known(dir_ / "known_hosts");
+    for (int k = 1; k <= 2; ++k) {
+      known << Address(k) << " " << Slurp(fs::path(kFleetDir) / "keys/hostkeys" / (Name(k) + ".pub"));
+      fs::remove_all(Home(k) / ".reconcile-state");
+      std::ofstream(Home(k) / "page.allow");  // the role can apply
+      fs::remove(Home(k) / "page.mark");
+    }
+    spec_ = (dir_ / "page.yaml").string();
+    WriteSpec();
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+    fs::remove_all(dir_);
+  }
+
+  void WriteSpec() {
+    std::ofstream(spec_ + ".tmp")
+        << "cluster: page\n"
+        << "hypervisor: { uri: 'test:///default' }\n"
+        << "ssh: { user: root, identity: " << kFleetDir << "/keys/id_ed25519, known_hosts: "
+        << (dir_ / "known_hosts").string() << ", state_dir: /root/.reconcile-state }\n"
+        << "groups:\n  web: { hosts: [" << Address(1) << ", " << Address(2) << "], roles: [web] }\n"
+        << "roles:\n  web:\n    steps:\n      - name: mark\n"
+        << "        check: test -e /root/page.mark\n"
+        << "        run: test -e /root/page.allow && touch /root/page.mark\n"
+        << "policy: { interval: 2s, retries: 0 }\n";
+    fs::rename(spec_ + ".tmp", spec_);
+  }
+
+  void StartWatch() {
+    pid_ = fork();
+    if (pid_ == 0) {
+      FILE* err = freopen((dir_ / "watch.log").c_str(), "w", stderr);
+      (void)err;
+      const std::string locks = (dir_ / "locks").string();
+      execl(RECONCILE_BINARY, RECONCILE_BINARY, "watch", spec_.c_str(), "--lock-dir", locks.c_str(),
+            "--listen", "127.0.0.1:0", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    const std::regex serving("serving .* on 127\\.0\\.0\\.1:([0-9]+)");
+    for (int i = 0; i < 300 && port_ == 0; ++i) {
+      std::smatch match;
+      const std::string log = Slurp(dir_ / "watch.log");
+      if (std::regex_search(log, match, serving)) port_ = std::stoi(match[1]);
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+
+  // Waits until the newest pass has `result` (and is after pass `after`);
+  // returns its number, or 0 after 90 s.
+  int WaitForPass(const std::string& result, int after = 0) {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_read_timeout(5);
+    for (int i = 0; i < 900; ++i) {
+      if (httplib::Result r = client.Get("/history.json"); r && r->status == 200) {
+        const nlohmann::json history = nlohmann::json::parse(r->body);
+        if (!history["passes"].empty() && history["passes"][0]["result"] == result &&
+            history["passes"][0]["pass"].get<int>() > after) {
+          return history["passes"][0]["pass"].get<int>();
+        }
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    return 0;
+  }
+
+  // The page's DOM after its script has fetched and rendered.
+  std::string BrowserDom() {
+    const fs::path out = dir_ / "dom.html";
+    const std::string command = std::string(kChromium) +
+        " --headless --no-sandbox --disable-gpu --user-data-dir=" + (dir_ / "chromium").string() +
+        " --virtual-time-budget=5000 --dump-dom http://127.0.0.1:" + std::to_string(port_) + "/ > " +
+        out.string() + " 2>/dev/null";
+    EXPECT_EQ(Shell(command), 0) << command;
+    return Slurp(out);
+  }
+
+  // The <tr> of `node` in the nodes table, or "".
+  static std::string RowOf(const std::string& dom, const std::string& node) {
+    const size_t at = dom.find("<td>" + node + "</td>");
+    if (at == std::string::npos) return "";
+    const size_t begin = dom.rfind("<tr>", at), end = dom.find("</tr>", at);
+    return dom.substr(begin, end - begin);
+  }
+
+  static inline std::string skip_reason_;
+  static inline std::string setup_error_;
+  fs::path dir_;
+  std::string spec_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+TEST_F(StatusPageBrowser, ShowsANodeGoingFromDriftToConverged) {
+  StartWatch();
+  ASSERT_GT(port_, 0) << Slurp(dir_ / "watch.log");
+  const int first = WaitForPass("converged");
+  ASSERT_GT(first, 0) << Slurp(dir_ / "watch.log");
+  std::string dom = BrowserDom();
+  EXPECT_THAT(dom, HasSubstr("<span id=\"cluster\">page</span>"));
+  EXPECT_THAT(dom, HasSubstr("<span id=\"overall\" class=\"converged\">converged</span>"));
+  EXPECT_THAT(RowOf(dom, "page-web-1"), HasSubstr(Address(1)));
+  EXPECT_THAT(dom, HasSubstr("<td colspan=\"9\">none since the cluster first converged</td>"));
+
+  // Drift the role cannot repair yet: its mark is gone and so is what the
+  // step needs, so each pass fails on this node.
+  fs::remove(Home(1) / "page.mark");
+  fs::remove(Home(1) / "page.allow");
+  ASSERT_GT(WaitForPass("failed", first), 0) << Slurp(dir_ / "watch.log");
+  dom = BrowserDom();
+  EXPECT_THAT(dom, HasSubstr("<span id=\"overall\" class=\"drift\">not converged</span>"));
+  EXPECT_THAT(RowOf(dom, "page-web-1"), HasSubstr("configure web: a check fails"));
+  EXPECT_THAT(RowOf(dom, "page-web-2"), Not(HasSubstr("a check fails")));
+  EXPECT_THAT(dom, HasSubstr("configure web page-web-1: failed"));
+
+  // Repairable again: the next pass (after the failures' backoff) corrects it,
+  // the one after sees it converged.
+  std::ofstream(Home(1) / "page.allow");
+  ASSERT_GT(WaitForPass("converged", first), 0) << Slurp(dir_ / "watch.log");
+  dom = BrowserDom();
+  EXPECT_THAT(dom, HasSubstr("<span id=\"overall\" class=\"converged\">converged</span>"));
+  EXPECT_THAT(RowOf(dom, "page-web-1"), HasSubstr("<td class=\"converged\">converged</td>"));
+  EXPECT_THAT(dom, HasSubstr("configure web page-web-1: succeeded"));
+  EXPECT_THAT(dom, HasSubstr("<td>page-web-1</td><td>configure web</td><td>a check fails</td>"))
+      << "the correction is in the drift history";
+  EXPECT_THAT(dom, Not(HasSubstr("<td colspan=\"9\">none since the cluster first converged</td>")));
+  if (const char* shot = std::getenv("RECONCILE_PAGE_SCREENSHOT")) {  // docs/status-page.png
+    Shell(std::string(kChromium) + " --headless --no-sandbox --disable-gpu --user-data-dir=" +
+          (dir_ / "chromium").string() + " --virtual-time-budget=5000 --window-size=1100,760" +
+          " --screenshot=" + shot + " http://127.0.0.1:" + std::to_string(port_) + "/ 2>/dev/null");
+  }
+}
+
+}  // namespace
+}  // namespace reconcile::testing
