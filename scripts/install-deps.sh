@@ -25,6 +25,7 @@ LAB=(
   cpio xz-utils kmod linux-image-amd64 genisoimage qemu-utils bc procps util-linux
   graphviz                                           # tests check `reconcile graph` with dot
   chromium                                           # the watch status page, in a headless browser
+  prometheus                                         # a real scrape of /metrics, promtool check metrics
   # tests/lab/build-debian-image.sh: a generic Debian 12 disk image, no loop devices
   mmdebstrap e2fsprogs fdisk grub-pc-bin grub-common
 )
