@@ -29,7 +29,7 @@ nlohmann::ordered_json ActionJson(const model::Action& action, const ActionResul
           {"error", done.status.ok() ? "" : std::string(done.status.message())}};
 }
 
-// The JSON of `text` with invalid UTF-8 replaced, as RenderStatusJson writes.
+// Compact JSON, invalid UTF-8 replaced (as RenderStatusJson does).
 std::string Dump(const nlohmann::ordered_json& json) {
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
