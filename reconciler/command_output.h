@@ -8,7 +8,7 @@ namespace reconcile {
 
 // The end of a command's error output (its last `max_bytes`, "..." in front
 // when cut), without trailing newlines: enough to say why, short enough for a
-// one-line error.
+// one-line error. "(no error output)" when there is none.
 std::string StderrTail(const std::string& text, size_t max_bytes = 400);
 
 }  // namespace reconcile

@@ -11,7 +11,8 @@ namespace {
 // trailing newlines.
 TEST(StderrTail, KeepsShortOutputWithoutTrailingNewlines) {
   EXPECT_EQ(StderrTail("apt-get: not found\r\n\n"), "apt-get: not found");
-  EXPECT_EQ(StderrTail(""), "");
+  EXPECT_EQ(StderrTail(""), "(no error output)");
+  EXPECT_EQ(StderrTail("\n"), "(no error output)");
 }
 
 // This test verifies that a long error output keeps its end, marked as cut.
