@@ -10,6 +10,15 @@
 
 namespace reconcile {
 
+std::string_view OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kSucceeded: return "succeeded";
+    case Outcome::kFailed: return "failed";
+    case Outcome::kSkipped: return "skipped";
+  }
+  return "unknown";
+}
+
 int ExecutionReport::Count(Outcome outcome) const {
   return static_cast<int>(std::count_if(results.begin(), results.end(),
                                         [&](const ActionResult& r) { return r.outcome == outcome; }));

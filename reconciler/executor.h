@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <functional>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -31,6 +32,8 @@ class ActionRunner {
 };
 
 enum class Outcome { kSucceeded, kFailed, kSkipped };
+// "succeeded", "failed", "skipped": as metrics labels and the status page say it.
+std::string_view OutcomeName(Outcome outcome);
 
 struct ActionResult {
   int action_id = 0;

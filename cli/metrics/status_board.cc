@@ -9,15 +9,6 @@ namespace {
 
 std::string Utc(absl::Time t) { return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone()); }
 
-std::string_view OutcomeName(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::kSucceeded: return "succeeded";
-    case Outcome::kFailed: return "failed";
-    case Outcome::kSkipped: return "skipped";
-  }
-  return "unknown";
-}
-
 // An action as the page lists it. Errors were redacted where they arose
 // (ClusterActions), as for the watch log.
 nlohmann::ordered_json ActionJson(const model::Action& action, const ActionResult& done) {

@@ -22,15 +22,6 @@ constexpr char kNodes[] = "reconcile_nodes";
 constexpr char kProblems[] = "reconcile_plan_problems";
 constexpr char kDeferred[] = "reconcile_rollout_deferred";
 
-std::string_view OutcomeName(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::kSucceeded: return "succeeded";
-    case Outcome::kFailed: return "failed";
-    case Outcome::kSkipped: return "skipped";
-  }
-  return "unknown";
-}
-
 double UnixSeconds(absl::Time t) { return absl::ToDoubleSeconds(t - absl::UnixEpoch()); }
 
 }  // namespace

@@ -87,6 +87,21 @@ class WatchProcess {
   pid_t pid_ = -1;
 };
 
+// /metrics once the first pass is counted (it runs at once), or the last
+// answer after 10 s.
+std::string MetricsAfterFirstPass(httplib::Client& client) {
+  std::string body;
+  for (int i = 0; i < 100 && body.find("reconcile_watch_passes_total{") == std::string::npos; ++i) {
+    httplib::Result response = client.Get("/metrics");
+    EXPECT_TRUE(response) << httplib::to_string(response.error());
+    if (!response) return "";
+    EXPECT_EQ(response->status, 200);
+    body = response->body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return body;
+}
+
 TEST(WatchListenCli, ServesMetricsAndHealthWhileWatching) {
   WatchProcess watch(fs::temp_directory_path() / ("reconcile-listen-" + std::to_string(getpid())));
   const int port = watch.WaitForPort();
@@ -94,15 +109,7 @@ TEST(WatchListenCli, ServesMetricsAndHealthWhileWatching) {
   httplib::Client client("127.0.0.1", port);
   client.set_read_timeout(5);
 
-  // The first pass runs at once; wait until it is counted.
-  std::string body;
-  for (int i = 0; i < 100 && body.find("reconcile_watch_passes_total{") == std::string::npos; ++i) {
-    httplib::Result response = client.Get("/metrics");
-    ASSERT_TRUE(response) << httplib::to_string(response.error());
-    ASSERT_EQ(response->status, 200);
-    body = response->body;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  const std::string body = MetricsAfterFirstPass(client);
   EXPECT_THAT(body, HasSubstr("# TYPE reconcile_watch_passes_total counter\n"));
   EXPECT_THAT(body, HasSubstr("reconcile_watch_up 1\n"));
   // specs/lab.yaml has one leader and two members, none created: with no
@@ -158,11 +165,8 @@ TEST(WatchListenCli, PrometheusScrapesTheWatch) {
   ASSERT_GT(port, 0) << watch.Log();
   httplib::Client client("127.0.0.1", port);
   client.set_read_timeout(5);
-  std::string body;
-  for (int i = 0; i < 100 && body.find("reconcile_watch_passes_total{") == std::string::npos; ++i) {
-    if (httplib::Result r = client.Get("/metrics")) body = r->body;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  const std::string body = MetricsAfterFirstPass(client);
+  ASSERT_THAT(body, HasSubstr("reconcile_watch_passes_total{"));
   std::ofstream(dir / "exposition.txt") << body;
   EXPECT_EQ(Shell("promtool check metrics < " + (dir / "exposition.txt").string() + " > " +
                   (dir / "promtool.log").string() + " 2>&1"),
