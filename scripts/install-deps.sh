@@ -26,6 +26,7 @@ LAB=(
   graphviz                                           # tests check `reconcile graph` with dot
   chromium                                           # the watch status page, in a headless browser
   prometheus                                         # a real scrape of /metrics, promtool check metrics
+  gdb                                                # tests/lab/bounded.sh: thread stacks of a hung CLI call
   # tests/lab/build-debian-image.sh: a generic Debian 12 disk image, no loop devices
   mmdebstrap e2fsprogs fdisk grub-pc-bin grub-common
 )

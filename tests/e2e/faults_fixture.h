@@ -178,9 +178,10 @@ policy:
     return RunCommand("virsh -q -c " + ShellQuote(uri_) + " " + args + " 2>&1");
   }
 
-  // The CLI, with everything it prints checked for secrets.
+  // The CLI, with everything it prints checked for secrets. No call takes
+  // more than a few tens of seconds here; five minutes means a hang.
   static CommandResult Cli(const std::string& args) {
-    CommandResult result = Reconcile(args);
+    CommandResult result = ReconcileBounded(args, absl::Minutes(5));
     ExpectNoSecretIn(result.output, "reconcile " + args);
     return result;
   }
@@ -218,7 +219,8 @@ policy:
     std::ofstream(known) << *ip << " " << host_key_line << "\n";
     return RunCommand(fmt::format(
         "ip netns exec {} ssh -i {} -o BatchMode=yes -o StrictHostKeyChecking=yes -o "
-        "ConnectTimeout=5 -o LogLevel=ERROR -o UserKnownHostsFile={} root@{} {} 2>&1",
+        "ConnectTimeout=5 -o ServerAliveInterval=5 -o ServerAliveCountMax=6 -o LogLevel=ERROR "
+        "-o UserKnownHostsFile={} root@{} {} 2>&1",
         kNamespace, ShellQuote(identity_), ShellQuote(known), *ip, ShellQuote(command)));
   }
 

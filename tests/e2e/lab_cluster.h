@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/strings/str_replace.h"
+#include "absl/time/time.h"
 #include "drivers/libvirt/libvirt_hypervisor.h"
 #include "fmt/format.h"
 #include "tests/lab/command_runner.h"
@@ -105,6 +106,14 @@ inline std::unique_ptr<drivers::Hypervisor> LabDriver(const std::string& cluster
 // The real CLI; RECONCILE_BINARY comes from CMake ($<TARGET_FILE:reconcile>).
 inline CommandResult Reconcile(const std::string& args) {
   return RunCommand(fmt::format("{} {} 2>&1", RECONCILE_BINARY, args));
+}
+
+// As Reconcile, but a run still going after `limit` is killed, exits 124,
+// and its output ends in its threads' stacks (tests/lab/bounded.sh), so a
+// hang fails the one test and says where, instead of the suite's timeout.
+inline CommandResult ReconcileBounded(const std::string& args, absl::Duration limit) {
+  return RunCommand(fmt::format("tests/lab/bounded.sh {} {} {} 2>&1",
+                                absl::ToInt64Seconds(limit), RECONCILE_BINARY, args));
 }
 
 // `reconcile <args...>` in the background, stdout and stderr to `log_path`.
