@@ -7,9 +7,10 @@ limit=$1
 shift
 "$@" &
 pid=$!
-waited=0
+# Polled every 0.1 s: a whole-second poll added up to a second to every call.
+tenths=0
 while kill -0 "$pid" 2>/dev/null; do
-  if [ "$waited" -ge "$limit" ]; then
+  if [ "$tenths" -ge $((limit * 10)) ]; then
     echo "bounded.sh: '$*' still running after ${limit} s; its threads:"
     if command -v gdb >/dev/null 2>&1; then
       gdb -batch -p "$pid" -ex 'thread apply all bt' 2>&1 | grep -E '^(Thread|#)' | head -200
@@ -18,7 +19,7 @@ while kill -0 "$pid" 2>/dev/null; do
     wait "$pid" 2>/dev/null
     exit 124
   fi
-  sleep 1
-  waited=$((waited + 1))
+  sleep 0.1
+  tenths=$((tenths + 1))
 done
 wait "$pid"
