@@ -7,7 +7,7 @@ set -euo pipefail
 BUILD=(
   build-essential cmake ninja-build ccache pkg-config git
   clang libclang-rt-14-dev                           # libFuzzer + sanitizers
-  libvirt-dev libssh-dev libyaml-cpp-dev libfmt-dev libabsl-dev
+  libvirt-dev libssh-dev libgit2-dev libyaml-cpp-dev libfmt-dev libabsl-dev
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev libspdlog-dev
   libbenchmark-dev libcpp-httplib-dev
   nix-bin                                            # scripts/check-nix.sh parses nix/
