@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "base/status_macros.h"
+#include "cli/gitops/spec_from_git.h"
 #include "cli/host_connections.h"
 #include "drivers/ssh/ssh_node_shell.h"
 #include "model/diagnostics.h"
@@ -120,9 +121,24 @@ absl::StatusOr<PassResult> PlanOnce(const ClusterSession& session, std::ostream&
 
 absl::StatusOr<ClusterSession> OpenCluster(const TargetOptions& target, std::ostream& err) {
   ClusterSession session;
-  absl::StatusOr<Desired> desired = LoadDesired(target.spec, target.connect, err);
-  if (!desired.ok()) return desired.status();
-  session.desired = *std::move(desired);
+  if (target.git.repo.empty()) {
+    absl::StatusOr<Desired> desired = LoadDesired(target.spec, target.connect, err);
+    if (!desired.ok()) return desired.status();
+    session.desired = *std::move(desired);
+    session.spec_path = target.spec;
+  } else {
+    absl::StatusOr<GitSpec> git = LoadFromGit(
+        target.git,
+        [&](const std::string& path, std::ostream& diagnostics) {
+          return LoadDesired(path, target.connect, diagnostics);
+        },
+        err);
+    if (!git.ok()) return git.status();
+    session.desired = std::move(git->desired);
+    session.spec_path = git->spec_path;
+    session.revision = git->revision;
+    session.git = std::move(git->source);
+  }
   const model::Spec& spec = session.desired.spec;
 
   ASSIGN_OR_RETURN(session.hypervisors, OpenHosts(spec, err));

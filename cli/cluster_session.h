@@ -3,14 +3,17 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "cli/gitops/git_spec_source.h"
 #include "cli/options.h"
 #include "drivers/hypervisor.h"
 #include "drivers/node_shell.h"
+#include "model/spec_revision.h"
 #include "reconciler/reconciler.h"
 #include "reconciler/watch.h"
 
@@ -23,6 +26,10 @@ absl::StatusOr<Desired> LoadDesired(const std::string& path, const std::string& 
 
 struct ClusterSession {
   Desired desired;
+  std::string spec_path;  // the file loaded (under --git: inside its commit's directory)
+  // Under --git: where the spec came from, and the mirror the watch fetches.
+  std::optional<model::SpecRevision> revision;
+  std::unique_ptr<GitSpecSource> git;
   // One per hypervisor host of the spec, in spec order (spec.Hosts()).
   std::vector<std::unique_ptr<drivers::Hypervisor>> hypervisors;
   std::unique_ptr<drivers::NodeShell> shell;

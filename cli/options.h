@@ -16,6 +16,19 @@ struct ValidateOptions {
   std::vector<std::string> specs;
 };
 
+// `--git REPO --branch B --path P` (plan, status, watch): the spec is the
+// file at P in the tip of branch B, with every file it names from that same
+// commit (cli/gitops/git_spec_source.h).
+struct GitSourceOptions {
+  std::string repo;  // a local path or any URL libgit2 reaches; "" reads SPEC
+  std::string branch = "main";
+  std::string path;  // the spec inside the repository, e.g. "clusters/lab.yaml"
+  std::string state_dir;  // mirror and written-out commits; "" the default
+  // A tip whose spec does not load falls back to the last commit that did
+  // (watch: a restart keeps applying it); plan and status refuse instead.
+  bool fall_back_to_last_good = false;
+};
+
 // What every command that talks to a cluster shares.
 struct TargetOptions {
   std::string spec;
@@ -23,6 +36,7 @@ struct TargetOptions {
   // `--target NODE|GROUP` (plan, apply, status, graph): only these nodes'
   // actions and what they depend on. Empty: the whole cluster.
   std::vector<std::string> only;
+  GitSourceOptions git;  // last: commands build TargetOptions{spec, connect} by position
 };
 
 // `reconcile known-hosts`: an OpenSSH known_hosts file for every node.
@@ -76,6 +90,7 @@ struct WatchCommandOptions {
   std::string lock_dir;
   std::optional<ListenAddress> listen;  // serve /metrics and /healthz there
   std::optional<absl::Duration> boot_timeout;  // waiting for a new node's address
+  absl::Duration git_poll = absl::Minutes(1);  // --git: fetch the branch this often (and on SIGHUP)
 };
 
 struct GraphOptions {

@@ -29,6 +29,37 @@ CLI::Option* AddTarget(CLI::App* cmd, TargetOptions& target) {
       ->type_name("URI");
 }
 
+// `--git REPO [--branch B] --path P` in place of SPEC (plan, status, watch).
+// SPEC stops being required here; exactly one of the two is checked after
+// parsing (CheckSpecSource).
+void AddGitSource(CLI::App* cmd, TargetOptions& target) {
+  for (CLI::Option* option : cmd->get_options()) {
+    if (option->get_name() == "SPEC") option->required(false);
+  }
+  cmd->add_option("--git", target.git.repo,
+                  "Read the spec from this git repository (a path or URL) instead of SPEC")
+      ->type_name("REPO");
+  cmd->add_option("--branch", target.git.branch, "With --git: the branch to follow (default main)");
+  cmd->add_option("--path", target.git.path,
+                  "With --git: the spec's path inside the repository, e.g. clusters/lab.yaml")
+      ->type_name("FILE");
+  cmd->add_option("--state-dir", target.git.state_dir,
+                  "With --git: where the mirror and the written-out commits live "
+                  "(default /var/lib/reconcile for root, else ~/.local/state/reconcile)")
+      ->type_name("DIR");
+}
+
+std::optional<std::string> CheckSpecSource(const TargetOptions& target) {
+  if (target.git.repo.empty()) {
+    if (target.spec.empty()) return "a SPEC file (or --git REPO --path FILE) is required";
+    return std::nullopt;
+  }
+  if (!target.spec.empty()) return "give a SPEC file or --git, not both";
+  if (target.git.path.empty()) return "--git needs --path, the spec's file inside the repository";
+  if (target.git.branch.empty()) return "--branch is empty";
+  return std::nullopt;
+}
+
 void AddOnly(CLI::App* cmd, TargetOptions& target) {
   cmd->add_option("--target", target.only,
                   "Only this node or group (repeatable), and what its actions depend on")
@@ -120,6 +151,7 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
   CLI::App* plan_cmd =
       app.add_subcommand("plan", "Dry run: show what apply would change, and why");
   connects.emplace_back("plan", AddTarget(plan_cmd, plan.target), &plan.target);
+  AddGitSource(plan_cmd, plan.target);
   AddOnly(plan_cmd, plan.target);
   plan_cmd->add_flag("--json", plan.json, "Print the plan as JSON (docs/plan-json.md)");
   plan_cmd->add_option("--out", plan.out,
@@ -153,6 +185,11 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
   CLI::App* watch_cmd = app.add_subcommand(
       "watch", "Converge, then keep converging: on spec changes and every interval");
   connects.emplace_back("watch", AddTarget(watch_cmd, watch.target), &watch.target);
+  AddGitSource(watch_cmd, watch.target);
+  std::string git_poll;
+  watch_cmd->add_option("--git-poll", git_poll,
+                        "With --git: fetch the branch this often (default 1m; SIGHUP fetches now)")
+      ->type_name("DURATION");
   watch_cmd->add_option("--interval", interval, "Drift check period (overrides policy.interval)")
       ->type_name("DURATION");
   std::string watch_boot_timeout;
@@ -166,6 +203,7 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
   CLI::App* status_cmd =
       app.add_subcommand("status", "Show every node: state, address, roles applied, drift");
   connects.emplace_back("status", AddTarget(status_cmd, status.target), &status.target);
+  AddGitSource(status_cmd, status.target);
   AddOnly(status_cmd, status.target);
   status_cmd->add_flag("--json", status.json, "Print the table as JSON");
 
@@ -233,6 +271,22 @@ std::variant<Options, EarlyExit> ParseOptions(int argc, const char* const* argv)
       return UsageError(command, "--boot-timeout: " + std::string(parsed.status().message()));
     }
     *target = *parsed;
+  }
+  for (auto [cmd, target] : {std::pair{plan_cmd, &plan.target}, std::pair{watch_cmd, &watch.target},
+                             std::pair{status_cmd, &status.target}}) {
+    if (!cmd->parsed()) continue;
+    if (std::optional<std::string> problem = CheckSpecSource(*target)) {
+      return UsageError(cmd->get_name(), *problem);
+    }
+  }
+  watch.target.git.fall_back_to_last_good = true;
+  if (!git_poll.empty()) {
+    absl::StatusOr<absl::Duration> parsed = model::ParseDuration(git_poll);
+    if (!parsed.ok()) return UsageError("watch", "--git-poll: " + std::string(parsed.status().message()));
+    if (*parsed < absl::Seconds(1)) {
+      return UsageError("watch", fmt::format("--git-poll '{}' must be at least 1s", git_poll));
+    }
+    watch.git_poll = *parsed;
   }
   if (!listen.empty()) {
     absl::StatusOr<ListenAddress> address = ParseListenAddress(listen);

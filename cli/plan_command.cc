@@ -8,6 +8,7 @@
 #include "cli/cluster_session.h"
 #include "cli/render/plan_json.h"
 #include "cli/render/plan_text.h"
+#include "cli/render/revision_json.h"
 #include "cli/render/terminal_text.h"
 #include "cli/saved_plan.h"
 #include "cli/spec_text.h"
@@ -39,18 +40,20 @@ int RunPlan(const PlanOptions& options, std::ostream& out, std::ostream& err) {
   absl::StatusOr<PassResult> pass = PlanOnce(*session, err);
   if (!pass.ok()) return 1;
   if (options.json) {
-    out << render::RenderPlanJson(pass->plan, session->desired.spec.cluster) << "\n";
+    const std::string json = render::RenderPlanJson(pass->plan, session->desired.spec.cluster);
+    out << (session->revision ? render::AddRevision(json, *session->revision, 2) : json + "\n");
   } else {
+    if (session->revision) out << "Spec: " << render::RevisionLine(*session->revision) << "\n";
     out << render::RenderPlanText(pass->plan, render::UseColor(STDOUT_FILENO));
   }
   if (!options.out.empty()) {
-    absl::StatusOr<std::string> spec_text = ReadSpecText(options.target.spec);
+    absl::StatusOr<std::string> spec_text = ReadSpecText(session->spec_path);
     if (!spec_text.ok()) {
       err << "reconcile plan: " << spec_text.status().message() << "\n";
       return 1;
     }
     const SavedPlan saved = MakeSavedPlan(
-        std::filesystem::absolute(options.target.spec).string(), options.target.connect,
+        std::filesystem::absolute(session->spec_path).string(), options.target.connect,
         DesiredDigest(*spec_text, session->desired.nodes), pass->observed, pass->plan,
         session->desired.spec.cluster);
     if (absl::Status s = WriteSavedPlan(options.out, SavedPlanToText(saved)); !s.ok()) {

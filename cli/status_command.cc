@@ -1,6 +1,7 @@
 #include "cli/status_command.h"
 
 #include "cli/cluster_session.h"
+#include "cli/render/revision_json.h"
 #include "cli/render/status_text.h"
 
 namespace reconcile::cli {
@@ -20,8 +21,10 @@ int RunStatus(const StatusOptions& options, std::ostream& out, std::ostream& err
   std::vector<render::NodeStatus> rows =
       render::BuildStatus(cluster, shown, pass->observed, pass->plan, hosts);
   if (options.json) {
-    out << render::RenderStatusJson(cluster, rows, pass->plan, pass->observed, hosts);
+    const std::string json = render::RenderStatusJson(cluster, rows, pass->plan, pass->observed, hosts);
+    out << (session->revision ? render::AddRevision(json, *session->revision, 2) : json);
   } else {
+    if (session->revision) out << "Spec: " << render::RevisionLine(*session->revision) << "\n";
     out << render::RenderStatusText(rows, pass->plan, pass->observed, hosts);
   }
   if (!pass->plan.problems.empty()) return 1;

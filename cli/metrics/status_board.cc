@@ -1,6 +1,7 @@
 #include "cli/metrics/status_board.h"
 
 #include "cli/render/status_text.h"
+#include "cli/render/revision_json.h"
 #include "nlohmann/json.hpp"
 #include "reconciler/metrics/watch_metrics.h"
 
@@ -64,9 +65,22 @@ void StatusBoard::PassDone(const PassSummary& summary, const PassResult* result,
   for (size_t i = 0; i < drift_.size(); ++i) history += (i ? ", " : "") + drift_[i];
   history += "]}\n";
 
+  if (!status.empty()) base_status_ = std::move(status);  // a failed pass keeps the last view
+  std::string served = Served();
   absl::MutexLock lock(&mu_);
-  if (!status.empty()) status_json_ = std::move(status);  // a failed pass keeps the last view
+  status_json_ = std::move(served);
   history_json_ = std::move(history);
+}
+
+void StatusBoard::RevisionChanged(const model::SpecRevision& revision) {
+  revision_ = revision;
+  std::string served = Served();
+  absl::MutexLock lock(&mu_);
+  status_json_ = std::move(served);
+}
+
+std::string StatusBoard::Served() const {
+  return revision_ ? render::AddRevision(base_status_, *revision_, 2) : base_status_;
 }
 
 std::string StatusBoard::StatusJson() const {

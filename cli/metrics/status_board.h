@@ -7,6 +7,7 @@
 #pragma once
 
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "absl/time/time.h"
 #include "model/node.h"
 #include "model/spec.h"
+#include "model/spec_revision.h"
 #include "reconciler/reconciler.h"
 #include "reconciler/watch.h"
 
@@ -32,6 +34,10 @@ class StatusBoard {
   // correcting drift, until the cluster converges again (as the metrics).
   void SpecReloaded() { converged_once_ = false; }
 
+  // --git: the commits seen, desired, applied and refused, served as the
+  // status document's "revision" (docs/status-json.md).
+  void RevisionChanged(const model::SpecRevision& revision);
+
   // `status --json`'s document as of the last pass ("{}" before the first).
   std::string StatusJson() const;
   // {"passes": [...newest first], "drift": [...newest first]}.
@@ -41,7 +47,11 @@ class StatusBoard {
   mutable absl::Mutex mu_;
   std::string status_json_ ABSL_GUARDED_BY(mu_) = "{}\n";
   std::string history_json_ ABSL_GUARDED_BY(mu_) = "{\"passes\": [], \"drift\": []}\n";
-  // Kept by the loop's thread only (PassDone and SpecReloaded run there).
+  std::string Served() const;  // the base document, with the revision when there is one
+
+  // Kept by the loop's thread only (PassDone, SpecReloaded, RevisionChanged).
+  std::string base_status_ = "{}\n";
+  std::optional<model::SpecRevision> revision_;
   std::deque<std::string> passes_;  // one JSON object each, newest first
   std::deque<std::string> drift_;
   bool converged_once_ = false;

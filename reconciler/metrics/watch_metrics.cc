@@ -21,6 +21,15 @@ constexpr char kDrift[] = "reconcile_drift_corrections_total";
 constexpr char kNodes[] = "reconcile_nodes";
 constexpr char kProblems[] = "reconcile_plan_problems";
 constexpr char kDeferred[] = "reconcile_rollout_deferred";
+// --git: one info series per commit role, the commit as a label.
+constexpr char kSeenCommit[] = "reconcile_seen_commit_info";
+constexpr char kDesiredCommit[] = "reconcile_desired_commit_info";
+constexpr char kAppliedCommit[] = "reconcile_applied_commit_info";
+constexpr char kRefusedCommit[] = "reconcile_refused_commit_info";
+constexpr char kRefusals[] = "reconcile_git_refused_commits_total";
+constexpr char kFetchFailures[] = "reconcile_git_fetch_failures_total";
+constexpr char kFetchOk[] = "reconcile_git_fetch_ok";
+constexpr char kLastFetch[] = "reconcile_git_last_fetch_timestamp_seconds";
 
 double UnixSeconds(absl::Time t) { return absl::ToDoubleSeconds(t - absl::UnixEpoch()); }
 
@@ -47,6 +56,40 @@ std::string NodeStateLabel(const model::Node& node, const model::ObservedDomain*
     return probe != nullptr && probe->status.ok() ? "ready" : "unreachable";
   }
   return std::string(model::DomainStateName(domain->state));
+}
+
+void WatchMetrics::RevisionChanged(const model::SpecRevision& revision, model::RevisionEvent event) {
+  if (!git_declared_.exchange(true)) {
+    registry_.Declare(kSeenCommit, "The branch's tip at the last fetch that worked (--git).",
+                      MetricType::kGauge);
+    registry_.Declare(kDesiredCommit, "The commit whose spec the watch converges to (--git).",
+                      MetricType::kGauge);
+    registry_.Declare(kAppliedCommit, "The last commit the cluster was found converged on (--git).",
+                      MetricType::kGauge);
+    registry_.Declare(kRefusedCommit,
+                      "The tip refused because its spec does not load; the desired commit stays.",
+                      MetricType::kGauge);
+    registry_.Declare(kRefusals, "Commits refused because their spec did not load.",
+                      MetricType::kCounter);
+    registry_.Declare(kFetchFailures, "Fetches of the branch that failed.", MetricType::kCounter);
+    registry_.Declare(kFetchOk, "1 when the last fetch of the branch worked.", MetricType::kGauge);
+    registry_.Declare(kLastFetch, "Unix time of the last fetch that worked.", MetricType::kGauge);
+    registry_.Add(kRefusals, {}, 0);
+    registry_.Add(kFetchFailures, {}, 0);
+  }
+  for (auto [family, commit] : {std::pair{kSeenCommit, &revision.seen},
+                                std::pair{kDesiredCommit, &revision.desired},
+                                std::pair{kAppliedCommit, &revision.applied},
+                                std::pair{kRefusedCommit, &revision.refused}}) {
+    registry_.Clear(family);
+    if (!commit->empty()) registry_.Set(family, {{"branch", revision.branch}, {"commit", *commit}}, 1);
+  }
+  if (event == model::RevisionEvent::kRefused) registry_.Add(kRefusals, {});
+  if (event == model::RevisionEvent::kFetchFailed) registry_.Add(kFetchFailures, {});
+  registry_.Set(kFetchOk, {}, revision.fetch_error.empty() ? 1 : 0);
+  if (revision.last_fetch != absl::InfinitePast()) {
+    registry_.Set(kLastFetch, {}, UnixSeconds(revision.last_fetch));
+  }
 }
 
 WatchMetrics::WatchMetrics() {

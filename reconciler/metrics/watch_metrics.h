@@ -6,12 +6,14 @@
 // node states, group names): never a variable, output or command.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "model/node.h"
+#include "model/spec_revision.h"
 #include "reconciler/metrics/registry.h"
 #include "reconciler/watch.h"
 
@@ -45,6 +47,10 @@ class WatchMetrics {
                 const std::vector<model::Node>& nodes, absl::Time now);
   // The spec file changed: what the next passes do is the new spec, not drift.
   void SpecReloaded();
+  // --git: the commits seen, desired, applied and refused, and the fetches
+  // (reconcile_*_commit_info{branch, commit}, reconcile_git_*). Declared on
+  // the first call, so a watch of a file exposes none of them.
+  void RevisionChanged(const model::SpecRevision& revision, model::RevisionEvent event);
 
   // Healthy while the loop runs and passes keep finishing: the last one ended
   // no longer ago than its planned wait plus two intervals (three intervals
@@ -63,6 +69,7 @@ class WatchMetrics {
   // True once a pass converged since the start or the last spec change:
   // actions after that correct drift.
   bool converged_once_ ABSL_GUARDED_BY(mu_) = false;
+  std::atomic<bool> git_declared_{false};
 };
 
 }  // namespace reconcile::metrics
