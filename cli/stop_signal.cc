@@ -34,22 +34,25 @@ void OnStopSignal(int) {
 
 }  // namespace
 
-absl::Status InstallStopHandlers() {
-  if (g_stop_pipe[0] >= 0) return absl::OkStatus();
-  if (pipe2(g_stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+absl::Status InstallPipedHandler(std::initializer_list<int> signals, void (*handler)(int),
+                                 int (&pipe_fds)[2]) {
+  if (pipe_fds[0] >= 0) return absl::OkStatus();
+  if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
     return absl::InternalError(fmt::format("pipe: {}", std::strerror(errno)));
   }
   struct sigaction action = {};
-  action.sa_handler = OnStopSignal;
+  action.sa_handler = handler;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
-  for (int sig : {SIGINT, SIGTERM}) {
+  for (int sig : signals) {
     if (sigaction(sig, &action, nullptr) != 0) {
       return absl::InternalError(fmt::format("sigaction: {}", std::strerror(errno)));
     }
   }
   return absl::OkStatus();
 }
+
+absl::Status InstallStopHandlers() { return InstallPipedHandler({SIGINT, SIGTERM}, OnStopSignal, g_stop_pipe); }
 
 const std::atomic<bool>& StopRequested() { return g_stop; }
 

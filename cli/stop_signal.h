@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <initializer_list>
 
 #include "absl/status/status.h"
 
@@ -12,6 +13,12 @@ namespace reconcile::cli {
 
 // Installs the handlers; idempotent.
 absl::Status InstallStopHandlers();
+
+// What every handler here shares: creates `pipe_fds` (non-blocking,
+// close-on-exec) unless it exists, then installs `handler` for `signals`.
+// The handler writes a byte to pipe_fds[1] so a poll(2) loop wakes.
+absl::Status InstallPipedHandler(std::initializer_list<int> signals, void (*handler)(int),
+                                 int (&pipe_fds)[2]);
 
 // Set by the first signal.
 const std::atomic<bool>& StopRequested();

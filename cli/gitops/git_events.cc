@@ -65,7 +65,10 @@ void GitEvents::FetchNow() {
     revision_.seen = *tip;
     // Back to the commit being applied (a bad commit force-pushed away):
     // nothing is refused any more.
-    if (revision_.seen == revision_.desired) revision_.refused.clear(), revision_.refused_error.clear();
+    if (revision_.seen == revision_.desired) {
+      revision_.refused.clear();
+      revision_.refused_error.clear();
+    }
   }
   on_change_(revision_, model::RevisionEvent::kFetched);
 }

@@ -1,13 +1,9 @@
 #include "cli/gitops/hangup_signal.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-
-#include "fmt/format.h"
+#include "cli/stop_signal.h"
 
 namespace reconcile::cli {
 namespace {
@@ -22,20 +18,7 @@ void OnHangup(int) {
 
 }  // namespace
 
-absl::Status InstallHangupHandler() {
-  if (g_hangup_pipe[0] >= 0) return absl::OkStatus();
-  if (pipe2(g_hangup_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-    return absl::InternalError(fmt::format("pipe: {}", std::strerror(errno)));
-  }
-  struct sigaction action = {};
-  action.sa_handler = OnHangup;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART;
-  if (sigaction(SIGHUP, &action, nullptr) != 0) {
-    return absl::InternalError(fmt::format("sigaction: {}", std::strerror(errno)));
-  }
-  return absl::OkStatus();
-}
+absl::Status InstallHangupHandler() { return InstallPipedHandler({SIGHUP}, OnHangup, g_hangup_pipe); }
 
 int HangupPipeReadFd() { return g_hangup_pipe[0]; }
 

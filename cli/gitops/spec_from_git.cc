@@ -62,7 +62,7 @@ absl::StatusOr<GitSpec> LoadFromGit(const GitSourceOptions& options, const SpecL
     (*source)->KeepOnly({commit});
   }
   git.revision.desired = commit;
-  git.spec_path = *(*source)->SpecOf(commit);
+  git.spec_path = (*source)->SpecOf(commit).value_or("");  // written out by LoadCommit
   git.desired = *std::move(desired);
   git.source = *std::move(source);
   return git;

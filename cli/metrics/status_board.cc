@@ -36,7 +36,7 @@ void StatusBoard::PassDone(const PassSummary& summary, const PassResult* result,
                                  {"result", metrics::PassResultLabel(summary)},
                                  {"summary", summary.Line()},
                                  {"actions", nlohmann::ordered_json::array()}};
-  std::string status;
+  nlohmann::ordered_json status;  // null: the pass could not run
   if (result != nullptr) {
     for (const ActionResult& done : result->execution.results) {
       const model::Action& action = result->plan.actions.at(done.action_id);
@@ -52,7 +52,7 @@ void StatusBoard::PassDone(const PassSummary& summary, const PassResult* result,
     for (const model::HypervisorSpec& host : spec.Hosts()) hosts.push_back(host.name);
     const std::vector<render::NodeStatus> rows =
         render::BuildStatus(spec.cluster, nodes, result->observed, result->plan, hosts);
-    status = render::RenderStatusJson(spec.cluster, rows, result->plan, result->observed, hosts);
+    status = render::StatusToJson(spec.cluster, rows, result->plan, result->observed, hosts);
   }
   if (summary.converged) converged_once_ = true;
   passes_.push_front(Dump(pass));
@@ -65,7 +65,7 @@ void StatusBoard::PassDone(const PassSummary& summary, const PassResult* result,
   for (size_t i = 0; i < drift_.size(); ++i) history += (i ? ", " : "") + drift_[i];
   history += "]}\n";
 
-  if (!status.empty()) base_status_ = std::move(status);  // a failed pass keeps the last view
+  if (!status.is_null()) base_status_ = std::move(status);  // a failed pass keeps the last view
   std::string served = Served();
   absl::MutexLock lock(&mu_);
   status_json_ = std::move(served);
@@ -80,7 +80,9 @@ void StatusBoard::RevisionChanged(const model::SpecRevision& revision) {
 }
 
 std::string StatusBoard::Served() const {
-  return revision_ ? render::AddRevision(base_status_, *revision_, 2) : base_status_;
+  nlohmann::ordered_json served = base_status_;
+  if (revision_) served["revision"] = render::RevisionToJson(*revision_);
+  return served.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string StatusBoard::StatusJson() const {

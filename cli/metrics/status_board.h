@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "model/node.h"
+#include "nlohmann/json.hpp"
 #include "model/spec.h"
 #include "model/spec_revision.h"
 #include "reconciler/reconciler.h"
@@ -50,7 +51,7 @@ class StatusBoard {
   std::string Served() const;  // the base document, with the revision when there is one
 
   // Kept by the loop's thread only (PassDone, SpecReloaded, RevisionChanged).
-  std::string base_status_ = "{}\n";
+  nlohmann::ordered_json base_status_ = nlohmann::ordered_json::object();
   std::optional<model::SpecRevision> revision_;
   std::deque<std::string> passes_;  // one JSON object each, newest first
   std::deque<std::string> drift_;

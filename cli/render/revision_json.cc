@@ -47,8 +47,9 @@ std::string RevisionLine(const model::SpecRevision& revision) {
   if (commit == revision.seen) {
     line += fmt::format(", tip of {} in {}", revision.branch, revision.repo);
   } else {
-    line += fmt::format(" of {} in {} (tip {} refused)", revision.branch, revision.repo,
-                        model::ShortCommit(revision.seen));
+    line += fmt::format(" of {} in {} (tip {} {})", revision.branch, revision.repo,
+                        model::ShortCommit(revision.seen),
+                        revision.seen == revision.refused ? "refused" : "not taken yet");
   }
   return line;
 }
