@@ -16,6 +16,15 @@
 namespace reconcile::cli {
 namespace fs = std::filesystem;
 
+// Neither a URL (scheme://) nor git's scp-like [user@]host:path, whose
+// part before the first ':' has no '/'.
+bool IsLocalPath(const std::string& repo) {
+  if (repo.find("://") != std::string::npos) return false;
+  const size_t colon = repo.find(':');
+  if (colon == std::string::npos) return true;
+  return repo.find('/') < colon;
+}
+
 std::string DefaultStateDir() {
   auto env = [](const char* name) -> std::string {
     const char* value = std::getenv(name);
@@ -40,7 +49,12 @@ absl::StatusOr<std::unique_ptr<GitSpecSource>> GitSpecSource::Open(const GitSour
   // A local repository is named by its absolute path: the same mirror
   // whatever directory the watch was started from.
   std::error_code ec;
-  if (options.repo.find("://") == std::string::npos && fs::exists(options.repo, ec)) {
+  if (IsLocalPath(options.repo)) {
+    // Said here: libgit2 would take a missing path for a URL and answer
+    // "unsupported URL protocol".
+    if (!fs::exists(options.repo, ec)) {
+      return absl::NotFoundError(fmt::format("--git: no repository at {}", options.repo));
+    }
     options.repo = fs::absolute(options.repo).lexically_normal().string();
     while (options.repo.size() > 1 && options.repo.back() == '/') options.repo.pop_back();
   }
@@ -77,7 +91,7 @@ absl::StatusOr<std::string> GitSpecSource::SpecOf(const std::string& commit) {
       return absl::InternalError(fmt::format("cannot move {} into place: {}", dir, ec.message()));
     }
   }
-  const std::string spec = dir + "/" + options_.path;
+  const std::string spec = SpecPath(commit);
   if (!fs::is_regular_file(spec, ec)) {
     return absl::NotFoundError(fmt::format("commit {} has no file {}", model::ShortCommit(commit),
                                            options_.path));
@@ -89,7 +103,15 @@ std::string GitSpecSource::Locate(const std::string& text, const std::string& co
   return absl::StrReplaceAll(text, {{TreeDir(commit) + "/", model::ShortCommit(commit) + ":"}});
 }
 
+absl::StatusOr<std::string> GitSpecSource::Fetch() {
+  absl::StatusOr<StateLock> lock = Lock();
+  if (!lock.ok()) return lock.status();
+  return mirror_->Fetch(options_.branch);
+}
+
 void GitSpecSource::KeepOnly(const std::set<std::string>& commits) {
+  absl::StatusOr<StateLock> lock = Lock();
+  if (!lock.ok()) return;  // nothing pruned this time: the next take prunes
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator(root_ + "/trees", ec)) {
     if (commits.count(entry.path().filename().string()) == 0) fs::remove_all(entry.path(), ec);

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "cli/gitops/state_lock.h"
 #include "cli/options.h"
 #include "drivers/git/git_mirror.h"
 
@@ -24,23 +25,35 @@ namespace reconcile::cli {
 // $XDG_STATE_HOME/reconcile, else ~/.local/state/reconcile.
 std::string DefaultStateDir();
 
+// Whether --git names a local path rather than a URL or host:path.
+bool IsLocalPath(const std::string& repo);
+
 class GitSpecSource {
  public:
   static absl::StatusOr<std::unique_ptr<GitSpecSource>> Open(const GitSourceOptions& options);
 
-  // Fetches the branch; its tip.
-  absl::StatusOr<std::string> Fetch() { return mirror_->Fetch(options_.branch); }
+  // Fetches the branch (under Lock()); its tip.
+  absl::StatusOr<std::string> Fetch();
+
+  // The state's lock, for a caller that writes a commit out and reads it
+  // (SpecOf, then loading the spec): another process's KeepOnly waits.
+  absl::StatusOr<StateLock> Lock() const { return StateLock::Take(root_ + "/lock"); }
 
   // The spec's path inside the commit's own directory, writing it out the
   // first time. kNotFound when the commit has no file at the spec's path.
+  // Call it holding Lock().
   absl::StatusOr<std::string> SpecOf(const std::string& commit);
+  // Where SpecOf puts it, without writing anything.
+  std::string SpecPath(const std::string& commit) const {
+    return TreeDir(commit) + "/" + options_.path;
+  }
 
   // `text` (a loader's diagnostics) with the commit's directory replaced by
   // "<short commit>:", git's own way to name a file of a commit
   // ("3f2a9c1b7d4e:clusters/lab.yaml:12:5: unknown key ...").
   std::string Locate(const std::string& text, const std::string& commit) const;
 
-  // Removes the written-out commits other than these.
+  // Removes the written-out commits other than these (under Lock()).
   void KeepOnly(const std::set<std::string>& commits);
 
   // The last commit whose spec loaded ("" none); saved for the next start.

@@ -8,6 +8,9 @@ namespace reconcile::cli {
 
 absl::StatusOr<Desired> LoadCommit(GitSpecSource& source, const std::string& commit,
                                    const SpecLoader& load) {
+  // The tree stays while the spec and the files it names are read.
+  absl::StatusOr<StateLock> lock = source.Lock();
+  if (!lock.ok()) return lock.status();
   absl::StatusOr<std::string> path = source.SpecOf(commit);
   if (!path.ok()) return path.status();
   std::ostringstream diagnostics;
@@ -62,7 +65,7 @@ absl::StatusOr<GitSpec> LoadFromGit(const GitSourceOptions& options, const SpecL
     (*source)->KeepOnly({commit});
   }
   git.revision.desired = commit;
-  git.spec_path = (*source)->SpecOf(commit).value_or("");  // written out by LoadCommit
+  git.spec_path = (*source)->SpecPath(commit);  // written out by LoadCommit
   git.desired = *std::move(desired);
   git.source = *std::move(source);
   return git;

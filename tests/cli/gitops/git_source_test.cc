@@ -5,8 +5,11 @@
 // its errors name the commit, and how https credentials and URLs are handled.
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 #include "cli/cluster_session.h"
 #include "cli/gitops/git_spec_source.h"
@@ -154,6 +157,55 @@ TEST_F(GitSourceTest, ABadTipFallsBackToTheLastGoodCommitOnlyForTheWatch) {
 
   options.fall_back_to_last_good = false;  // plan, status
   EXPECT_FALSE(LoadFromGit(options, Loader(), err).ok());
+}
+
+// This test verifies that a watch pruning its written-out commits waits for
+// a plan on the same state directory that is reading one: the plan's tree
+// stays until the plan lets go of the state's lock.
+TEST_F(GitSourceTest, APruneWaitsForAReaderOfTheSameState) {
+  const std::string first = CommitSpec("{ }\n", "one");
+  ASSERT_TRUE(repo_->Push());
+  std::unique_ptr<GitSpecSource> watch = Open();
+  std::unique_ptr<GitSpecSource> plan = Open();
+  ASSERT_NE(watch, nullptr);
+  ASSERT_NE(plan, nullptr);
+  ASSERT_TRUE(plan->Fetch().ok());
+  std::atomic<bool> pruned = false;
+  std::thread pruner;
+  {
+    absl::StatusOr<StateLock> reading = plan->Lock();
+    ASSERT_TRUE(reading.ok()) << reading.status();
+    ASSERT_TRUE(plan->SpecOf(first).ok());
+    pruner = std::thread([&] {
+      watch->KeepOnly({});
+      pruned = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_FALSE(pruned) << "pruned while the plan held the lock";
+    EXPECT_TRUE(fs::exists(plan->SpecPath(first)));
+  }
+  pruner.join();
+  EXPECT_TRUE(pruned);
+  EXPECT_FALSE(fs::exists(plan->SpecPath(first)));
+}
+
+// This test verifies that a --git naming a local path that does not exist is
+// reported as such, and which names are taken for local paths at all.
+TEST_F(GitSourceTest, AMissingLocalRepositoryIsNamedNotTakenForAUrl) {
+  const std::string missing = (dir_ / "no-such-repo").string();
+  absl::StatusOr<std::unique_ptr<GitSpecSource>> source = GitSpecSource::Open(
+      {.repo = missing, .branch = "main", .path = "clusters/lab.yaml",
+       .state_dir = (dir_ / "state").string()});
+  ASSERT_FALSE(source.ok());
+  EXPECT_EQ(source.status().message(), "--git: no repository at " + missing);
+
+  EXPECT_TRUE(IsLocalPath("/srv/lab.git"));
+  EXPECT_TRUE(IsLocalPath("lab"));
+  EXPECT_TRUE(IsLocalPath("./dir:with/colon"));
+  EXPECT_FALSE(IsLocalPath("git@git.example.com:team/lab.git"));
+  EXPECT_FALSE(IsLocalPath("host:lab.git"));
+  EXPECT_FALSE(IsLocalPath("https://git.example.com/lab.git"));
+  EXPECT_FALSE(IsLocalPath("file:///srv/lab.git"));
 }
 
 TEST(GitCredentials, FindsTheStoredLineForTheUrlsSchemeHostAndPath) {
