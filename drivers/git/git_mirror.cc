@@ -15,11 +15,21 @@
 namespace reconcile::drivers::git {
 namespace {
 
+std::string Home();
+
 // libgit2's message for the last failed call, prefixed with what we did.
 absl::Status GitError(const std::string& doing) {
   const git_error* error = git_error_last();
-  return absl::UnavailableError(
-      fmt::format("{}: {}", doing, error && error->message ? error->message : "unknown libgit2 error"));
+  const std::string message = error && error->message ? error->message : "unknown libgit2 error";
+  // libgit2 checks ssh servers against ~/.ssh/known_hosts and says only this.
+  const bool host_key = error && error->klass == GIT_ERROR_SSH &&
+                        message.find("hostkey") != std::string::npos;
+  return absl::UnavailableError(fmt::format(
+      "{}: {}{}", doing, message,
+      host_key ? fmt::format(" (the server's key is not the one for it in {}/.ssh/known_hosts: "
+                             "check the key, then add it there, e.g. from ssh-keyscan)",
+                             Home())
+               : ""));
 }
 
 void InitLibgit2Once() {

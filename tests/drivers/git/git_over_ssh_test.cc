@@ -1,0 +1,145 @@
+// This test verifies GitMirror over real SSH: one sshd of tests/lab/fleet.sh
+// (its own network namespace, reached on 10.219.1.1) serves a repository
+// made in the test, as a git server would. A fetch authenticates with
+// ~/.ssh/id_ed25519 and succeeds only when ~/.ssh/known_hosts holds the
+// server's key: with no entry, or another key for that address, it fails and
+// the mirror learns nothing.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "drivers/git/git_mirror.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/ci.h"
+#include "tests/testing/git_repo.h"
+
+namespace reconcile::drivers::git {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kFleetDir = "/tmp/reconcile-git-ssh-fleet";
+constexpr const char* kServer = "10.219.1.1";
+const fs::path kDir = "/tmp/reconcile-git-over-ssh";
+
+int Shell(const std::string& command) {
+  const int rc = std::system((command + " >/dev/null 2>&1").c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class GitOverSsh : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (::geteuid() != 0) {
+      skip_reason_ = "the sshd fleet needs root (network namespaces, sshd)";
+      if (::reconcile::testing::InCi()) FAIL() << skip_reason_ << " and CI=true";
+      return;
+    }
+    ::setenv("FLEET_DIR", kFleetDir, 1);
+    ::setenv("FLEET_PREFIX", "rcgs-", 1);
+    ::setenv("FLEET_NET", "10.219", 1);
+    ::setenv("FLEET_BRIDGE", "rcgsbr0", 1);
+    fs::remove_all(kDir);
+    if (Shell("tests/lab/fleet.sh down --purge; tests/lab/fleet.sh up 1") != 0) {
+      setup_error_ = "could not start the fleet (tests/lab/fleet.sh up 1)";
+      return;
+    }
+    // libgit2 reads ~ once, when it starts: HOME is set before the first
+    // mirror opens, and each test rewrites the files in it.
+    fs::create_directories(kDir / "home/.ssh");
+    fs::copy_file(fs::path(kFleetDir) / "keys/id_ed25519", kDir / "home/.ssh/id_ed25519");
+    fs::permissions(kDir / "home/.ssh/id_ed25519", fs::perms::owner_read | fs::perms::owner_write);
+    ::setenv("HOME", (kDir / "home").c_str(), 1);
+    ::unsetenv("SSH_AUTH_SOCK");  // the key file, not an operator's agent
+  }
+  static void TearDownTestSuite() {
+    if (skip_reason_.empty()) Shell("tests/lab/fleet.sh down --purge");
+    fs::remove_all(kDir);
+  }
+
+  void SetUp() override {
+    if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_;
+    ASSERT_TRUE(setup_error_.empty()) << setup_error_;
+    const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    repo_ = std::make_unique<testing::ScratchRepo>(kDir / name);
+    ASSERT_TRUE(repo_->ok());
+    repo_->Write("clusters/lab.yaml", "cluster: lab\n");
+    commit_ = repo_->Commit("the spec");
+    ASSERT_TRUE(repo_->Push());
+    mirror_dir_ = kDir / name / "mirror";
+  }
+
+  static void TrustHostKey(const std::string& key_line) {
+    std::ofstream(kDir / "home/.ssh/known_hosts") << kServer << " " << key_line;
+  }
+  static std::string ServerKey() {
+    return Slurp(fs::path(kFleetDir) / "keys/hostkeys/rcgs-1.pub");
+  }
+  absl::StatusOr<std::string> FetchFrom(const std::string& url) {
+    absl::StatusOr<std::unique_ptr<GitMirror>> mirror = GitMirror::Open(url, mirror_dir_.string());
+    if (!mirror.ok()) return mirror.status();
+    return (*mirror)->Fetch("main");
+  }
+  bool MirrorHas(const std::string& commit) const {
+    return Shell("git --git-dir=" + mirror_dir_.string() + " cat-file -e " + commit) == 0;
+  }
+  std::string SshUrl() const { return "ssh://root@" + std::string(kServer) + repo_->origin().string(); }
+
+  static inline std::string skip_reason_;
+  static inline std::string setup_error_;
+  std::unique_ptr<testing::ScratchRepo> repo_;
+  std::string commit_;
+  fs::path mirror_dir_;
+};
+
+TEST_F(GitOverSsh, FetchesTheTipFromAServerWhoseKeyIsKnown) {
+  TrustHostKey(ServerKey());
+  absl::StatusOr<std::string> tip = FetchFrom(SshUrl());
+  ASSERT_TRUE(tip.ok()) << tip.status();
+  EXPECT_EQ(*tip, commit_);
+  EXPECT_TRUE(MirrorHas(commit_));
+
+  // git's scp-like form names the same repository.
+  absl::StatusOr<std::string> again =
+      FetchFrom("root@" + std::string(kServer) + ":" + repo_->origin().string());
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, commit_);
+}
+
+TEST_F(GitOverSsh, RefusesAServerWhoseKeyIsUnknown) {
+  fs::remove(kDir / "home/.ssh/known_hosts");
+  absl::StatusOr<std::string> tip = FetchFrom(SshUrl());
+  ASSERT_FALSE(tip.ok()) << "fetched " << *tip << " from a server nobody vouched for";
+  EXPECT_THAT(tip.status().message(), ::testing::HasSubstr(".ssh/known_hosts: check the key"));
+  EXPECT_FALSE(MirrorHas(commit_))
+      << "the refused fetch brought the commit in anyway";
+}
+
+TEST_F(GitOverSsh, RefusesAServerWhoseKeyChanged) {
+  // Another ed25519 key for the server's address: what a man in the middle
+  // presents, seen from the other side.
+  ASSERT_EQ(Shell("ssh-keygen -q -t ed25519 -N '' -f " + (kDir / "other").string()), 0);
+  TrustHostKey(Slurp(kDir / "other.pub"));
+  absl::StatusOr<std::string> tip = FetchFrom(SshUrl());
+  ASSERT_FALSE(tip.ok()) << "fetched " << *tip << " from a server with another key";
+  EXPECT_THAT(tip.status().message(), ::testing::HasSubstr(".ssh/known_hosts: check the key"));
+
+  TrustHostKey(ServerKey());  // the right key: the same mirror fetches
+  tip = FetchFrom(SshUrl());
+  ASSERT_TRUE(tip.ok()) << tip.status();
+  EXPECT_EQ(*tip, commit_);
+}
+
+}  // namespace
+}  // namespace reconcile::drivers::git
