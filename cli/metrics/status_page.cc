@@ -17,11 +17,12 @@ std::string_view StatusPageHtml() {
   th { background: #f4f4f4; } code { font-size: 12px; }
   .converged { color: #176f2c; } .drift { color: #a5520b; } .failed, .error { color: #b0181f; }
   #meta { color: #555; } #stale { color: #b0181f; }
+  #revision { margin-top: .3em; } #revision .refused { white-space: pre-wrap; font-family: monospace; }
 </style>
 </head>
 <body>
 <h1>reconcile: <span id="cluster">…</span> <span id="overall"></span></h1>
-<div id="meta">waiting for the first pass</div><div id="stale"></div>
+<div id="meta">waiting for the first pass</div><div id="revision" hidden></div><div id="stale"></div>
 <h2>Nodes</h2>
 <table id="nodes"><thead><tr><th>host</th><th>node</th><th>group</th><th>state</th><th>address</th>
 <th>roles applied</th><th>drift</th></tr></thead><tbody></tbody></table>
@@ -47,11 +48,36 @@ function actionText(a) {
   return a.kind + (a.role ? " " + a.role : "") + " " + a.node + ": " + a.outcome +
          (a.error ? " (" + a.error + ")" : "");
 }
+function shortCommit(c) { return c ? c.slice(0, 12) : "none"; }
+function line(parent, parts) {
+  const div = document.createElement("div");
+  for (const [text, cls] of parts) {
+    const span = document.createElement("span");
+    span.textContent = text;
+    if (cls) span.className = cls;
+    div.append(span);
+  }
+  parent.append(div);
+}
+// The commits of watch --git: what the nodes run, what the loop converges
+// to, the branch's tip, and a refused tip with its located errors.
+function showRevision(r) {
+  const box = document.getElementById("revision");
+  box.replaceChildren();
+  box.hidden = !r;
+  if (!r) return;
+  line(box, [["spec " + r.path + " on " + r.branch + " of " + r.repo + ": "],
+             ["applied " + shortCommit(r.applied), r.applied && r.applied === r.desired ? "converged" : "drift"],
+             [", desired " + shortCommit(r.desired) + ", seen " + shortCommit(r.seen)]]);
+  if (r.refused) line(box, [["refused " + shortCommit(r.refused.commit) + ": " + r.refused.error, "error refused"]]);
+  if (r.fetch_error) line(box, [["fetch failing: " + r.fetch_error, "error"]]);
+}
 function showStatus(s) {
   document.getElementById("cluster").textContent = s.cluster || "…";
   const overall = document.getElementById("overall");
   overall.textContent = s.converged ? "converged" : (s.nodes ? "not converged" : "");
   overall.className = s.converged ? "converged" : "drift";
+  showRevision(s.revision);
   fill("nodes", s.nodes || [], (row, n) => {
     cell(row, n.host || "");
     cell(row, n.node);

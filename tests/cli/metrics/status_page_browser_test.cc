@@ -4,7 +4,10 @@
 // node drifts in a way its role cannot repair yet, the node's row shows the
 // drift and the failed passes; once it can, the node is converged again and
 // the correction is in the drift history. The page's script runs, fetches
-// /status.json and /history.json from the watch and renders them.
+// /status.json and /history.json from the watch and renders them. And
+// `watch --git` over the same fleet: each commit's file content reaches the
+// nodes, a commit that does not load is refused while the nodes keep the last
+// good one (the page shows both), and a revert restores the content.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,7 +17,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
 #include <thread>
 
 #include "gmock/gmock.h"
@@ -22,6 +29,7 @@
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "tests/testing/ci.h"
+#include "tests/testing/git_repo.h"
 
 namespace reconcile::testing {
 namespace {
@@ -84,6 +92,7 @@ class StatusPageBrowser : public ::testing::Test {
       fs::remove_all(Home(k) / ".reconcile-state");
       std::ofstream(Home(k) / "page.allow");  // the role can apply
       fs::remove(Home(k) / "page.mark");
+      fs::remove(Home(k) / "page.motd");
     }
     spec_ = (dir_ / "page.yaml").string();
     WriteSpec();
@@ -96,28 +105,43 @@ class StatusPageBrowser : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
+  // The fleet's two nodes as one group of existing machines; `role` is the
+  // YAML of role web's steps.
+  std::string SpecText(const std::string& role) const {
+    std::ostringstream text;
+    text << "cluster: page\n"
+         << "hypervisor: { uri: 'test:///default' }\n"
+         << "ssh: { user: root, identity: " << kFleetDir << "/keys/id_ed25519, known_hosts: "
+         << (dir_ / "known_hosts").string() << ", state_dir: /root/.reconcile-state }\n"
+         << "groups:\n  web: { hosts: [" << Address(1) << ", " << Address(2) << "], roles: [web] }\n"
+         << "roles:\n  web:\n    steps:\n" << role
+         << "policy: { interval: 2s, retries: 0 }\n";
+    return text.str();
+  }
   void WriteSpec() {
-    std::ofstream(spec_ + ".tmp")
-        << "cluster: page\n"
-        << "hypervisor: { uri: 'test:///default' }\n"
-        << "ssh: { user: root, identity: " << kFleetDir << "/keys/id_ed25519, known_hosts: "
-        << (dir_ / "known_hosts").string() << ", state_dir: /root/.reconcile-state }\n"
-        << "groups:\n  web: { hosts: [" << Address(1) << ", " << Address(2) << "], roles: [web] }\n"
-        << "roles:\n  web:\n    steps:\n      - name: mark\n"
-        << "        check: test -e /root/page.mark\n"
-        << "        run: test -e /root/page.allow && touch /root/page.mark\n"
-        << "policy: { interval: 2s, retries: 0 }\n";
+    std::ofstream(spec_ + ".tmp") << SpecText("      - name: mark\n"
+                                              "        check: test -e /root/page.mark\n"
+                                              "        run: test -e /root/page.allow && touch /root/page.mark\n");
     fs::rename(spec_ + ".tmp", spec_);
   }
 
-  void StartWatch() {
+  // `reconcile watch` on `source` (SPEC, or --git and its flags).
+  void StartWatch(std::vector<std::string> source = {}) {
+    if (source.empty()) source = {spec_};
+    std::vector<std::string> args = {RECONCILE_BINARY, "watch"};
+    args.insert(args.end(), source.begin(), source.end());
+    for (const std::string& arg : {std::string("--lock-dir"), (dir_ / "locks").string(),
+                                   std::string("--listen"), std::string("127.0.0.1:0")}) {
+      args.push_back(arg);
+    }
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
     pid_ = fork();
     if (pid_ == 0) {
       FILE* err = freopen((dir_ / "watch.log").c_str(), "w", stderr);
       (void)err;
-      const std::string locks = (dir_ / "locks").string();
-      execl(RECONCILE_BINARY, RECONCILE_BINARY, "watch", spec_.c_str(), "--lock-dir", locks.c_str(),
-            "--listen", "127.0.0.1:0", static_cast<char*>(nullptr));
+      execv(RECONCILE_BINARY, argv.data());
       _exit(127);
     }
     const std::regex serving("serving .* on 127\\.0\\.0\\.1:([0-9]+)");
@@ -147,6 +171,23 @@ class StatusPageBrowser : public ::testing::Test {
     return 0;
   }
 
+  // Polls /status.json until its revision satisfies `done` (90 s at most).
+  bool WaitForRevision(const std::function<bool(const nlohmann::json&)>& done) {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_read_timeout(5);
+    for (int i = 0; i < 900; ++i) {
+      if (httplib::Result r = client.Get("/status.json"); r && r->status == 200) {
+        const nlohmann::json status = nlohmann::json::parse(r->body, nullptr, false);
+        if (status.is_object() && status.contains("revision") && done(status["revision"])) return true;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  }
+  bool WaitForApplied(const std::string& commit) {
+    return WaitForRevision([&](const nlohmann::json& r) { return r["applied"] == commit; });
+  }
+
   // The page's DOM after its script has fetched and rendered.
   std::string BrowserDom() {
     const fs::path out = dir_ / "dom.html";
@@ -156,6 +197,15 @@ class StatusPageBrowser : public ::testing::Test {
         out.string() + " 2>/dev/null";
     EXPECT_EQ(Shell(command), 0) << command;
     return Slurp(out);
+  }
+
+  // Saves the page as a PNG where $`variable` says, when it is set.
+  void Screenshot(const char* variable) {
+    const char* shot = std::getenv(variable);
+    if (shot == nullptr) return;
+    Shell(std::string(kChromium) + " --headless --no-sandbox --disable-gpu --user-data-dir=" +
+          (dir_ / "chromium").string() + " --virtual-time-budget=5000 --window-size=1100,760" +
+          " --screenshot=" + shot + " http://127.0.0.1:" + std::to_string(port_) + "/ 2>/dev/null");
   }
 
   // The <tr> of `node` in the nodes table, or "".
@@ -207,11 +257,60 @@ TEST_F(StatusPageBrowser, ShowsANodeGoingFromDriftToConverged) {
   EXPECT_THAT(dom, HasSubstr("<td>page-web-1</td><td>configure web</td><td>a check fails</td>"))
       << "the correction is in the drift history";
   EXPECT_THAT(dom, Not(HasSubstr("<td colspan=\"9\">none since the cluster first converged</td>")));
-  if (const char* shot = std::getenv("RECONCILE_PAGE_SCREENSHOT")) {  // docs/status-page.png
-    Shell(std::string(kChromium) + " --headless --no-sandbox --disable-gpu --user-data-dir=" +
-          (dir_ / "chromium").string() + " --virtual-time-budget=5000 --window-size=1100,760" +
-          " --screenshot=" + shot + " http://127.0.0.1:" + std::to_string(port_) + "/ 2>/dev/null");
-  }
+  Screenshot("RECONCILE_PAGE_SCREENSHOT");  // docs/images/status-page.png
+}
+
+// This test verifies watch --git end to end over real nodes: what a commit
+// says is what the nodes hold once the page shows that commit applied; a
+// commit that does not load changes nothing on them and the page names it
+// refused; a revert puts the earlier content back.
+TEST_F(StatusPageBrowser, NodesFollowTheCommitsOfAGitBranch) {
+  ScratchRepo repo(dir_ / "repos");
+  ASSERT_TRUE(repo.ok());
+  auto commit = [&](const std::string& motd, const std::string& message) {
+    repo.Write("clusters/page.yaml",
+               SpecText("      - name: motd\n        files:\n          - path: /root/page.motd\n"
+                        "            content: \"" + motd + "\\n\"\n"));
+    const std::string id = repo.Commit(message);
+    EXPECT_TRUE(repo.Push());
+    return id;
+  };
+  auto nodes_hold = [&](const std::string& motd) {
+    for (int k = 1; k <= 2; ++k) EXPECT_EQ(Slurp(Home(k) / "page.motd"), motd + "\n") << Name(k);
+  };
+  const std::string first = commit("first", "first motd");
+  StartWatch({"--git", repo.origin().string(), "--path", "clusters/page.yaml", "--git-poll", "1s",
+              "--state-dir", (dir_ / "state").string()});
+  ASSERT_GT(port_, 0) << Slurp(dir_ / "watch.log");
+  ASSERT_TRUE(WaitForApplied(first)) << Slurp(dir_ / "watch.log");
+  nodes_hold("first");
+
+  const std::string second = commit("second", "second motd");
+  ASSERT_TRUE(WaitForApplied(second)) << Slurp(dir_ / "watch.log");
+  nodes_hold("second");
+
+  repo.Write("clusters/page.yaml", repo.Read("clusters/page.yaml") + "memroy: 1\n");
+  const std::string bad = repo.Commit("a typo");
+  ASSERT_TRUE(repo.Push());
+  ASSERT_TRUE(WaitForRevision([&](const nlohmann::json& r) {
+    return r["refused"].is_object() && r["refused"]["commit"] == bad;
+  })) << Slurp(dir_ / "watch.log");
+  nodes_hold("second");
+  const std::string dom = BrowserDom();
+  EXPECT_THAT(dom, HasSubstr("<span class=\"converged\">applied " + second.substr(0, 12) + "</span>"));
+  EXPECT_THAT(dom, HasSubstr("seen " + bad.substr(0, 12)));
+  EXPECT_THAT(dom, HasSubstr("refused " + bad.substr(0, 12) + ": "));
+  EXPECT_THAT(dom, HasSubstr(bad.substr(0, 12) + ":clusters/page.yaml:")) << "located errors";
+  Screenshot("RECONCILE_PAGE_GIT_SCREENSHOT");  // docs/images/status-page-git.png
+
+  const std::string unbroken = repo.Revert(bad);
+  ASSERT_TRUE(repo.Push());
+  ASSERT_TRUE(WaitForApplied(unbroken)) << Slurp(dir_ / "watch.log");
+  const std::string back = repo.Revert(second);
+  ASSERT_FALSE(back.empty());
+  ASSERT_TRUE(repo.Push());
+  ASSERT_TRUE(WaitForApplied(back)) << Slurp(dir_ / "watch.log");
+  nodes_hold("first");
 }
 
 }  // namespace
