@@ -3,7 +3,9 @@
 and `status --json` is what docs/plan.schema.json and docs/status.schema.json
 say, in every situation the test driver can produce: creates pending,
 problems (no pool; a domain reconcile did not create), starts, orphans, a
-replacement held back, several hosts and a dark one, and a converged cluster.
+replacement held back, several hosts and a dark one, a converged cluster, and
+a spec read from git (plan, status, and a watch's /status.json with a refused
+commit).
 Each situation is also checked to be the one meant (an orphan case that
 printed no orphan proves nothing), and a few wrong documents prove that the
 validator rejects what the schemas exclude.
@@ -19,10 +21,13 @@ import argparse
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 
 try:
     import jsonschema
@@ -107,6 +112,63 @@ def hosts_spec(world, name, hosts, web, max_unavailable=2):
               f"  web: {{count: {web}, image: base, memory: 256MiB, max_unavailable: {max_unavailable}}}",
               "  db: {count: 1, image: base, memory: 256MiB}", ""]
     return world.spec(name, "\n".join(lines))
+
+
+class Repo:
+    """A git repository in the world, driven by the git CLI: the --git cases."""
+
+    def __init__(self, world):
+        self.path = os.path.join(world.dir, "repo")
+        self.git("init", "-q", "-b", "main", self.path, cwd=world.dir)
+
+    def git(self, *args, cwd=None):
+        return subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@localhost",
+                               "-c", "commit.gpgsign=false"] + list(args),
+                              cwd=cwd or self.path, check=True, capture_output=True, text=True).stdout
+
+    def commit(self, name, text, message):
+        with open(os.path.join(self.path, name), "w") as f:
+            f.write(text)
+        self.git("add", name)
+        self.git("commit", "-q", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
+
+def watch_status(world, args, steps, seconds=30):
+    """Starts `reconcile watch ARGS --listen 127.0.0.1:0`; for each (act,
+    done) of `steps` calls act() and polls /status.json until done(doc)
+    holds; stops the watch and returns the last document (None on a timeout)."""
+    log_path = os.path.join(world.dir, "watch.log")
+    env = dict(os.environ, HOME=os.path.join(world.dir, "home"))
+    with open(log_path, "w") as log:
+        watch = subprocess.Popen([RECONCILE, "watch"] + args + ["--listen", "127.0.0.1:0"], env=env,
+                                 stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    doc, port = None, None
+    try:
+        for act, done in steps:
+            act()
+            deadline = time.monotonic() + seconds
+            while not (doc is not None and done(doc)):
+                if time.monotonic() > deadline:
+                    with open(log_path) as f:
+                        fail(f"watch {' '.join(args)}: /status.json never showed what was awaited; "
+                             f"last {json.dumps(doc)}\n{f.read()}")
+                    return None
+                time.sleep(0.1)
+                if port is None:
+                    with open(log_path) as f:
+                        found = re.search(r"serving .* on 127\.0\.0\.1:([0-9]+)", f.read())
+                    port = found and found.group(1)
+                    continue
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/status.json", timeout=5) as r:
+                        doc = json.load(r)
+                except (OSError, ValueError):
+                    continue
+        return doc
+    finally:
+        watch.terminate()
+        watch.wait(timeout=30)
 
 
 def fixture(name):
@@ -203,6 +265,39 @@ def main():
         check(world, "a dark host", ["status", "--json", spec], STATUS, 1,
               lambda d: [("unknown nodes", states(d) == ["unknown"] * 3),
                          ("h3 unreachable", d["hosts"][1]["reachable"] is False and "error" in d["hosts"][1])])
+
+        # The spec from git: plan and status name the commit; a watch whose
+        # tip does not load shows the refusal beside the commit it keeps.
+        repo = Repo(world)
+        good = repo.commit("lab.yaml", open(empty).read(), "an empty lab")
+        git = ["--git", repo.path, "--branch", "main", "--path", "lab.yaml",
+               "--state-dir", os.path.join(world.dir, "state")]
+        docs["plan_git"] = check(world, "from git", ["plan", "--json"] + git, PLAN, 0,
+                                 lambda d: [("the commit", d.get("revision", {}).get("desired") == good),
+                                            ("nothing applied", d.get("revision", {}).get("applied") is None)])
+        check(world, "from git", ["status", "--json"] + git, STATUS, 0,
+              lambda d: [("the commit", d.get("revision", {}).get("seen") == good)])
+        bad = None
+
+        def push_bad():
+            nonlocal bad
+            bad = repo.commit("lab.yaml", "cluster: lab\ngroups: {web: {cuont: 1}}\n", "a typo")
+
+        revision = lambda d: d.get("revision") or {}
+        doc = watch_status(world, git + ["--interval", "1h", "--git-poll", "1s",
+                                         "--lock-dir", os.path.join(world.dir, "locks")],
+                           [(lambda: None, lambda d: revision(d).get("applied") == good),
+                            (push_bad, lambda d: revision(d).get("refused") is not None)])
+        if doc is not None:
+            docs["status_git"] = doc
+            errors = errors_of(STATUS, doc)
+            for error in errors:
+                fail(f"watch --git /status.json: {error}")
+            revision = doc["revision"]
+            if revision["refused"]["commit"] != bad or revision["seen"] != bad or revision["desired"] != good:
+                fail(f"watch --git /status.json: expected {bad} refused and seen, {good} desired: {revision}")
+            elif not errors:
+                print("ok: watch --git /status.json with a refused commit")
     finally:
         world.close()
 
@@ -252,6 +347,18 @@ def main():
         ]
     else:
         fail("no documents to mutate: the cases above did not produce them")
+    if docs.get("plan_git") and docs.get("status_git"):
+        plan_git, status_git = docs["plan_git"], docs["status_git"]
+        wrong_documents += [
+            (PLAN, "a short commit", mutate(plan_git, lambda d: d["revision"].update(desired="abc123"))),
+            (PLAN, "a revision without applied", mutate(plan_git, lambda d: d["revision"].pop("applied"))),
+            (PLAN, "an unknown key in revision", mutate(plan_git, lambda d: d["revision"].update(token="x"))),
+            (STATUS, "a refusal without its error",
+             mutate(status_git, lambda d: d["revision"]["refused"].pop("error"))),
+            (STATUS, "a refusal as a string", mutate(status_git, lambda d: d["revision"].update(refused="x"))),
+        ]
+    else:
+        fail("no --git documents to mutate: the cases above did not produce them")
     for schema, what, doc in wrong_documents:
         if not errors_of(schema, doc):
             fail(f"the schema accepts a document with {what}")
