@@ -2,22 +2,25 @@
 # run.sh - the performance suite in one command; prints one table.
 # Figures only: nothing is asserted (docs/performance.md records a run).
 #
-# usage: bench/run.sh [--quick] [--fleet] [-b BUILD_DIR]
+# usage: bench/run.sh [--quick] [--fleet] [--slurm] [-b BUILD_DIR]
 #   --quick  planner and memory only (no root, no lab; ~1 min)
 #   default  also the SSH probe comparison (compare-probe.sh) and the
 #            end-to-end convergence of 3 real guests (e2e-converge.sh); both
 #            need root and take the shared lab lock /tmp/reconcile-lab.lock
 #   --fleet  also reconcile beside Ansible configuring 50 / 200 / 500 fleet
 #            nodes (fleet-compare.sh, ~40 min; prints its own table)
+#   --slurm  also the SLURM cluster of slurm_e2e_test beside its floor (the
+#            same 3 Debian guests without roles), in one run (~20 min)
 # Build first: ninja -C BUILD_DIR plan_bench pass_memory probe_bench libssh_floor reconcile
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=$ROOT/build QUICK=0 FLEET=0
+BUILD=$ROOT/build QUICK=0 FLEET=0 SLURM=0
 while (( $# )); do
   case $1 in
     --quick) QUICK=1 ;;
     --fleet) FLEET=1 ;;
+    --slurm) SLURM=1 ;;
     -b) BUILD=$2; shift ;;
     *) sed -n '2,/^set /s/^# \{0,1\}//p' "$0" >&2; exit 64 ;;
   esac
@@ -78,6 +81,18 @@ if (( ! QUICK )); then
       esac
     done < <(grep -E '^(floor_s|converge_s|ratio|noop_pass_s)=' "$LOG")
   fi
+fi
+
+if (( SLURM )); then
+  (( EUID == 0 )) || { echo "run.sh: --slurm needs root" >&2; exit 1; }
+  echo "== SLURM cluster beside its floor, 3 Debian guests (lab lock)" >&2
+  # The test's own fixture starts the lab; its [ FIGURE ] lines are the rows.
+  (cd "$ROOT" && flock /tmp/reconcile-lab.lock "$BUILD/tests/e2e/slurm_e2e_test" \
+    --gtest_also_run_disabled_tests) | tee "$LOG" >&2 || true
+  while IFS= read -r line; do
+    what=${line#\[ FIGURE   \] }
+    row "slurm: ${what%: *}" "${what##*: }" ""
+  done < <(grep -F '[ FIGURE   ]' "$LOG")
 fi
 
 echo

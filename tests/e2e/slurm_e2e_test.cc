@@ -7,9 +7,9 @@
 // image is uploaded from beside reconcile (`images.X.source`), steps run
 // through sudo (`ssh.become`), and slurmctld/slurmd/munge from Debian do the
 // rest. The tests run in order on one lab:
-//   floor (same guests, no roles) -> apply from empty -> srun -N2 -> empty
-//   plan -> scale to 3 -> srun -N3 -> drift corrected by watch -> scale down
-//   with prune -> empty plan.
+//   (floor, for bench/run.sh --slurm only: same guests, no roles) -> apply
+//   from empty -> srun -N2 -> empty plan -> scale to 3 -> srun -N3 -> drift
+//   corrected by watch -> scale down with prune -> empty plan.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -144,11 +144,14 @@ class SlurmE2eTest : public LabFixture {
   static inline bool applied_ = false;
 };
 
-// This test verifies the harness's floor: the same three guests (same image,
-// sizes and seed; one role whose only step's check passes, so each node must
-// answer a probe over SSH with its seeded host key as user debian, through
-// sudo) created by `reconcile apply`, then deleted with prune.
-TEST_F(SlurmE2eTest, FloorGuestsReachableWithNoRoles) {
+// The floor, a measurement rather than a test (bench/run.sh --slurm runs it
+// with --gtest_also_run_disabled_tests, before the cluster, in one run): the
+// same three guests (same image, sizes and seed; one role whose only step's
+// check passes, so each node must answer a probe over SSH with its seeded host
+// key as user debian, through sudo) created by `reconcile apply`, then deleted
+// with prune. Disabled in the test run: it boots three Debian guests under TCG
+// (about 4 minutes) to learn nothing ApplyFromEmpty does not also assert.
+TEST_F(SlurmE2eTest, DISABLED_FloorGuestsReachableWithNoRoles) {
   const std::string path = work_ + "/floor.yaml";
   std::ofstream(path) << SpecYaml(2, /*with_roles=*/false);
   const absl::Time start = absl::Now();
