@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <regex>
 #include <thread>
@@ -19,6 +21,7 @@
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "tests/cli/reconcile_binary.h"
+#include "tests/testing/ci.h"
 #include "tests/testing/git_repo.h"
 
 namespace reconcile::testing {
@@ -145,6 +148,13 @@ TEST_F(WatchGit, TakesEachCommitRefusesABadOneAndFollowsARevertAndAForcePush) {
   EXPECT_THAT(metrics, HasSubstr("reconcile_refused_commit_info{branch=\"main\",commit=\"" + bad + "\"} 1"));
   EXPECT_THAT(metrics, HasSubstr("reconcile_desired_commit_info{branch=\"main\",commit=\"" + first + "\"} 1"));
   EXPECT_THAT(metrics, HasSubstr("reconcile_git_refused_commits_total 1"));
+  // Prometheus's own linter accepts the commit families too.
+  if (::access("/usr/bin/promtool", X_OK) == 0 || InCi()) {
+    std::ofstream(dir_ / "exposition.txt") << metrics;
+    const std::string check = "promtool check metrics < " + (dir_ / "exposition.txt").string() +
+                              " > " + (dir_ / "promtool.log").string() + " 2>&1";
+    EXPECT_EQ(std::system(check.c_str()), 0) << SlurpFile(dir_ / "promtool.log");
+  }
 
   const std::string fixed = Push(Spec(512), "fix the typo, more memory");
   ASSERT_TRUE(WaitForDesired(fixed)) << Log();
