@@ -18,6 +18,7 @@
 #include "tests/cli/reconcile_binary.h"
 #include "tests/testing/ci.h"
 #include "tests/testing/pty_process.h"
+#include "tests/testing/sshd_fleet.h"
 
 namespace reconcile {
 namespace {
@@ -30,20 +31,10 @@ using ::testing::Not;
 using namespace std::chrono_literals;
 
 constexpr int kNodes = 3;
-constexpr const char* kFleetDir = "/tmp/reconcile-cli-fleet";
+const testing::SshdFleet kFleet("rccf", "10.216");
 
-std::string Name(int k) { return "rccf-" + std::to_string(k); }
-std::string Address(int k) { return "10.216.1." + std::to_string(k); }
-
-int Fleet(const std::string& args) {
-  const int rc = std::system(("tests/lab/fleet.sh " + args + " >/dev/null 2>&1").c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string Name(int k) { return kFleet.Name(k); }
+std::string Address(int k) { return kFleet.Address(k); }
 
 class FleetCli : public ::testing::Test {
  protected:
@@ -53,18 +44,10 @@ class FleetCli : public ::testing::Test {
       if (::reconcile::testing::InCi()) FAIL() << skip_reason_ << " and CI=true";
       return;
     }
-    ::setenv("FLEET_DIR", kFleetDir, 1);
-    ::setenv("FLEET_PREFIX", "rccf-", 1);
-    ::setenv("FLEET_NET", "10.216", 1);
-    ::setenv("FLEET_BRIDGE", "rccfbr0", 1);
-    if (Fleet("down --purge") != 0 || Fleet("up " + std::to_string(kNodes)) != 0) {
-      setup_error_ = "could not start the fleet (tests/lab/fleet.sh up)";
-    }
+    setup_error_ = kFleet.Up(kNodes);
   }
   static void TearDownTestSuite() {
-    if (skip_reason_.empty()) {
-      EXPECT_EQ(Fleet("down --purge"), 0);
-    }
+    if (skip_reason_.empty()) EXPECT_TRUE(kFleet.Down());
   }
 
   void SetUp() override {
@@ -74,32 +57,22 @@ class FleetCli : public ::testing::Test {
            ("reconcile-fleet-cli-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_ / "locks");
-    std::ofstream known(dir_ / "known_hosts");
-    for (int k = 1; k <= kNodes; ++k) {
-      known << Address(k) << " "
-            << Slurp(std::string(kFleetDir) + "/keys/hostkeys/" + Name(k) + ".pub");
-    }
+    std::ofstream(dir_ / "known_hosts") << kFleet.KnownHosts(kNodes);
     // Each node starts empty: the marker files are what the role makes.
     for (int k = 1; k <= kNodes; ++k) Exec(k, "rm -rf /root/reconcile-slow-step /root/.reconcile-state");
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Runs `command` on node k as the fleet's root (not through reconcile).
-  static int Exec(int k, const std::string& command) {
-    const std::string line = std::string("nsenter --target $(cat ") +
-                             kFleetDir + "/run/nodes/" + Name(k) + "/sshd.pid) --mount sh -c '" +
-                             command + "' >/dev/null 2>&1";
-    const int rc = std::system(line.c_str());
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  }
+  static int Exec(int k, const std::string& command) { return kFleet.Exec(k, command); }
 
   // A spec of the fleet as existing machines; the role's step takes `seconds`.
   std::string WriteSpec(int seconds, int parallel) {
     const std::string path = (dir_ / "fleet.yaml").string();
     std::ofstream(path) << "cluster: fleetcli\n"
                         << "hypervisor: { uri: 'test:///default' }\n"
-                        << "ssh:\n  user: root\n  identity: " << kFleetDir
-                        << "/keys/id_ed25519\n  known_hosts: " << (dir_ / "known_hosts").string()
+                        << "ssh:\n  user: root\n  identity: " << kFleet.ClientKey()
+                        << "\n  known_hosts: " << (dir_ / "known_hosts").string()
                         << "\n  state_dir: /root/.reconcile-state\n"
                         << "groups:\n  box: { hosts: [" << Address(1) << ", " << Address(2)
                         << ", " << Address(3) << "], roles: [slow] }\n"
@@ -156,7 +129,7 @@ TEST_F(FleetCli, SshRunsACommandOnTheNodeVerified) {
 
   // Node 3's line now carries node 1's key: a man in the middle, as ssh sees it.
   std::ofstream(dir_ / "known_hosts")
-      << Address(3) << " " << Slurp(std::string(kFleetDir) + "/keys/hostkeys/" + Name(1) + ".pub");
+      << Address(3) << " " << kFleet.HostKeyLine(1) << "\n";
   BinaryRun refused = RunReconcile("ssh " + spec + " fleetcli-box-3 -- touch /tmp/should-not");
   EXPECT_EQ(refused.exit_code, 255);
   EXPECT_THAT(refused.err, HasSubstr("Host key verification failed"));

@@ -30,6 +30,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/testing/ci.h"
 #include "tests/testing/git_repo.h"
+#include "tests/testing/sshd_fleet.h"
 
 namespace reconcile::testing {
 namespace {
@@ -39,18 +40,15 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using namespace std::chrono_literals;
 
-constexpr const char* kFleetDir = "/tmp/reconcile-page-fleet";
 constexpr const char* kChromium = "/usr/bin/chromium";
+const SshdFleet kFleet("rcsp", "10.218");
 
-std::string Name(int k) { return "rcsp-" + std::to_string(k); }
-std::string Address(int k) { return "10.218.1." + std::to_string(k); }
-fs::path Home(int k) { return fs::path(kFleetDir) / "run/nodes" / Name(k) / "home"; }
+std::string Name(int k) { return kFleet.Name(k); }
+std::string Address(int k) { return kFleet.Address(k); }
+fs::path Home(int k) { return kFleet.Home(k); }
+std::string Slurp(const fs::path& path) { return SshdFleet::Slurp(path); }
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
+// `command` through sh, its output where the command says.
 int Shell(const std::string& command) {
   const int rc = std::system(command.c_str());
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -59,25 +57,18 @@ int Shell(const std::string& command) {
 class StatusPageBrowser : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (::geteuid() != 0) {
-      skip_reason_ = "the sshd fleet needs root (network namespaces, sshd)";
-    } else if (::access(kChromium, X_OK) != 0) {
+    skip_reason_ = SshdFleet::CannotRun();
+    if (skip_reason_.empty() && ::access(kChromium, X_OK) != 0) {
       skip_reason_ = "no /usr/bin/chromium (scripts/install-deps.sh installs it)";
     }
     if (!skip_reason_.empty()) {
       if (InCi()) FAIL() << skip_reason_ << " and CI=true";
       return;
     }
-    ::setenv("FLEET_DIR", kFleetDir, 1);
-    ::setenv("FLEET_PREFIX", "rcsp-", 1);
-    ::setenv("FLEET_NET", "10.218", 1);
-    ::setenv("FLEET_BRIDGE", "rcspbr0", 1);
-    if (Shell("tests/lab/fleet.sh down --purge >/dev/null 2>&1; tests/lab/fleet.sh up 2 >/dev/null 2>&1") != 0) {
-      setup_error_ = "could not start the fleet (tests/lab/fleet.sh up 2)";
-    }
+    setup_error_ = kFleet.Up(2);
   }
   static void TearDownTestSuite() {
-    if (skip_reason_.empty()) Shell("tests/lab/fleet.sh down --purge >/dev/null 2>&1");
+    if (skip_reason_.empty()) EXPECT_TRUE(kFleet.Down());
   }
 
   void SetUp() override {
@@ -86,9 +77,8 @@ class StatusPageBrowser : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("reconcile-page-" + std::to_string(getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "locks");
-    std::ofstream known(dir_ / "known_hosts");
+    std::ofstream(dir_ / "known_hosts") << kFleet.KnownHosts(2);
     for (int k = 1; k <= 2; ++k) {
-      known << Address(k) << " " << Slurp(fs::path(kFleetDir) / "keys/hostkeys" / (Name(k) + ".pub"));
       fs::remove_all(Home(k) / ".reconcile-state");
       std::ofstream(Home(k) / "page.allow");  // the role can apply
       fs::remove(Home(k) / "page.mark");
@@ -111,7 +101,7 @@ class StatusPageBrowser : public ::testing::Test {
     std::ostringstream text;
     text << "cluster: page\n"
          << "hypervisor: { uri: 'test:///default' }\n"
-         << "ssh: { user: root, identity: " << kFleetDir << "/keys/id_ed25519, known_hosts: "
+         << "ssh: { user: root, identity: " << kFleet.ClientKey() << ", known_hosts: "
          << (dir_ / "known_hosts").string() << ", state_dir: /root/.reconcile-state }\n"
          << "groups:\n  web: { hosts: [" << Address(1) << ", " << Address(2) << "], roles: [web] }\n"
          << "roles:\n  web:\n    steps:\n" << role

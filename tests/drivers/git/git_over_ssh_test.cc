@@ -4,10 +4,6 @@
 // ~/.ssh/id_ed25519 and succeeds only when ~/.ssh/known_hosts holds the
 // server's key: with no entry, or another key for that address, it fails and
 // the mirror learns nothing.
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -18,53 +14,38 @@
 #include "gtest/gtest.h"
 #include "tests/testing/ci.h"
 #include "tests/testing/git_repo.h"
+#include "tests/testing/sshd_fleet.h"
 
 namespace reconcile::drivers::git {
 namespace {
 
 namespace fs = std::filesystem;
+using ::reconcile::testing::SshdFleet;
 
-constexpr const char* kFleetDir = "/tmp/reconcile-git-ssh-fleet";
-constexpr const char* kServer = "10.219.1.1";
+const SshdFleet kFleet("rcgs", "10.219");
 const fs::path kDir = "/tmp/reconcile-git-over-ssh";
-
-int Shell(const std::string& command) {
-  const int rc = std::system((command + " >/dev/null 2>&1").c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 class GitOverSsh : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (::geteuid() != 0) {
-      skip_reason_ = "the sshd fleet needs root (network namespaces, sshd)";
+    skip_reason_ = SshdFleet::CannotRun();
+    if (!skip_reason_.empty()) {
       if (::reconcile::testing::InCi()) FAIL() << skip_reason_ << " and CI=true";
       return;
     }
-    ::setenv("FLEET_DIR", kFleetDir, 1);
-    ::setenv("FLEET_PREFIX", "rcgs-", 1);
-    ::setenv("FLEET_NET", "10.219", 1);
-    ::setenv("FLEET_BRIDGE", "rcgsbr0", 1);
     fs::remove_all(kDir);
-    if (Shell("tests/lab/fleet.sh down --purge; tests/lab/fleet.sh up 1") != 0) {
-      setup_error_ = "could not start the fleet (tests/lab/fleet.sh up 1)";
-      return;
-    }
+    setup_error_ = kFleet.Up(1);
+    if (!setup_error_.empty()) return;
     // libgit2 reads ~ once, when it starts: HOME is set before the first
     // mirror opens, and each test rewrites the files in it.
     fs::create_directories(kDir / "home/.ssh");
-    fs::copy_file(fs::path(kFleetDir) / "keys/id_ed25519", kDir / "home/.ssh/id_ed25519");
+    fs::copy_file(kFleet.ClientKey(), kDir / "home/.ssh/id_ed25519");
     fs::permissions(kDir / "home/.ssh/id_ed25519", fs::perms::owner_read | fs::perms::owner_write);
     ::setenv("HOME", (kDir / "home").c_str(), 1);
     ::unsetenv("SSH_AUTH_SOCK");  // the key file, not an operator's agent
   }
   static void TearDownTestSuite() {
-    if (skip_reason_.empty()) Shell("tests/lab/fleet.sh down --purge");
+    if (skip_reason_.empty()) EXPECT_TRUE(kFleet.Down());
     fs::remove_all(kDir);
   }
 
@@ -81,10 +62,7 @@ class GitOverSsh : public ::testing::Test {
   }
 
   static void TrustHostKey(const std::string& key_line) {
-    std::ofstream(kDir / "home/.ssh/known_hosts") << kServer << " " << key_line;
-  }
-  static std::string ServerKey() {
-    return Slurp(fs::path(kFleetDir) / "keys/hostkeys/rcgs-1.pub");
+    std::ofstream(kDir / "home/.ssh/known_hosts") << kFleet.Address(1) << " " << key_line << "\n";
   }
   absl::StatusOr<std::string> FetchFrom(const std::string& url) {
     absl::StatusOr<std::unique_ptr<GitMirror>> mirror = GitMirror::Open(url, mirror_dir_.string());
@@ -92,9 +70,9 @@ class GitOverSsh : public ::testing::Test {
     return (*mirror)->Fetch("main");
   }
   bool MirrorHas(const std::string& commit) const {
-    return Shell("git --git-dir=" + mirror_dir_.string() + " cat-file -e " + commit) == 0;
+    return SshdFleet::Shell("git --git-dir=" + mirror_dir_.string() + " cat-file -e " + commit) == 0;
   }
-  std::string SshUrl() const { return "ssh://root@" + std::string(kServer) + repo_->origin().string(); }
+  std::string SshUrl() const { return "ssh://root@" + kFleet.Address(1) + repo_->origin().string(); }
 
   static inline std::string skip_reason_;
   static inline std::string setup_error_;
@@ -104,7 +82,7 @@ class GitOverSsh : public ::testing::Test {
 };
 
 TEST_F(GitOverSsh, FetchesTheTipFromAServerWhoseKeyIsKnown) {
-  TrustHostKey(ServerKey());
+  TrustHostKey(kFleet.HostKeyLine(1));
   absl::StatusOr<std::string> tip = FetchFrom(SshUrl());
   ASSERT_TRUE(tip.ok()) << tip.status();
   EXPECT_EQ(*tip, commit_);
@@ -112,7 +90,7 @@ TEST_F(GitOverSsh, FetchesTheTipFromAServerWhoseKeyIsKnown) {
 
   // git's scp-like form names the same repository.
   absl::StatusOr<std::string> again =
-      FetchFrom("root@" + std::string(kServer) + ":" + repo_->origin().string());
+      FetchFrom("root@" + kFleet.Address(1) + ":" + repo_->origin().string());
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(*again, commit_);
 }
@@ -129,13 +107,13 @@ TEST_F(GitOverSsh, RefusesAServerWhoseKeyIsUnknown) {
 TEST_F(GitOverSsh, RefusesAServerWhoseKeyChanged) {
   // Another ed25519 key for the server's address: what a man in the middle
   // presents, seen from the other side.
-  ASSERT_EQ(Shell("ssh-keygen -q -t ed25519 -N '' -f " + (kDir / "other").string()), 0);
-  TrustHostKey(Slurp(kDir / "other.pub"));
+  ASSERT_EQ(SshdFleet::Shell("ssh-keygen -q -t ed25519 -N '' -f " + (kDir / "other").string()), 0);
+  TrustHostKey(SshdFleet::Slurp(kDir / "other.pub"));
   absl::StatusOr<std::string> tip = FetchFrom(SshUrl());
   ASSERT_FALSE(tip.ok()) << "fetched " << *tip << " from a server with another key";
   EXPECT_THAT(tip.status().message(), ::testing::HasSubstr(".ssh/known_hosts: check the key"));
 
-  TrustHostKey(ServerKey());  // the right key: the same mirror fetches
+  TrustHostKey(kFleet.HostKeyLine(1));  // the right key: the same mirror fetches
   tip = FetchFrom(SshUrl());
   ASSERT_TRUE(tip.ok()) << tip.status();
   EXPECT_EQ(*tip, commit_);

@@ -58,7 +58,7 @@ TEST_F(SshFleetTest, UnknownHostKeyIsRefusedUnlessOptedIn) {
 }
 
 TEST_F(SshFleetTest, KnownHostsFileVerifiesOrRefuses) {
-  const std::string file = std::string(kFleetDir) + "/known_hosts_test";
+  const std::string file = FleetDir() + "/known_hosts_test";
   SshNodeShell shell;
   SshTarget t = Target(7);
   t.expected_host_keys.clear();
@@ -76,7 +76,7 @@ TEST_F(SshFleetTest, KnownHostsFileVerifiesOrRefuses) {
 }
 
 TEST_F(SshFleetTest, AuthFailureAndDeadPortsMapToTheirCodes) {
-  const std::string stranger = std::string(kFleetDir) + "/stranger_key";
+  const std::string stranger = FleetDir() + "/stranger_key";
   ssh_key key = nullptr;
   ASSERT_EQ(ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key), SSH_OK);
   ASSERT_EQ(ssh_pki_export_privkey_file(key, nullptr, nullptr, nullptr, stranger.c_str()), SSH_OK);
@@ -117,7 +117,7 @@ TEST_F(SshFleetTest, DialsInsideANetworkNamespace) {
 }
 
 TEST_F(SshFleetTest, DialsThroughAJumpHostVerifiedByKnownHosts) {
-  const std::string file = std::string(kFleetDir) + "/known_hosts_jump";
+  const std::string file = FleetDir() + "/known_hosts_jump";
   SshNodeShell shell;
   SshTarget t = Target(15);           // the node's own key stays expected
   t.jump_host = "root@" + Address(14);  // reached through node 14
