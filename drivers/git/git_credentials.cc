@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 
-
 namespace reconcile::drivers::git {
 namespace {
 
@@ -72,6 +71,22 @@ std::string UrlWithoutPassword(std::string_view url) {
   const size_t colon = url.substr(0, at).find(':', authority_start);
   if (colon == std::string_view::npos) return std::string(url);
   return std::string(url.substr(0, colon)) + std::string(url.substr(at));
+}
+
+std::string TextWithoutUrlPassword(std::string_view text, std::string_view url) {
+  const std::string shown = UrlWithoutPassword(url);
+  std::string result(text);
+  if (shown == url) return result;  // no password in it
+  // The user info with its password ("ci:token@") and without ("ci@").
+  const size_t authority_start = url.find("://") + 3;
+  const size_t at = url.substr(0, std::min(url.find('/', authority_start), url.size())).rfind('@');
+  const std::string with(url.substr(authority_start, at + 1 - authority_start));
+  const std::string without = with.substr(0, with.find(':')) + "@";
+  for (size_t pos = result.find(with); pos != std::string::npos;
+       pos = result.find(with, pos + without.size())) {
+    result.replace(pos, with.size(), without);
+  }
+  return result;
 }
 
 std::optional<StoredCredential> FindStoredCredential(std::string_view store_text,

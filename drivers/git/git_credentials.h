@@ -24,4 +24,8 @@ std::optional<StoredCredential> FindStoredCredential(std::string_view store_text
 // "https://ci@host/x"): how a URL is shown in messages, status and metrics.
 std::string UrlWithoutPassword(std::string_view url);
 
+// `text` (libgit2's message, say) with every "user:password@" of `url`'s
+// user info shortened to "user@": the password never reaches a log.
+std::string TextWithoutUrlPassword(std::string_view text, std::string_view url);
+
 }  // namespace reconcile::drivers::git

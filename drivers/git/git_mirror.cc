@@ -136,13 +136,17 @@ GitMirror::GitMirror(std::string url, git_repository* repo)
 
 GitMirror::~GitMirror() { git_repository_free(repo_); }
 
+absl::Status GitMirror::WithoutPassword(const absl::Status& status) const {
+  return absl::Status(status.code(), TextWithoutUrlPassword(std::string(status.message()), url_));
+}
+
 absl::StatusOr<std::string> GitMirror::Fetch(const std::string& branch) {
   const std::string head = "refs/heads/" + branch;
   Owned<git_remote, git_remote_free> remote;
   // Anonymous: the URL is the command line's, never one left in the mirror's
   // config by an earlier run.
   if (git_remote_create_anonymous(&remote.ptr, repo_, url_.c_str()) != 0) {
-    return GitError(fmt::format("cannot use {}", shown_url_));
+    return WithoutPassword(GitError(fmt::format("cannot use {}", shown_url_)));
   }
   // Forced ('+'): after a force-push the branch's new tip replaces the old.
   // Kept under refs/reconcile/ so the commits stay in the mirror.
@@ -155,14 +159,14 @@ absl::StatusOr<std::string> GitMirror::Fetch(const std::string& branch) {
   options.callbacks.payload = &tried;
   options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
   if (git_remote_fetch(remote.ptr, &refspecs, &options, nullptr) != 0) {
-    return GitError(fmt::format("fetching {} from {}", branch, shown_url_));
+    return WithoutPassword(GitError(fmt::format("fetching {} from {}", branch, shown_url_)));
   }
   // The tip is what the server advertised in this fetch, not a ref kept from
   // an earlier one: a branch deleted upstream is reported, not replayed.
   const git_remote_head** heads = nullptr;
   size_t count = 0;
   if (git_remote_ls(&heads, &count, remote.ptr) != 0) {
-    return GitError(fmt::format("listing the branches of {}", shown_url_));
+    return WithoutPassword(GitError(fmt::format("listing the branches of {}", shown_url_)));
   }
   for (size_t i = 0; i < count; ++i) {
     if (head == heads[i]->name) return OidHex(heads[i]->oid);

@@ -43,6 +43,9 @@ class GitMirror {
 
  private:
   GitMirror(std::string url, git_repository* repo);
+  // `status` with the URL's password taken out of its message: libgit2's
+  // own text may quote the URL it was given.
+  absl::Status WithoutPassword(const absl::Status& status) const;
 
   std::string url_;
   std::string shown_url_;

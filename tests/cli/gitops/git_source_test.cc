@@ -230,6 +230,14 @@ TEST(GitCredentials, UrlsAreShownWithoutTheirPassword) {
   EXPECT_EQ(drivers::git::UrlWithoutPassword("ssh://git@host/lab.git"), "ssh://git@host/lab.git");
   EXPECT_EQ(drivers::git::UrlWithoutPassword("/srv/lab.git"), "/srv/lab.git");
   EXPECT_EQ(drivers::git::UrlWithoutPassword("https://host/a:b@c"), "https://host/a:b@c");
+
+  const std::string url = "https://ci:s3cret@git.example.com/lab.git";
+  EXPECT_EQ(drivers::git::TextWithoutUrlPassword(
+                "failed to connect to " + url + " (ci:s3cret@git.example.com): refused", url),
+            "failed to connect to https://ci@git.example.com/lab.git (ci@git.example.com): refused");
+  EXPECT_EQ(drivers::git::TextWithoutUrlPassword("ci:x@ stays when the URL has none",
+                                                 "https://ci@git.example.com/lab.git"),
+            "ci:x@ stays when the URL has none");
 }
 
 }  // namespace

@@ -216,5 +216,17 @@ TEST_F(WatchGit, ARestartWithABadTipKeepsTheLastGoodCommit) {
                                "last good commit " + good.substr(0, 12)));
 }
 
+// This test verifies that a password in an https URL never reaches what the
+// operator sees, even when the fetch fails (here a loopback port where
+// nothing listens): the URL is shown without it.
+TEST_F(WatchGit, APasswordInTheUrlIsNeverShown) {
+  const std::string state = (dir_ / "state").string();
+  const BinaryRun run = RunReconcile("plan --git https://ci:s3cret-token@127.0.0.1:1/lab.git "
+                                     "--path lab.yaml --state-dir " + state);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("https://ci@127.0.0.1:1/lab.git")) << run.err;
+  EXPECT_THAT(run.out + run.err, ::testing::Not(HasSubstr("s3cret-token")));
+}
+
 }  // namespace
 }  // namespace reconcile::testing
