@@ -67,6 +67,10 @@ absl::StatusOr<std::unique_ptr<GitSpecSource>> GitSpecSource::Open(const GitSour
   }
   // Only this user reads what the repository holds.
   chmod(options.state_dir.c_str(), 0700);
+  // Two processes starting on a new state directory at once must not both
+  // create the mirror.
+  absl::StatusOr<StateLock> lock = StateLock::Take(root + "/lock");
+  if (!lock.ok()) return lock.status();
   absl::StatusOr<std::unique_ptr<drivers::git::GitMirror>> mirror =
       drivers::git::GitMirror::Open(options.repo, root + "/mirror");
   if (!mirror.ok()) return mirror.status();

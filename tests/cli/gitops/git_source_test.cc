@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "cli/cluster_session.h"
 #include "cli/gitops/git_spec_source.h"
@@ -187,6 +188,26 @@ TEST_F(GitSourceTest, APruneWaitsForAReaderOfTheSameState) {
   pruner.join();
   EXPECT_TRUE(pruned);
   EXPECT_FALSE(fs::exists(plan->SpecPath(first)));
+}
+
+// This test verifies that sources opened at once on a new state directory
+// (a watch and a plan started together) all get a working mirror.
+TEST_F(GitSourceTest, SourcesOpenedAtOnceOnANewStateShareOneMirror) {
+  const std::string first = CommitSpec("{ }\n", "one");
+  ASSERT_TRUE(repo_->Push());
+  for (int round = 0; round < 5; ++round) {
+    fs::remove_all(dir_ / "state");
+    std::vector<std::string> tips(4);
+    std::vector<std::thread> openers;
+    for (std::string& tip : tips) {
+      openers.emplace_back([&] {
+        std::unique_ptr<GitSpecSource> source = Open();
+        if (source != nullptr) tip = source->Fetch().value_or("fetch failed");
+      });
+    }
+    for (std::thread& opener : openers) opener.join();
+    for (const std::string& tip : tips) EXPECT_EQ(tip, first) << "round " << round;
+  }
 }
 
 // This test verifies that a --git naming a local path that does not exist is
