@@ -74,14 +74,11 @@ std::string UrlWithoutPassword(std::string_view url) {
 }
 
 std::string TextWithoutUrlPassword(std::string_view text, std::string_view url) {
-  const std::string shown = UrlWithoutPassword(url);
   std::string result(text);
-  if (shown == url) return result;  // no password in it
-  // The user info with its password ("ci:token@") and without ("ci@").
-  const size_t authority_start = url.find("://") + 3;
-  const size_t at = url.substr(0, std::min(url.find('/', authority_start), url.size())).rfind('@');
-  const std::string with(url.substr(authority_start, at + 1 - authority_start));
-  const std::string without = with.substr(0, with.find(':')) + "@";
+  const std::optional<UrlParts> parts = SplitUrl(url);
+  if (!parts || parts->password.empty()) return result;
+  const std::string with = parts->user + ":" + parts->password + "@";
+  const std::string without = parts->user + "@";
   for (size_t pos = result.find(with); pos != std::string::npos;
        pos = result.find(with, pos + without.size())) {
     result.replace(pos, with.size(), without);
