@@ -13,7 +13,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <regex>
 #include <thread>
 
 #include "gmock/gmock.h"
@@ -21,6 +20,7 @@
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "tests/cli/reconcile_binary.h"
+#include "tests/cli/watch_endpoint.h"
 #include "tests/testing/ci.h"
 #include "tests/testing/git_repo.h"
 
@@ -83,33 +83,14 @@ class WatchGit : public ::testing::Test {
             static_cast<char*>(nullptr));
       _exit(127);
     }
-    const std::regex serving("serving .* on 127\\.0\\.0\\.1:([0-9]+)");
-    for (int i = 0; i < 300 && port_ == 0; ++i) {
-      std::smatch match;
-      const std::string text = Log();
-      if (std::regex_search(text, match, serving)) port_ = std::stoi(match[1]);
-      std::this_thread::sleep_for(100ms);
-    }
+    port_ = ListenPortFromLog(dir_ / "watch.log");
     ASSERT_NE(port_, 0) << Log();
   }
   std::string Log() const { return SlurpFile(dir_ / "watch.log"); }
-  std::string Get(const std::string& path) const {
-    httplib::Client client("127.0.0.1", port_);
-    httplib::Result result = client.Get(path);
-    return result && result->status == 200 ? result->body : "";
-  }
-  nlohmann::json Revision() const {
-    nlohmann::json status = nlohmann::json::parse(Get("/status.json"), nullptr, false);
-    return status.is_object() && status.contains("revision") ? status["revision"] : nlohmann::json();
-  }
-  // Polls /status.json until `done` holds for its revision (30 s at most).
+  std::string Get(const std::string& path) const { return GetFromWatch(port_, path); }
+  nlohmann::json Revision() const { return WatchRevision(port_); }
   bool WaitForRevision(const std::function<bool(const nlohmann::json&)>& done) const {
-    for (int i = 0; i < 300; ++i) {
-      const nlohmann::json revision = Revision();
-      if (revision.is_object() && done(revision)) return true;
-      std::this_thread::sleep_for(100ms);
-    }
-    return false;
+    return ::reconcile::testing::WaitForRevision(port_, done, 30);
   }
   bool WaitForDesired(const std::string& commit) const {
     return WaitForRevision([&](const nlohmann::json& r) { return r["desired"] == commit; });

@@ -18,16 +18,16 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <regex>
 #include <sstream>
 #include <string>
-#include <vector>
 #include <thread>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
+#include "tests/cli/watch_endpoint.h"
 #include "tests/testing/ci.h"
 #include "tests/testing/git_repo.h"
 #include "tests/testing/sshd_fleet.h"
@@ -134,13 +134,7 @@ class StatusPageBrowser : public ::testing::Test {
       execv(RECONCILE_BINARY, argv.data());
       _exit(127);
     }
-    const std::regex serving("serving .* on 127\\.0\\.0\\.1:([0-9]+)");
-    for (int i = 0; i < 300 && port_ == 0; ++i) {
-      std::smatch match;
-      const std::string log = Slurp(dir_ / "watch.log");
-      if (std::regex_search(log, match, serving)) port_ = std::stoi(match[1]);
-      std::this_thread::sleep_for(100ms);
-    }
+    port_ = ListenPortFromLog(dir_ / "watch.log");
   }
 
   // Waits until the newest pass has `result` (and is after pass `after`);
@@ -161,18 +155,8 @@ class StatusPageBrowser : public ::testing::Test {
     return 0;
   }
 
-  // Polls /status.json until its revision satisfies `done` (90 s at most).
   bool WaitForRevision(const std::function<bool(const nlohmann::json&)>& done) {
-    httplib::Client client("127.0.0.1", port_);
-    client.set_read_timeout(5);
-    for (int i = 0; i < 900; ++i) {
-      if (httplib::Result r = client.Get("/status.json"); r && r->status == 200) {
-        const nlohmann::json status = nlohmann::json::parse(r->body, nullptr, false);
-        if (status.is_object() && status.contains("revision") && done(status["revision"])) return true;
-      }
-      std::this_thread::sleep_for(100ms);
-    }
-    return false;
+    return ::reconcile::testing::WaitForRevision(port_, done, 90);
   }
   bool WaitForApplied(const std::string& commit) {
     return WaitForRevision([&](const nlohmann::json& r) { return r["applied"] == commit; });

@@ -12,13 +12,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <filesystem>
-#include <regex>
 #include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
 #include "tests/cli/reconcile_binary.h"
+#include "tests/cli/watch_endpoint.h"
 #include "tests/testing/ci.h"
 
 namespace reconcile::testing {
@@ -57,16 +57,7 @@ class WatchProcess {
   std::string Log() const { return SlurpFile(log_); }
 
   // The port from the "serving ... on 127.0.0.1:PORT" line; 0 after a timeout.
-  int WaitForPort() const {
-    const std::regex serving("serving .* on 127\\.0\\.0\\.1:([0-9]+)");
-    for (int i = 0; i < 300; ++i) {
-      std::smatch match;
-      const std::string log = Log();
-      if (std::regex_search(log, match, serving)) return std::stoi(match[1]);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return 0;
-  }
+  int WaitForPort() const { return ListenPortFromLog(log_); }
   // Sends SIGTERM and returns the exit code (-1: did not exit within 20 s).
   int Terminate() {
     kill(pid_, SIGTERM);
