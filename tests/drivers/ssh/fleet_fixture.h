@@ -7,14 +7,7 @@
 // benchmark's fleet and the other suites' so they never collide.
 #pragma once
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
-#include <vector>
 
 #include "drivers/node_shell.h"
 #include "gtest/gtest.h"

@@ -8,7 +8,9 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <thread>
+#include <vector>
 
 #include "base/parallel.h"
 #include "drivers/ssh/host_key_policy.h"
