@@ -134,41 +134,47 @@ class Repo:
         return self.git("rev-parse", "HEAD").strip()
 
 
-def watch_status(world, args, steps, seconds=30):
-    """Starts `reconcile watch ARGS --listen 127.0.0.1:0`; for each (act,
-    done) of `steps` calls act() and polls /status.json until done(doc)
-    holds; stops the watch and returns the last document (None on a timeout)."""
-    log_path = os.path.join(world.dir, "watch.log")
-    env = dict(os.environ, HOME=os.path.join(world.dir, "home"))
-    with open(log_path, "w") as log:
-        watch = subprocess.Popen([RECONCILE, "watch"] + args + ["--listen", "127.0.0.1:0"], env=env,
-                                 stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-    doc, port = None, None
-    try:
-        for act, done in steps:
-            act()
-            deadline = time.monotonic() + seconds
-            while not (doc is not None and done(doc)):
-                if time.monotonic() > deadline:
-                    with open(log_path) as f:
-                        fail(f"watch {' '.join(args)}: /status.json never showed what was awaited; "
-                             f"last {json.dumps(doc)}\n{f.read()}")
-                    return None
-                time.sleep(0.1)
-                if port is None:
-                    with open(log_path) as f:
-                        found = re.search(r"serving .* on 127\.0\.0\.1:([0-9]+)", f.read())
-                    port = found and found.group(1)
-                    continue
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/status.json", timeout=5) as r:
-                        doc = json.load(r)
-                except (OSError, ValueError):
-                    continue
-        return doc
-    finally:
-        watch.terminate()
-        watch.wait(timeout=30)
+class Watch:
+    """`reconcile watch ARGS --listen 127.0.0.1:0` for a `with` block, and
+    its /status.json."""
+
+    def __init__(self, world, args):
+        self.args, self.port, self.doc = args, None, None
+        self.log_path = os.path.join(world.dir, "watch.log")
+        env = dict(os.environ, HOME=os.path.join(world.dir, "home"))
+        with open(self.log_path, "w") as log:
+            self.process = subprocess.Popen([RECONCILE, "watch"] + args + ["--listen", "127.0.0.1:0"],
+                                            env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def status_when(self, done, seconds=30):
+        """Polls /status.json until done(doc) holds: that document, or None
+        (and a failure) after `seconds`."""
+        deadline, log = time.monotonic() + seconds, ""
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            with open(self.log_path) as f:
+                log = f.read()
+            if self.port is None:
+                found = re.search(r"serving .* on 127\.0\.0\.1:([0-9]+)", log)
+                self.port = found and found.group(1)
+                continue
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/status.json", timeout=5) as r:
+                    self.doc = json.load(r)
+            except (OSError, ValueError):
+                continue
+            if done(self.doc):
+                return self.doc
+        fail(f"watch {' '.join(self.args)}: /status.json never showed what was awaited; "
+             f"last {json.dumps(self.doc)}\n{log}")
+        return None
 
 
 def fixture(name):
@@ -268,34 +274,32 @@ def main():
 
         # The spec from git: plan and status name the commit; a watch whose
         # tip does not load shows the refusal beside the commit it keeps.
+        def revision(doc):
+            return doc.get("revision") or {}
+
         repo = Repo(world)
         good = repo.commit("lab.yaml", open(empty).read(), "an empty lab")
         git = ["--git", repo.path, "--branch", "main", "--path", "lab.yaml",
                "--state-dir", os.path.join(world.dir, "state")]
         docs["plan_git"] = check(world, "from git", ["plan", "--json"] + git, PLAN, 0,
-                                 lambda d: [("the commit", d.get("revision", {}).get("desired") == good),
-                                            ("nothing applied", d.get("revision", {}).get("applied") is None)])
+                                 lambda d: [("the commit", revision(d).get("desired") == good),
+                                            ("nothing applied", revision(d).get("applied") is None)])
         check(world, "from git", ["status", "--json"] + git, STATUS, 0,
-              lambda d: [("the commit", d.get("revision", {}).get("seen") == good)])
-        bad = None
-
-        def push_bad():
-            nonlocal bad
-            bad = repo.commit("lab.yaml", "cluster: lab\ngroups: {web: {cuont: 1}}\n", "a typo")
-
-        revision = lambda d: d.get("revision") or {}
-        doc = watch_status(world, git + ["--interval", "1h", "--git-poll", "1s",
-                                         "--lock-dir", os.path.join(world.dir, "locks")],
-                           [(lambda: None, lambda d: revision(d).get("applied") == good),
-                            (push_bad, lambda d: revision(d).get("refused") is not None)])
+              lambda d: [("the commit", revision(d).get("seen") == good)])
+        with Watch(world, git + ["--interval", "1h", "--git-poll", "1s",
+                                 "--lock-dir", os.path.join(world.dir, "locks")]) as watch:
+            doc = watch.status_when(lambda d: revision(d).get("applied") == good)
+            if doc is not None:
+                bad = repo.commit("lab.yaml", "cluster: lab\ngroups: {web: {cuont: 1}}\n", "a typo")
+                doc = watch.status_when(lambda d: revision(d).get("refused") is not None)
         if doc is not None:
             docs["status_git"] = doc
             errors = errors_of(STATUS, doc)
             for error in errors:
                 fail(f"watch --git /status.json: {error}")
-            revision = doc["revision"]
-            if revision["refused"]["commit"] != bad or revision["seen"] != bad or revision["desired"] != good:
-                fail(f"watch --git /status.json: expected {bad} refused and seen, {good} desired: {revision}")
+            taken = doc["revision"]
+            if taken["refused"]["commit"] != bad or taken["seen"] != bad or taken["desired"] != good:
+                fail(f"watch --git /status.json: expected {bad} refused and seen, {good} desired: {taken}")
             elif not errors:
                 print("ok: watch --git /status.json with a refused commit")
     finally:
